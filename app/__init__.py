@@ -1,0 +1,80 @@
+"""Concours: the contest judging workflow engine (Flask application factory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, config_from_env
+
+
+def create_app(config_class: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    config_class = config_class or config_from_env()
+    config_class.prepare()
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app.config.from_object(config_class)
+    app.config.update(overrides or {})
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    trusted_proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
+
+    from app.clock import SystemClock
+
+    app.extensions["clock"] = app.config.get("CLOCK") or SystemClock()
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, i18n, workspaces
+    from app.access import enforce_access, public
+
+    app.before_request(enforce_access)
+    app.view_functions["static"] = public(app.view_functions["static"])
+    errors.register(app)
+    i18n.register(app)
+    workspaces.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every table is known to Alembic and create_all)
+    from app.database import configure_engine_events
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+    # Batch mode lets later migrations alter SQLite tables (it has no ALTER COLUMN).
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    from app.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.attachments.routes import bp as attachments
+    from app.auth.routes import bp as auth
+    from app.candidatures.routes import bp as candidatures
+    from app.exports.routes import bp as exports
+    from app.jury.routes import bp as jury
+    from app.main.routes import bp as main
+    from app.national.results import bp as results
+    from app.national.routes import bp as national
+    from app.regional.routes import bp as regional
+    from app.selection.routes import bp as selection
+
+    for blueprint in (main, auth, candidatures, attachments, regional, jury, selection, national, results, exports):
+        app.register_blueprint(blueprint)

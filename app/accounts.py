@@ -1,0 +1,57 @@
+"""Creating accounts and granting roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.audit import record
+from app.auth.operations import normalise_email
+from app.editions import current_edition
+from app.extensions import db
+from app.models import Edition, Region, RoleMembership, User
+from app.passwords import hash_password, password_problem
+from workflows.states import Role
+
+
+class AccountRefused(Exception):
+    """A French explanation of why the account cannot be created."""
+
+
+def find_region(region_code: str | None, edition_slug: str | None) -> Region:
+    edition = (
+        db.session.scalar(db.select(Edition).filter_by(slug=edition_slug)) if edition_slug else current_edition()
+    )
+    if edition is None:
+        raise AccountRefused("Aucune édition n’est chargée : lancez d’abord « flask --app app contest load ».")
+    region = db.session.scalar(db.select(Region).filter_by(edition_id=edition.id, code=region_code))
+    if region is None:
+        raise AccountRefused(f"Région inconnue pour l’édition {edition.slug} : {region_code}")
+    return region
+
+
+def create_user(*, email: str, password: str | None, role: Role, now: datetime, region_code: str | None = None,
+                edition_slug: str | None = None, display_name: str = "", verified: bool = False) -> User:
+    """Create a user holding ``role`` (scoped to a region for regional roles); the caller commits."""
+    email = normalise_email(email)
+    if password is not None and (problem := password_problem(password)):
+        raise AccountRefused(problem)
+    if db.session.scalar(db.select(User.id).filter_by(email=email)):
+        raise AccountRefused(f"Un compte existe déjà pour {email}.")
+    if role.is_regional and not region_code:
+        raise AccountRefused(f"Le rôle « {role.label} » demande une région (--region).")
+    if not role.is_regional and region_code:
+        raise AccountRefused(f"Le rôle « {role.label} » n’est pas rattaché à une région.")
+    region = find_region(region_code, edition_slug) if role.is_regional else None
+    user = User(
+        email=email,
+        password_hash=hash_password(password) if password is not None else None,
+        display_name=display_name,
+        created_at=now,
+        email_verified_at=now if verified else None,
+    )
+    user.memberships.append(RoleMembership(role=role.value, region=region, created_at=now))
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", actor=None, role=None, at=now, region_id=region.id if region else None,
+           data={"user_id": user.id, "role": role.value})
+    return user

@@ -1,0 +1,132 @@
+"""Adding, replacing and deleting attachments: each checks the deadline, stores, writes the audit log.
+
+Operations flush but never commit. A file placed on disk is removed if the transaction rolls
+back (see ``app.uploads.storage``); a file no longer referenced is removed after the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from werkzeug.datastructures import FileStorage
+
+from app.audit import record
+from app.candidatures.receipts import queue_receipt_email
+from app.extensions import db
+from app.slots import insert_in_free_slot
+from app.models import Attachment, Candidature, User
+from app.uploads import storage
+from app.uploads.inspection import UploadRefused, inspect_upload, too_large
+from app.uploads.names import clean_display_name
+from workflows.dossier import edit_blockers
+from workflows.states import Role, State
+
+
+class AttachmentRefused(Exception):
+    """``reasons`` are the French sentences to show the candidate."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+def full_message(candidature: Candidature) -> str:
+    return f"{candidature.edition.contest.attachments.max_count} pièces jointes maximum"
+
+
+def check_editable(candidature: Candidature, now: datetime) -> None:
+    """Attachments change under the dossier's own rule: draft or submitted, before the deadline."""
+    if reasons := edit_blockers(State(candidature.state), now, candidature.edition.contest):
+        raise AttachmentRefused(reasons)
+
+
+def _reissue_receipt(candidature: Candidature, now: datetime) -> None:
+    """A submitted dossier whose attachments change gets a new receipt, as for any edit."""
+    if candidature.state == State.SUBMITTED.value:
+        queue_receipt_email(candidature, now, reissued=True)
+
+
+def add_attachment(candidature: Candidature, file: FileStorage, *, actor: User, now: datetime) -> Attachment:
+    """Store a file in the first free slot; the unique (candidature, slot) settles races."""
+    check_editable(candidature, now)
+    if len(_taken_slots(candidature)) >= candidature.edition.contest.attachments.max_count:
+        raise AttachmentRefused([full_message(candidature)])
+    fields = _store(candidature, file, now=now, actor=actor)
+    attachment = _insert_in_free_slot(candidature, fields)
+    record("attachment.add", actor=actor, role=Role.CANDIDATE.value, at=now, candidature=candidature,
+           data=_summary(attachment))
+    _reissue_receipt(candidature, now)
+    return attachment
+
+
+def replace_attachment(attachment: Attachment, file: FileStorage, *, actor: User, now: datetime) -> None:
+    """Put a new file in the attachment's slot; the old file goes once the commit succeeds."""
+    candidature = attachment.candidature
+    check_editable(candidature, now)
+    previous = _summary(attachment)
+    old_name = attachment.stored_name
+    for name, value in _store(candidature, file, now=now, actor=actor).items():
+        setattr(attachment, name, value)
+    db.session.flush()
+    storage.remove_after_commit(old_name)
+    record("attachment.replace", actor=actor, role=Role.CANDIDATE.value, at=now, candidature=candidature,
+           data={**_summary(attachment), "previous": previous})
+    _reissue_receipt(candidature, now)
+
+
+def delete_attachment(attachment: Attachment, *, actor: User, now: datetime) -> None:
+    """Free the attachment's slot; its file goes once the commit succeeds."""
+    candidature = attachment.candidature
+    check_editable(candidature, now)
+    summary = _summary(attachment)
+    db.session.delete(attachment)
+    db.session.flush()
+    storage.remove_after_commit(attachment.stored_name)
+    record("attachment.delete", actor=actor, role=Role.CANDIDATE.value, at=now, candidature=candidature,
+           data=summary)
+    _reissue_receipt(candidature, now)
+
+
+def _store(candidature: Candidature, file: FileStorage, *, now: datetime, actor: User) -> dict:
+    """Receive, inspect and place the file; the column values of its attachment row."""
+    rules = candidature.edition.contest.attachments
+    display_name = clean_display_name(file.filename)
+    received = storage.receive(file.stream, rules.max_bytes)
+    if received is None:
+        raise AttachmentRefused([too_large(rules.max_bytes)])
+    try:
+        with received.path.open("rb") as stream:
+            mime_type = inspect_upload(stream, display_name, rules)
+    except UploadRefused as refusal:
+        received.path.unlink()
+        raise AttachmentRefused([refusal.message]) from None
+    return {
+        "display_name": display_name,
+        "stored_name": storage.place(received),
+        "mime_type": mime_type,
+        "size": received.size,
+        "sha256": received.sha256,
+        "uploaded_by_id": actor.id,
+        "uploaded_at": now,
+    }
+
+
+def _taken_slots(candidature: Candidature) -> set[int]:
+    return set(db.session.scalars(db.select(Attachment.slot).filter_by(candidature_id=candidature.id)))
+
+
+def _insert_in_free_slot(candidature: Candidature, fields: dict) -> Attachment:
+    attachment = insert_in_free_slot(
+        lambda slot: Attachment(candidature_id=candidature.id, slot=slot, **fields),
+        lambda: _taken_slots(candidature),
+        candidature.edition.contest.attachments.max_count,
+    )
+    if attachment is None:
+        storage.discard(fields["stored_name"])
+        raise AttachmentRefused([full_message(candidature)])
+    return attachment
+
+
+def _summary(attachment: Attachment) -> dict:
+    return {"slot": attachment.slot, "display_name": attachment.display_name, "size": attachment.size,
+            "sha256": attachment.sha256}

@@ -1,0 +1,119 @@
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import signed_in
+from app.attachments.forms import AttachmentUploadForm
+from app.attachments.operations import AttachmentRefused, add_attachment, delete_attachment, replace_attachment
+from app.attachments.scoping import attachment_of
+from app.auth.forms import ConfirmForm
+from app.clock import now
+from app.extensions import db
+from app.models import Candidature
+from app.scoping import owned_candidature, viewable_candidature
+from app.uploads import storage
+from app.uploads.inspection import accepted_formats, megabytes
+from app.uploads.names import content_disposition
+from workflows.dossier import edit_blockers
+from workflows.states import State
+
+bp = Blueprint("attachments", __name__, url_prefix="/candidatures/<int:candidature_id>/pieces-jointes")
+
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+}
+
+
+@bp.get("/")
+@signed_in
+def index(candidature_id: int):
+    return _render(viewable_candidature(candidature_id), AttachmentUploadForm())
+
+
+@bp.post("/")
+@signed_in
+def upload(candidature_id: int):
+    candidature = owned_candidature(candidature_id)
+    form = AttachmentUploadForm()
+    if not form.validate_on_submit():
+        return _render(candidature, form)
+    try:
+        add_attachment(candidature, form.file.data, actor=current_user, now=now())
+        db.session.commit()
+    except AttachmentRefused as refusal:
+        db.session.rollback()
+        form.file.errors = list(refusal.reasons)
+        return _render(candidature, form)
+    flash(_("La pièce jointe est enregistrée."), "success")
+    return redirect(url_for(".index", candidature_id=candidature.id))
+
+
+@bp.post("/remplacer/<int:attachment_id>")
+@signed_in
+def replace(candidature_id: int, attachment_id: int):
+    candidature = owned_candidature(candidature_id)
+    attachment = attachment_of(candidature, attachment_id, for_update=True)
+    form = AttachmentUploadForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.file.errors), "error")
+        return redirect(url_for(".index", candidature_id=candidature.id))
+    return _change(candidature, lambda: replace_attachment(attachment, form.file.data, actor=current_user, now=now()),
+                   _("La pièce jointe est remplacée."))
+
+
+@bp.post("/supprimer/<int:attachment_id>")
+@signed_in
+def delete(candidature_id: int, attachment_id: int):
+    candidature = owned_candidature(candidature_id)
+    attachment = attachment_of(candidature, attachment_id, for_update=True)
+    # The ConfirmForm's CSRF token is checked by CSRFProtect before the view runs.
+    return _change(candidature, lambda: delete_attachment(attachment, actor=current_user, now=now()),
+                   _("La pièce jointe est supprimée."))
+
+
+@bp.get("/telecharger/<int:attachment_id>")
+@signed_in
+def download(candidature_id: int, attachment_id: int):
+    attachment = attachment_of(viewable_candidature(candidature_id), attachment_id)
+    response = send_file(storage.path_of(attachment.stored_name), mimetype=attachment.mime_type, etag=False)
+    response.headers["Content-Disposition"] = content_disposition(attachment.display_name)
+    response.headers.update(DOWNLOAD_HEADERS)
+    return response
+
+
+def _change(candidature: Candidature, operation: Callable[[], None], success: str):
+    """Run a replace or delete, commit, and come back to the list with the outcome."""
+    try:
+        operation()
+        db.session.commit()
+        flash(success, "success")
+    except AttachmentRefused as refusal:
+        db.session.rollback()
+        for reason in refusal.reasons:
+            flash(reason, "error")
+    return redirect(url_for(".index", candidature_id=candidature.id))
+
+
+def _render(candidature: Candidature, form: AttachmentUploadForm):
+    rules = candidature.edition.contest.attachments
+    form.file.description = _("Formats acceptés : %(formats)s. Taille maximale : %(size)s Mo par fichier.",
+                              formats=accepted_formats(rules), size=megabytes(rules.max_bytes))
+    is_owner = candidature.owner_id == current_user.id
+    return render_template(
+        "attachments/list.html",
+        candidature=candidature,
+        rules=rules,
+        form=form,
+        confirm=ConfirmForm(),
+        blockers=edit_blockers(State(candidature.state), now(), candidature.edition.contest) if is_owner else [],
+        is_owner=is_owner,
+        size_label=size_label,
+    )
+
+
+def size_label(size: int) -> str:
+    return f"{megabytes(size)} Mo" if size >= 100 * 1024 else f"{max(1, round(size / 1024))} Ko"

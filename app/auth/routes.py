@@ -1,0 +1,157 @@
+from flask import Blueprint, after_this_request, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from app.access import public, signed_in
+from app.auth import throttle
+from app.auth.forms import ConfirmForm, LoginForm, PasswordForgotForm, PasswordResetForm, RegistrationForm
+from app.auth.operations import (
+    authenticate,
+    register_candidate,
+    request_password_reset,
+    reset_password as reset_password_operation,
+    sign_in,
+    sign_out,
+    verify_email as verify_email_operation,
+)
+from app.auth.throttle import throttled
+from app.auth.tokens import Purpose, find_token
+from app.clock import now
+from app.extensions import db, login_manager
+from app.i18n import safe_next
+from app.workspaces import workspace_url
+from app.mail import send_after_commit
+from app.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+def email_sent_message() -> str:
+    """The one answer to every email typed, known or not."""
+    return _("Si l’adresse est valide, un message vient de vous être envoyé.")
+
+
+def invalid_link_page(template: str):
+    """A token page for a link that expired, was used or never existed: 404, nothing changed."""
+    return render_template(template, form=None), 404
+
+
+def keep_token_out_of_referer() -> None:
+    @after_this_request
+    def _no_referrer(response):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Find the user of a session cookie; a cookie from before a logout no longer matches."""
+    identifier, _sep, token = user_id.partition(":")
+    if not identifier.isdigit():
+        return None
+    user = db.session.get(User, int(identifier))
+    return user if user and token and user.session_token == token else None
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@public
+@throttled(throttle.LOGIN)
+def login():
+    if current_user.is_authenticated:
+        return redirect(workspace_url(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user:
+            sign_in(user, now=now())
+            db.session.commit()
+            flash(_("Vous êtes connecté."), "success")
+            return redirect(safe_next(request.args.get("next"), workspace_url(user)))
+        flash(_("Adresse électronique ou mot de passe incorrect."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/deconnexion")
+@signed_in
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sign_out(current_user._get_current_object(), now=now())
+        db.session.commit()
+        flash(_("Vous êtes déconnecté."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/inscription", methods=["GET", "POST"])
+@public
+@throttled(throttle.REGISTER)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            register_candidate(form.email.data, form.password.data, now=now())
+            db.session.commit()
+        except IntegrityError:  # the same address registered at the same instant (a double click)
+            db.session.rollback()
+        send_after_commit()
+        flash(email_sent_message(), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/verification/<token>", methods=["GET", "POST"])
+@public
+@throttled(throttle.TOKEN_LINK)
+def verify_email(token: str):
+    """GET shows a button, POST verifies: mail scanners that prefetch links change nothing."""
+    keep_token_out_of_referer()
+    found = find_token(token, Purpose.VERIFY_EMAIL, now=now())
+    if found is None:
+        return invalid_link_page("auth/verify.html")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not verify_email_operation(found, now=now()):
+            db.session.rollback()
+            return invalid_link_page("auth/verify.html")
+        db.session.commit()
+        flash(_("Votre adresse électronique est confirmée."), "success")
+        return redirect(url_for("main.home" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/verify.html", form=form)
+
+
+@bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])
+@public
+@throttled(throttle.FORGOT_PASSWORD)
+def forgot_password():
+    form = PasswordForgotForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data, now=now())
+        db.session.commit()
+        send_after_commit()
+        flash(email_sent_message(), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
+@public
+@throttled(throttle.TOKEN_LINK)
+def reset_password(token: str):
+    keep_token_out_of_referer()
+    found = find_token(token, Purpose.RESET_PASSWORD, now=now())
+    if found is None:
+        return invalid_link_page("auth/reset.html")
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        if not reset_password_operation(found, form.password.data, now=now()):
+            db.session.rollback()
+            return invalid_link_page("auth/reset.html")
+        db.session.commit()
+        send_after_commit()
+        logout_user()  # whoever was signed in here, every session of that account has ended
+        flash(_("Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

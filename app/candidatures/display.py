@@ -1,0 +1,25 @@
+"""What a candidate is told about their candidature's progress."""
+
+from __future__ import annotations
+
+from app.candidatures.operations import INADMISSIBILITY_REASONS
+from app.models import Candidature
+from workflows.states import NationalStage, State
+
+# Until the national results are published, the jury's steps are confidential to candidates.
+UNDER_REVIEW = frozenset({
+    State.REGIONAL_JURY, State.NATIONAL_SHORTLIST, State.REGIONAL_NOT_SELECTED, State.WINNER,
+    State.NATIONAL_NOT_SELECTED,
+})
+
+
+def state_shown_to_candidate(candidature: Candidature) -> str:
+    """The state label a candidate sees: « en cours d’examen » while results are confidential,
+    and the reason when the dossier was declared inadmissible."""
+    state = State(candidature.state)
+    if state in UNDER_REVIEW and candidature.edition.stage != NationalStage.PUBLISHED:
+        return "en cours d’examen"
+    if state == State.INADMISSIBLE:
+        reason = INADMISSIBILITY_REASONS.get(candidature.inadmissibility_code, "")
+        return f"{state.label} — {reason} : {candidature.inadmissibility_reason}"
+    return state.label

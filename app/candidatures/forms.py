@@ -1,0 +1,135 @@
+"""The dossier form, built from the edition's definition.
+
+The form only parses and displays: which values are acceptable is decided by
+``workflows.dossier.dossier_problems`` in the operation, whatever the browser sends, so choice
+fields do not validate their own choices here.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from workflows.definition import Contest
+from workflows.dossier import FIELDS
+
+PARTNER_ROWS = 4
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(items) -> list[SelectChoice]:
+    return [SelectChoice(item.key, item.label) for item in items]
+
+
+class PartnerForm(Form):
+    side = SelectField(_l("Côté"), validate_choice=False, choices=[
+        SelectChoice("", "—"), SelectChoice("usager", _l("Usagers")), SelectChoice("soignant", _l("Professionnels de santé")),
+    ])
+    name = StringField(_l("Nom"))
+    organisation = StringField(_l("Organisation"))
+    role = StringField(_l("Rôle dans le projet"))
+
+
+class CandidatureCreateForm(FlaskForm):
+    region = SelectField(_l("Région (agence régionale de santé)"), validate_choice=False,
+                         description=_l("La candidature est examinée par l’ARS et le jury de cette région."))
+
+
+class DossierBaseForm(FlaskForm):
+    version = HiddenField()
+    category = RadioField(_l("Catégorie du candidat"), validate_choice=False)
+    structure_name = StringField(_l("Nom de la structure ou du candidat"))
+    identifier = StringField(_l("Identifiant (FINESS, SIRET, RNA ou RPPS)"),
+                             description=_l("Facultatif : FINESS pour un établissement, SIRET ou RNA pour une association, RPPS pour un professionnel."))
+    sectors = MultiCheckboxField(_l("Secteurs concernés"), validate_choice=False,
+                                 description=_l("Les projets menés en coopération entre secteurs sont bienvenus."))
+    contact_name = StringField(_l("Personne à contacter"))
+    contact_function = StringField(_l("Fonction"))
+    contact_email = EmailField(_l("Adresse électronique de contact"))
+    contact_phone = TelField(_l("Téléphone"))
+    title = StringField(_l("Titre du projet"))
+    summary = TextAreaField(_l("Résumé du projet"))
+    description = TextAreaField(_l("Description du projet"))
+    partners = FieldList(FormField(PartnerForm), min_entries=PARTNER_ROWS, max_entries=12)
+    modalities = MultiCheckboxField(_l("Modalités du partenariat"), validate_choice=False)
+    domains = MultiCheckboxField(_l("Domaines du partenariat"), validate_choice=False)
+    domain_other = StringField(_l("Précisez le domaine « autre »"))
+    project_stage = RadioField(_l("État d’avancement du projet"), validate_choice=False)
+    link = URLField(_l("Lien (par exemple une vidéo)"), description=_l("Facultatif. Commence par https://"))
+
+
+def dossier_form_class(contest: Contest) -> type[DossierBaseForm]:
+    """A form class with one answer field per criterion and one box per attestation."""
+    fields = {
+        f"answer_{criterion.key}": TextAreaField(
+            criterion.label, description=_l("%(max)s caractères au maximum.", max=contest.limits.criterion_answer)
+        )
+        for criterion in contest.criteria
+    }
+    fields |= {f"attestation_{a.key}": BooleanField(a.label) for a in contest.attestations}
+    return type("DossierForm", (DossierBaseForm,), fields)
+
+
+def set_choices(form: DossierBaseForm, contest: Contest) -> None:
+    form.category.choices = _choices(contest.categories)
+    form.sectors.choices = _choices(contest.sectors)
+    form.modalities.choices = _choices(contest.modalities)
+    form.domains.choices = _choices(contest.domains)
+    form.project_stage.choices = _choices(contest.project_stages)
+    form.summary.description = _l("%(max)s caractères au maximum.", max=contest.limits.summary)
+    form.description.description = _l("%(max)s caractères au maximum.", max=contest.limits.description)
+
+
+def _clean(value):
+    """Stripped text; blank is None, as a field never filled in."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def dossier_from_form(form: DossierBaseForm, contest: Contest) -> dict:
+    """The dossier as typed: plain values, blank partner rows dropped."""
+    dossier = {field: _clean(getattr(form, field).data) for field in FIELDS}
+    for field in ("sectors", "modalities", "domains"):
+        dossier[field] = list(dossier[field] or [])
+    answers = {c.key: _clean(form[f"answer_{c.key}"].data) for c in contest.criteria}
+    dossier["answers"] = {key: text for key, text in answers.items() if text}
+    dossier["attestations"] = {a.key: bool(form[f"attestation_{a.key}"].data) for a in contest.attestations}
+    dossier["partners"] = [
+        {key: _clean(row.form[key].data) or "" for key in ("side", "name", "organisation", "role")}
+        for row in form.partners
+        if any(_clean(row.form[key].data) for key in ("name", "organisation", "role"))
+    ]
+    return dossier
+
+
+def form_data(dossier: dict, contest: Contest, version: int) -> dict:
+    """What the form shows for a stored dossier."""
+    data = {field: dossier.get(field) for field in FIELDS}
+    data["version"] = version
+    data |= {f"answer_{key}": value for key, value in (dossier.get("answers") or {}).items()}
+    data |= {f"attestation_{key}": value for key, value in (dossier.get("attestations") or {}).items()}
+    partners = list(dossier.get("partners") or [])
+    data["partners"] = partners + [{}] * max(0, PARTNER_ROWS - len(partners))
+    return data

@@ -1,0 +1,195 @@
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
+
+from app.access import roles_required
+from app.auth.forms import ConfirmForm
+from app.candidatures.forms import CandidatureCreateForm, dossier_form_class, dossier_from_form, form_data, set_choices
+from app.candidatures.operations import (
+    DossierInvalid,
+    EditConflict,
+    create_candidature,
+    dossier_of,
+    save_dossier,
+    submit_candidature,
+    withdraw_candidature,
+)
+from app.candidatures.display import state_shown_to_candidate
+from app.scoping import owned_candidature
+from app.clock import now
+from app.editions import current_edition
+from app.extensions import db
+from app.mail import send_after_commit
+from app.main.countdown import deadline_context
+from app.models import Candidature, Region
+from app.candidatures.receipts import receipt_time
+from app.pdf.receipt import receipt_pdf
+from workflows.dossier import edit_blockers, missing_items
+from workflows.machine import TransitionRefused
+from workflows.states import Role, State
+
+bp = Blueprint("candidatures", __name__, url_prefix="/candidatures")
+candidate_only = roles_required(Role.CANDIDATE)
+
+
+@bp.get("")
+@candidate_only
+def index():
+    candidatures = db.session.scalars(
+        db.select(Candidature).filter_by(owner_id=current_user.id).order_by(Candidature.id)
+    ).all()
+    return render_template("candidatures/index.html", candidatures=candidatures, create_form=_create_form(),
+                           state_label=state_shown_to_candidate)
+
+
+def _create_form() -> CandidatureCreateForm:
+    form = CandidatureCreateForm()
+    edition = current_edition()
+    form.region.choices = [SelectChoice(str(r.id), r.name) for r in edition.regions] if edition else []
+    return form
+
+
+@bp.post("/nouvelle")
+@candidate_only
+def create():
+    form, edition = _create_form(), current_edition()
+    region = db.session.get(Region, int(form.region.data)) if (form.region.data or "").isdigit() else None
+    if not form.validate_on_submit() or edition is None or region is None or region.edition_id != edition.id:
+        flash(_("Choisissez la région de votre projet."), "error")
+        return redirect(url_for(".index"))
+    try:
+        candidature = create_candidature(owner=current_user, edition=edition, region=region, now=now())
+    except TransitionRefused as refused:
+        db.session.rollback()
+        for reason in refused.reasons:
+            flash(reason, "error")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    flash(_("Votre dossier est créé. Vous pouvez l’enregistrer à tout moment avant la date limite."), "success")
+    return redirect(url_for(".edit", candidature_id=candidature.id))
+
+
+@bp.route("/<int:candidature_id>", methods=["GET", "POST"])
+@candidate_only
+def edit(candidature_id: int):
+    candidature = owned_candidature(candidature_id)
+    contest = candidature.edition.contest
+    form_class = dossier_form_class(contest)
+    if request.method == "GET":
+        form = form_class(data=form_data(dossier_of(candidature), contest, candidature.version))
+    else:
+        form = form_class()
+    set_choices(form, contest)
+    if request.method == "POST" and form.validate_on_submit():
+        return _save(candidature, form, contest)
+    return _render(candidature, form)
+
+
+def _render(candidature, form, reasons=(), status=200):
+    contest = candidature.edition.contest
+    return render_template(
+        "candidatures/edit.html",
+        candidature=candidature,
+        contest=contest,
+        form=form,
+        reasons=reasons,
+        read_only=bool(edit_blockers(State(candidature.state), now(), contest)),
+        missing=missing_items(dossier_of(candidature), contest),
+        state_label=state_shown_to_candidate(candidature),
+        **deadline_context(contest, now()),
+    ), status
+
+
+def _save(candidature, form, contest):
+    """Save what was typed; then submit if asked. A refused submission keeps the saved draft."""
+    typed = dossier_from_form(form, contest)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+    try:
+        save_dossier(candidature, typed, actor=current_user, now=now(), version=version)
+        db.session.commit()
+    except (EditConflict, StaleDataError):
+        db.session.rollback()
+        return _render(candidature, form, [_(
+            "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne). "
+            "Vos saisies sont affichées ci-dessous mais n’ont pas été enregistrées : rechargez la page "
+            "pour voir la version enregistrée, puis reportez vos modifications.")], status=409)
+    except DossierInvalid as invalid:
+        db.session.rollback()
+        unplaced = _attach_errors(form, invalid.problems)
+        return _render(candidature, form,
+                       [_("Certaines informations ne sont pas valides : rien n’a été enregistré."), *unplaced],
+                       status=422)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        return _render(candidature, form, refused.reasons, status=422)
+    if request.form.get("action") == "submit":
+        return _submit(candidature)
+    send_after_commit()
+    flash(_("Votre dossier est enregistré."), "success")
+    return redirect(url_for(".edit", candidature_id=candidature.id))
+
+
+def _submit(candidature):
+    if candidature.state == State.SUBMITTED.value:  # a second click on the same button
+        flash(_("Votre candidature est déposée."), "success")
+        return redirect(url_for(".edit", candidature_id=candidature.id))
+    try:
+        submit_candidature(candidature, actor=current_user, now=now())
+        db.session.commit()
+    except TransitionRefused as refused:
+        db.session.rollback()
+        form = dossier_form_class(candidature.edition.contest)(
+            data=form_data(dossier_of(candidature), candidature.edition.contest, candidature.version))
+        set_choices(form, candidature.edition.contest)
+        reasons = [_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"), *refused.reasons]
+        return _render(candidature, form, reasons, status=422)
+    send_after_commit()
+    flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
+    return redirect(url_for(".edit", candidature_id=candidature.id))
+
+
+def _attach_errors(form, problems: dict[str, str]) -> list[str]:
+    """Show each message next to its field; return those with no field of their own (partner rows)."""
+    unplaced = []
+    for field, message in problems.items():
+        if field in form:
+            form[field].errors = [*form[field].errors, message]
+        else:
+            unplaced.append(message)
+    return unplaced
+
+
+@bp.route("/<int:candidature_id>/retirer", methods=["GET", "POST"])
+@candidate_only
+def withdraw(candidature_id: int):
+    """Withdrawal is final: a confirmation page first, then the POST."""
+    candidature = owned_candidature(candidature_id)
+    form = ConfirmForm()
+    if request.method == "GET":
+        return render_template("candidatures/withdraw.html", candidature=candidature, form=form)
+    if form.validate_on_submit():
+        try:
+            withdraw_candidature(candidature, actor=current_user, now=now())
+            db.session.commit()
+            flash(_("Votre candidature est retirée."), "success")
+        except TransitionRefused as refused:
+            db.session.rollback()
+            for reason in refused.reasons:
+                flash(reason, "error")
+    return redirect(url_for(".edit", candidature_id=candidature.id))
+
+
+@bp.get("/<int:candidature_id>/recepisse.pdf")
+@candidate_only
+def receipt(candidature_id: int):
+    candidature = owned_candidature(candidature_id)
+    if candidature.receipt_number is None or candidature.state == State.DRAFT.value:
+        flash(_("Le récépissé est disponible une fois la candidature déposée."), "error")
+        return redirect(url_for(".edit", candidature_id=candidature.id))
+    response = make_response(receipt_pdf(candidature, dossier_of(candidature), receipt_time(candidature)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="recepisse-{candidature.receipt_number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,106 @@
+"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads ...``."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.extensions import db
+from workflows.definition import ContestError, load_contest
+from workflows.states import Role
+
+contest_cli = AppGroup("contest", help="Contest definition files.")
+user_cli = AppGroup("user", help="User accounts.")
+
+
+def _utc_iso(value) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def summary_lines(contest) -> list[str]:
+    """What ``contest check`` prints for a valid file."""
+    deadline = contest.calendar.submission_deadline
+    lines = [
+        f"Concours : {contest.name} — « {contest.title} » ({contest.slug})",
+        f"Date limite de dépôt : {deadline.astimezone(contest.tz).isoformat()} ({contest.timezone})",
+        f"Date limite de dépôt (UTC) : {_utc_iso(deadline)}",
+        f"Critères ({len(contest.criteria)}), échelle {contest.scale.min}–{contest.scale.max} :",
+    ]
+    lines += [f"  - {c.key} (poids {c.weight}) : {c.label}" for c in contest.criteria]
+    lines += [
+        f"Pièces jointes : {contest.attachments.max_count} au plus, "
+        f"{contest.attachments.max_bytes // (1024 * 1024)} Mo chacune",
+        f"Projets retenus par région : {contest.quota.min} à {contest.quota.max}",
+        f"Lauréats : {contest.winners}",
+        f"Régions : {len(contest.regions)}",
+    ]
+    return lines
+
+
+@contest_cli.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def contest_check(path: Path) -> None:
+    """Validate a definition file and print its summary, or its errors (exit code 1)."""
+    try:
+        contest = load_contest(path)
+    except (ContestError, OSError) as error:
+        for line in getattr(error, "errors", None) or [f"{path}: {error}"]:
+            click.echo(line, err=True)
+        raise SystemExit(1) from None
+    for line in summary_lines(contest):
+        click.echo(line)
+
+
+@contest_cli.command("load")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def contest_load(path: Path) -> None:
+    """Create or update the edition described by a definition file."""
+    from app.clock import now
+    from app.editions import EditionRefused, load_edition
+
+    try:
+        edition, created = load_edition(path.read_text(encoding="utf-8"), source=path.name, now=now())
+    except (ContestError, EditionRefused) as error:
+        db.session.rollback()
+        for line in getattr(error, "errors", None) or error.reasons:
+            click.echo(line, err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Édition « {edition.slug} » {'créée' if created else 'mise à jour'}.")
+
+
+@user_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", "role_name", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--region", "region_code", help="Code of the region, for regional roles.")
+@click.option("--edition", "edition_slug", help="Edition slug (default: the current edition).")
+@click.option("--name", "display_name", default="")
+@click.password_option(prompt="Mot de passe")
+def user_create(email: str, role_name: str, region_code: str | None, edition_slug: str | None, display_name: str,
+                password: str) -> None:
+    """Create an account with one role (prompts for the password)."""
+    from app.accounts import AccountRefused, create_user
+    from app.clock import now
+
+    try:
+        user = create_user(email=email, password=password, role=Role(role_name), region_code=region_code,
+                           edition_slug=edition_slug, display_name=display_name, now=now(), verified=True)
+    except AccountRefused as error:
+        db.session.rollback()
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Compte créé : {user.email} ({Role(role_name).label}).")
+
+
+def register(app: Flask) -> None:
+    from app.attachments.cli import uploads_cli
+    from app.demo import demo_command
+    from app.mail import outbox_cli
+
+    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,102 @@
+"""Creating and updating editions from definition files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.audit import record
+from app.extensions import db
+from app.models import ATTACHMENT_SLOTS, PICK_SLOTS, AuditEntry, Candidature, Edition, Region, RoleMembership
+from workflows.definition import Contest, loads_contest
+
+# What candidatures and scoresheets were built on: frozen once the first candidature exists.
+FROZEN_PARTS = {
+    "criteria": "les critères",
+    "scale": "l’échelle de notation",
+    "attachments": "les limites des pièces jointes",
+    "quota": "le nombre de projets retenus par région",
+    "limits": "les limites de longueur des textes",
+    "categories": "les catégories de candidats",
+}
+
+
+class EditionRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def current_edition() -> Edition | None:
+    """The edition shown to users: the most recently created one."""
+    return db.session.scalar(db.select(Edition).order_by(Edition.id.desc()).limit(1))
+
+
+def database_limits(contest: Contest) -> list[str]:
+    """Limits the database enforces as constraints; a definition cannot go beyond them."""
+    problems = []
+    if contest.attachments.max_count > ATTACHMENT_SLOTS:
+        problems.append(f"attachments.max_count : au plus {ATTACHMENT_SLOTS} pièces jointes (limite de la base).")
+    if contest.quota.max > PICK_SLOTS:
+        problems.append(f"quota.max : au plus {PICK_SLOTS} projets retenus par région (limite de la base).")
+    return problems
+
+
+def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition, bool]:
+    """Create or update the edition a definition describes; returns (edition, created)."""
+    contest = loads_contest(toml_text, source=source)
+    problems = database_limits(contest)
+    if problems:
+        raise EditionRefused(problems)
+    edition = db.session.scalar(db.select(Edition).filter_by(slug=contest.slug))
+    created = edition is None
+    if created:
+        edition = Edition(slug=contest.slug, created_at=now)
+        db.session.add(edition)
+    else:
+        _check_update_allowed(edition, contest)
+    edition.title = contest.title
+    edition.definition_toml = toml_text
+    edition.submission_deadline = contest.calendar.submission_deadline
+    edition.updated_at = now
+    _sync_regions(edition, contest)
+    db.session.flush()
+    record("edition.load" if created else "edition.update", actor=None, role=None, at=now, edition_id=edition.id,
+           data={"source": source})
+    return edition, created
+
+
+def _region_in_use(region: Region) -> bool:
+    """Accounts, candidatures or audit rows refer to the region: removing it would orphan them."""
+    return any(
+        db.session.scalar(db.select(model.id).where(model.region_id == region.id).limit(1)) is not None
+        for model in (RoleMembership, Candidature, AuditEntry)
+    )
+
+
+def _check_update_allowed(edition: Edition, contest: Contest) -> None:
+    reasons = []
+    kept = {r.code for r in contest.regions}
+    if in_use := sorted(r.code for r in edition.regions if r.code not in kept and _region_in_use(r)):
+        reasons.append(f"Les régions {', '.join(in_use)} ne peuvent pas être retirées : des comptes, "
+                       "des candidatures ou des traces du journal y sont rattachés.")
+    if db.session.scalar(db.select(Candidature.id).filter_by(edition_id=edition.id).limit(1)) is not None:
+        old = edition.contest
+        reasons += [
+            f"Des candidatures existent déjà pour « {edition.slug} » : {label} ne peuvent plus changer."
+            for part, label in FROZEN_PARTS.items()
+            if getattr(old, part) != getattr(contest, part)
+        ]
+    if reasons:
+        raise EditionRefused(reasons)
+
+
+def _sync_regions(edition: Edition, contest: Contest) -> None:
+    existing = {region.code: region for region in edition.regions}
+    for definition in contest.regions:
+        region = existing.pop(definition.code, None)
+        if region is None:
+            edition.regions.append(Region(code=definition.code, name=definition.name))
+        else:
+            region.name = definition.name
+    for stale in existing.values():  # only regions nothing refers to (_check_update_allowed)
+        edition.regions.remove(stale)

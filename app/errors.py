@@ -1,0 +1,60 @@
+"""Error pages in French that leak nothing (no traceback, no SQL, no path)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (_l("Requête invalide"), _l("La demande n’a pas pu être traitée. Rechargez la page et réessayez.")),
+    403: (_l("Accès refusé"), _l("Vous n’avez pas les droits nécessaires pour accéder à cette page.")),
+    404: (_l("Page introuvable"), _l("La page demandée n’existe pas ou vous n’y avez pas accès.")),
+    405: (_l("Méthode non autorisée"), _l("Cette action n’est pas possible ici.")),
+    413: (
+        _l("Fichier trop volumineux"),
+        _l("L’envoi dépasse la taille autorisée. Réduisez la taille du fichier et réessayez."),
+    ),
+    429: (_l("Trop de tentatives"), _l("Vous avez fait trop de tentatives. Patientez quelques minutes puis réessayez.")),
+    500: (_l("Erreur du serveur"), _l("Une erreur inattendue s’est produite. Vos données enregistrées sont conservées.")),
+}
+
+
+# When the page itself cannot be drawn (the database is unreachable, say): still French, still nothing leaked.
+FALLBACK_PAGE = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Erreur — Concours SSP</title></head>'
+    "<body><h1>Le service est momentanément indisponible</h1>"
+    "<p>Réessayez dans quelques instants. Vos données enregistrées sont conservées.</p></body></html>"
+)
+
+
+def render_error(code: int, message=None):
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message or default_message), code
+    except Exception:
+        current_app.logger.exception("error page could not be rendered")
+        return FALLBACK_PAGE, code, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error(400, _l("Le formulaire a expiré ou n’est pas valide. Rechargez la page et réessayez."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return _http(error)
+        app.logger.exception("unhandled error")
+        from app.extensions import db
+
+        db.session.rollback()
+        return render_error(InternalServerError.code)

@@ -1,0 +1,136 @@
+"""The shortlist book: cover, contents, summary table, then one section per regional pick."""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+
+from app.exports.data import Book, JuryMarks, Pick
+from app.exports.document import build_pdf, contents, literal, markup
+from app.exports.dossier_pdf import CROSS_SECTOR, Styles, dossier_story, grid
+from app.exports.fonts import FACES
+from scoring import display
+from workflows.definition import french_date
+
+TITLE = "Livret de la sélection nationale"
+NONE = "—"
+REGIONAL_COLOUR, NATIONAL_COLOUR = colors.HexColor("#000091"), colors.HexColor("#e1000f")
+
+
+def _mean(marks: JuryMarks | None) -> str:
+    return display(marks.total) if marks else NONE
+
+
+def cover(book: Book, styles: Styles) -> list[Flowable]:
+    return [
+        Spacer(1, 50 * mm),
+        Paragraph(markup(TITLE), styles["Title"]),
+        Paragraph(markup(book.edition_name), styles["Heading2"]),
+        Paragraph(markup(f"« {book.theme} »"), styles["Heading2"]),
+        Spacer(1, 10 * mm),
+        Paragraph(markup(f"Cérémonie de remise du prix : {french_date(book.ceremony)}."), styles["BodyText"]),
+        Paragraph(markup(f"{len(book.picks)} projets retenus par les régions."), styles["BodyText"]),
+        Paragraph(markup(f"Document édité le {book.printed_at:%d/%m/%Y à %H:%M}. Confidentiel jusqu’à la "
+                         "publication des résultats."), styles["BodyText"]),
+        PageBreak(),
+    ]
+
+
+def summary_table(book: Book, styles: Styles) -> list[Flowable]:
+    header = ["Région", "Structure", "Projet", "Secteurs", "Inter-secteurs", "Moyenne régionale",
+              "Moyenne nationale", "Rang national"]
+    rows = [[p.dossier.region_code, p.dossier.structure, p.dossier.title, " ; ".join(p.dossier.sectors),
+             "oui" if p.dossier.cross_sector else "non", _mean(p.regional), _mean(p.national),
+             p.national.rank if p.national else NONE] for p in book.picks]
+    return [Paragraph("Tableau récapitulatif", styles["Heading1"]),
+            grid([header, *rows], [12, 31, 35, 24, 18, 19, 19, 16], styles),
+            Paragraph(markup(f"Moyennes sur {len(book.criteria)} critères ; « {NONE} » : pas encore de notes. "
+                             f"« Inter-secteurs » : {CROSS_SECTOR.lower()} (deux secteurs ou plus)."), styles.cell),
+            PageBreak()]
+
+
+def chart(book: Book, pick: Pick) -> Drawing:
+    """Bars of the per-criterion means: regional, and national beside it once there are national marks."""
+    juries = [(label, marks, colour) for label, marks, colour in
+              (("Jury régional", pick.regional, REGIONAL_COLOUR), ("Jury national", pick.national, NATIONAL_COLOUR))
+              if marks]
+    drawing = Drawing(170 * mm, 62 * mm)
+    bars = VerticalBarChart()
+    bars.x, bars.y, bars.width, bars.height = 12 * mm, 8 * mm, 110 * mm, 50 * mm
+    bars.data = [[float(mean) for mean in marks.means] for _label, marks, _colour in juries]
+    bars.categoryAxis.categoryNames = [c.short for c in book.criteria]
+    bars.categoryAxis.labels.fontName = bars.valueAxis.labels.fontName = FACES[0, 0][0]
+    bars.valueAxis.valueMin, bars.valueAxis.valueMax, bars.valueAxis.valueStep = 0, book.scale_max, 1
+    for index, (_label, _marks, colour) in enumerate(juries):
+        bars.bars[index].fillColor = colour
+    legend = Legend()
+    legend.x, legend.y, legend.fontName = 128 * mm, 50 * mm, FACES[0, 0][0]
+    legend.colorNamePairs = [(colour, label) for label, _marks, colour in juries]
+    drawing.add(bars)
+    drawing.add(legend)
+    return drawing
+
+
+def marks_section(book: Book, pick: Pick, styles: Styles) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("Notes du jury régional", styles["Heading2"])]
+    if pick.regional is None:
+        return [*story, Paragraph("Aucune fiche de notation régionale reçue.", styles["BodyText"])]
+
+    def means(marks: JuryMarks | None) -> list[str]:
+        return [display(mean) for mean in marks.means] if marks else [NONE] * len(book.criteria)
+
+    rows = [[f"{c.short} — {c.label}", regional, national]
+            for c, regional, national in zip(book.criteria, means(pick.regional), means(pick.national), strict=True)]
+    rows.append(["Total (moyenne des totaux pondérés)", _mean(pick.regional), _mean(pick.national)])
+    story += [
+        Paragraph(markup(f"{pick.regional.sheets} fiches reçues ; rang {pick.regional.rank} dans la région."),
+                  styles["BodyText"]),
+        grid([["Critère", "Moyenne régionale", "Moyenne nationale"], *rows], [124, 25, 25], styles),
+        chart(book, pick),
+    ]
+    return story
+
+
+def national_section(pick: Pick, styles: Styles) -> list[Flowable]:
+    story: list[Flowable] = [Paragraph("Jury national", styles["Heading2"])]
+    if pick.national is None:
+        return [*story, Paragraph("Pas encore de notes nationales.", styles["BodyText"])]
+    story.append(Paragraph(markup(f"{pick.national.sheets} fiches reçues ; moyenne {_mean(pick.national)} ; "
+                                  f"rang national {pick.national.rank}."), styles["BodyText"]))
+    story += [literal(comment, styles["BodyText"]) for comment in pick.national.comments]
+    return story
+
+
+def pick_heading(pick: Pick, styles: Styles) -> Paragraph:
+    dossier = pick.dossier
+    return Paragraph(markup(f"{dossier.region_code} — {dossier.title or dossier.structure}"), styles["Heading1"])
+
+
+def pick_section(book: Book, pick: Pick, heading: Paragraph, styles: Styles) -> list[Flowable]:
+    dossier = pick.dossier
+    return [
+        heading,
+        *dossier_story(dossier, styles, (
+            *marks_section(book, pick, styles),
+            Paragraph("Avis de l’ARS", styles["Heading2"]), literal(pick.opinion, styles["BodyText"]),
+            *national_section(pick, styles),
+        )),
+        PageBreak(),
+    ]
+
+
+def book_pdf(book: Book) -> bytes:
+    """The whole book; builds before the national stage too (national columns then read « — »)."""
+    styles = Styles.create()
+    summary = summary_table(book, styles)
+    headings = [pick_heading(pick, styles) for pick in book.picks]
+    story = [*cover(book, styles), Paragraph("Sommaire", styles["Title"]),
+             contents([summary[0], *headings], styles.cell.clone("Contents", fontSize=9, leading=11)), PageBreak(),
+             *summary]
+    for pick, heading in zip(book.picks, headings, strict=True):
+        story += pick_section(book, pick, heading, styles)
+    return build_pdf(story, title=f"{TITLE} — {book.edition_name}", subject=book.theme)

@@ -1,0 +1,219 @@
+"""Rows turned into plain frozen values: the PDF builders take these, never ORM objects.
+
+Labels are resolved here from the edition's definition, so a builder needs neither the database
+nor the contest file, and a benchmark or a unit test can feed it generated values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.national.jury import national_work
+from app.models import Candidature, Edition, Region, RegionalPick, Scoresheet
+from app.selection.ranking import column, region_ranking, weighted_criteria
+from scoring import Aggregate, aggregate, rank
+from workflows.definition import Choice, Contest
+
+NATIONAL = "national"
+
+
+@dataclass(frozen=True)
+class Partner:
+    side: str  # "usager" or "soignant"
+    name: str
+    organisation: str
+    role: str
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    name: str
+    size: int
+    sha256: str
+    stored_name: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    criterion: str  # the criterion's label
+    text: str
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """What the jury reads of one candidature."""
+
+    id: int
+    receipt_number: str
+    region_code: str
+    region_name: str
+    title: str
+    structure: str
+    category: str
+    identifier: str
+    sectors: tuple[str, ...]
+    contact: str
+    summary: str
+    description: str
+    modalities: tuple[str, ...]
+    domains: tuple[str, ...]
+    project_stage: str
+    link: str
+    answers: tuple[Answer, ...]
+    partners: tuple[Partner, ...]
+    attachments: tuple[AttachmentFile, ...]
+
+    @property
+    def cross_sector(self) -> bool:
+        """The note welcomes projects run across sectors: two sectors or more."""
+        return len(self.sectors) >= 2
+
+
+@dataclass(frozen=True)
+class JuryMarks:
+    """One jury's submitted sheets on a candidature: means in the book's criteria order."""
+
+    sheets: int
+    means: tuple[Fraction, ...]
+    total: Fraction
+    rank: int
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pick:
+    dossier: Dossier
+    opinion: str  # the ARS opinion given when the region selected it
+    regional: JuryMarks | None
+    national: JuryMarks | None
+
+
+@dataclass(frozen=True)
+class CriterionHeading:
+    short: str  # C1, C2… in tie-break order
+    label: str
+
+
+@dataclass(frozen=True)
+class Book:
+    edition_name: str
+    theme: str
+    ceremony: date
+    printed_at: datetime  # local time of the contest
+    scale_max: int
+    criteria: tuple[CriterionHeading, ...]
+    picks: tuple[Pick, ...]
+
+
+def _labels(keys, choices: tuple[Choice, ...]) -> tuple[str, ...]:
+    chosen = set(keys or ())
+    return tuple(choice.label for choice in choices if choice.key in chosen)
+
+
+def _label(key: str | None, choices: tuple[Choice, ...]) -> str:
+    return next(iter(_labels([key], choices)), "")
+
+
+def dossier_of(candidature: Candidature, contest: Contest) -> Dossier:
+    """The candidature as plain values, every key replaced by its label."""
+    contact = ", ".join(filter(None, (candidature.contact_name, candidature.contact_function)))
+    contact = " — ".join(filter(None, (contact, candidature.contact_email, candidature.contact_phone)))
+    domains = _labels(candidature.domains, contest.domains)
+    if candidature.domain_other:
+        domains += (candidature.domain_other,)
+    answers = candidature.answers or {}
+    return Dossier(
+        id=candidature.id,
+        receipt_number=candidature.receipt_number or "",
+        region_code=candidature.region.code,
+        region_name=candidature.region.name,
+        title=candidature.title or "",
+        structure=candidature.structure_name or "",
+        category=_label(candidature.category, contest.categories),
+        identifier=candidature.identifier or "",
+        sectors=_labels(candidature.sectors, contest.sectors),
+        contact=contact,
+        summary=candidature.summary or "",
+        description=candidature.description or "",
+        modalities=_labels(candidature.modalities, contest.modalities),
+        domains=domains,
+        project_stage=_label(candidature.project_stage, contest.project_stages),
+        link=candidature.link or "",
+        answers=tuple(Answer(c.label, answers.get(c.key) or "") for c in contest.criteria),
+        partners=tuple(Partner(p.side, p.name, p.organisation, p.role) for p in candidature.partners),
+        attachments=tuple(AttachmentFile(a.display_name, a.size, a.sha256, a.stored_name)
+                          for a in candidature.attachments),
+    )
+
+
+def criteria_headings(contest: Contest) -> tuple[CriterionHeading, ...]:
+    return tuple(CriterionHeading(column(contest, key), contest.criterion(key).label) for key in contest.tie_break)
+
+
+def _marks(result: Aggregate, position: int, contest: Contest, comments: tuple[str, ...] = ()) -> JuryMarks:
+    return JuryMarks(result.count, tuple(result.criterion_means[key] for key in contest.tie_break),
+                     result.total_mean, position, comments)
+
+
+def shortlist_picks(edition: Edition) -> list[RegionalPick]:
+    """Every regional pick of the edition, by region name then slot, dossiers loaded."""
+    return db.session.scalars(
+        db.select(RegionalPick).join(Region, Region.id == RegionalPick.region_id)
+        .where(Region.edition_id == edition.id)
+        .options(selectinload(RegionalPick.candidature).selectinload(Candidature.partners),
+                 selectinload(RegionalPick.candidature).selectinload(Candidature.attachments))
+        .order_by(Region.name, RegionalPick.slot)
+    ).all()
+
+
+def _regional_marks(picks: list[RegionalPick], contest: Contest) -> dict[int, JuryMarks]:
+    """The regional ranking's figures of each pick (conflicted sheets left out, as on the ranking page)."""
+    result = {}
+    for region_id in dict.fromkeys(pick.region_id for pick in picks):
+        for line in region_ranking(db.session.get(Region, region_id)).lines:
+            if line.pick and line.row:
+                result[line.candidature.id] = _marks(line.row.aggregate, line.row.rank, contest)
+    return result
+
+
+def _national_marks(ids: list[int], contest: Contest) -> dict[int, JuryMarks]:
+    """National means, rank among the shortlist and the national jurors' comments (anonymous)."""
+    expected, sheets = national_work(ids)
+    criteria = weighted_criteria(contest)
+    rows = rank(aggregate(sheets, criteria, threshold=contest.disagreement_threshold), criteria)
+    comments: dict[int, list[str]] = {}
+    for sheet in db.session.scalars(db.select(Scoresheet).where(
+            Scoresheet.candidature_id.in_(ids), Scoresheet.stage == NATIONAL, Scoresheet.status == "submitted")
+            .order_by(Scoresheet.id)):
+        if str(sheet.juror_id) not in expected[str(sheet.candidature_id)]:
+            continue
+        texts = comments.setdefault(sheet.candidature_id, [])
+        texts += [f"{column(contest, m.criterion)} : {m.justification}"
+                  for m in sorted(sheet.marks, key=lambda m: contest.tie_break.index(m.criterion)) if m.justification]
+        if sheet.overall_comment:
+            texts.append(sheet.overall_comment)
+    return {int(row.candidature): _marks(row.aggregate, row.rank, contest,
+                                         tuple(comments.get(int(row.candidature), ()))) for row in rows}
+
+
+def shortlist_book(edition: Edition, printed_at: datetime) -> Book:
+    """The national shortlist with both juries' figures; national ones absent before the national jury."""
+    contest = edition.contest
+    picks = shortlist_picks(edition)
+    regional = _regional_marks(picks, contest)
+    national = _national_marks([pick.candidature_id for pick in picks], contest)
+    return Book(
+        edition_name=contest.name,
+        theme=contest.title,
+        ceremony=contest.calendar.ceremony,
+        printed_at=printed_at.astimezone(contest.tz),
+        scale_max=contest.scale.max,
+        criteria=criteria_headings(contest),
+        picks=tuple(Pick(dossier_of(pick.candidature, contest), pick.opinion, regional.get(pick.candidature_id),
+                         national.get(pick.candidature_id)) for pick in picks),
+    )

@@ -1,0 +1,136 @@
+"""Candidatures and marks as CSV (UTF-8 with BOM, « ; », CRLF, as French spreadsheets open it) and XLSX.
+
+A cell typed by a candidate or a juror could start a formula in the spreadsheet that opens the
+file: every text cell starting with =, +, -, @, a tab or a carriage return gets a leading
+apostrophe, in both formats, through ``neutralise``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from openpyxl import Workbook
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.exports.data import dossier_of
+from app.extensions import db
+from app.models import Candidature, Region, Scoresheet, User
+from app.selection.ranking import column
+from scoring import display, weighted_total
+from workflows.definition import Contest
+from workflows.states import State
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BATCH = 500
+Value = str | int | Fraction | datetime | None
+
+
+def neutralise(value: str) -> str:
+    """The text, with a leading apostrophe when a spreadsheet would read it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A header and rows (a generator for large exports) of plain values."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: Iterable[tuple[Value, ...]]
+
+
+def _csv_cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Fraction):
+        return display(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return neutralise(str(value))
+
+
+def _xlsx_cell(value: Value):
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # already in the contest's time zone; Excel has none
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def to_csv(sheet: Sheet) -> bytes:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_csv_cell(value) for value in sheet.header])
+    writer.writerows([_csv_cell(value) for value in row] for row in sheet.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(sheet: Sheet) -> bytes:
+    workbook = Workbook(write_only=True)  # rows go straight to the file, not into a cell grid
+    worksheet = workbook.create_sheet(sheet.title)
+    worksheet.append([_xlsx_cell(value) for value in sheet.header])
+    for row in sheet.rows:
+        worksheet.append([_xlsx_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _local(moment: datetime | None, contest: Contest) -> datetime | None:
+    return moment.astimezone(contest.tz) if moment else None
+
+
+def candidatures_sheet(region_ids: list[int], contest: Contest) -> Sheet:
+    """One line per candidature of the regions, drafts included, by region then id."""
+    header = ("N°", "Récépissé", "Région", "État", "Déposée le", "Catégorie", "Structure", "Identifiant", "Secteurs",
+              "Inter-secteurs", "Contact", "Projet", "Résumé", "Description", "Modalités", "Domaines",
+              "État d’avancement", "Lien", *(f"Réponse — {c.label}" for c in contest.criteria), "Partenaires",
+              "Pièces jointes")
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        query = (db.select(Candidature).join(Region).where(Candidature.region_id.in_(region_ids))
+                 .options(contains_eager(Candidature.region), selectinload(Candidature.partners),
+                          selectinload(Candidature.attachments))
+                 .order_by(Region.code, Candidature.id))
+        for candidature in db.session.scalars(query.execution_options(yield_per=BATCH)):
+            d = dossier_of(candidature, contest)
+            yield (d.id, d.receipt_number, d.region_code, State(candidature.state).label,
+                   _local(candidature.submitted_at, contest), d.category, d.structure, d.identifier,
+                   " ; ".join(d.sectors), "oui" if d.cross_sector else "non", d.contact, d.title, d.summary,
+                   d.description, " ; ".join(d.modalities), " ; ".join(d.domains), d.project_stage, d.link,
+                   *(answer.text for answer in d.answers), len(d.partners), len(d.attachments))
+
+    return Sheet("Candidatures", header, rows())
+
+
+def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest) -> Sheet:
+    """One line per submitted scoresheet of the regions' candidatures at ``stages``: marks, total, comments."""
+    criteria = [(key, contest.criterion(key).weight) for key in contest.tie_break]
+    header = ("N°", "Récépissé", "Région", "Projet", "Jury", "Juré", "Courriel du juré", "Rendue le",
+              *(column(contest, key) for key, _ in criteria), "Total pondéré",
+              *(f"Justification {column(contest, key)}" for key, _ in criteria), "Commentaire")
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        query = (db.select(Scoresheet, Candidature, User, Region.code)
+                 .join(Candidature, Candidature.id == Scoresheet.candidature_id)
+                 .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
+                 .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
+                        Scoresheet.status == "submitted")
+                 .options(selectinload(Scoresheet.marks))
+                 .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
+        for sheet, c, juror, region_code in db.session.execute(query.execution_options(yield_per=BATCH)):
+            marks = {mark.criterion: mark for mark in sheet.marks}
+            jury = "régional" if sheet.stage == "regional" else "national"
+            yield (c.id, c.receipt_number, region_code, c.title, jury,
+                   juror.display_name, juror.email, _local(sheet.submitted_at, contest),
+                   *(marks[key].value for key, _ in criteria),
+                   weighted_total({key: marks[key].value for key, _ in criteria}, criteria),
+                   *(marks[key].justification for key, _ in criteria), sheet.overall_comment)
+
+    return Sheet("Notes", header, rows())

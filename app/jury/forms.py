@@ -1,0 +1,53 @@
+"""Jury forms: they parse and display; which values are acceptable is decided by the operations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from workflows.definition import Contest
+
+NO_CONFLICT, CONFLICT = "none", "conflict"
+
+
+class ConflictDeclarationForm(FlaskForm):
+    choice = RadioField(_l("Votre déclaration"), validate_choice=False, choices=[
+        SelectChoice(NO_CONFLICT, _l("Je n’ai aucun lien d’intérêt avec ce projet")),
+        SelectChoice(CONFLICT, _l("J’ai un lien d’intérêt")),
+    ])
+    reason = TextAreaField(_l("Nature du lien d’intérêt"), description=_l(
+        "Obligatoire si vous avez un lien d’intérêt : le dossier vous sera alors masqué."))
+
+
+class ScoresheetBaseForm(FlaskForm):
+    version = HiddenField()
+    comment = TextAreaField(_l("Commentaire général"))
+
+
+def scoresheet_form_class(contest: Contest) -> type[ScoresheetBaseForm]:
+    """One mark (radio buttons labelled with the scale's descriptors) and one justification per criterion."""
+    levels = [SelectChoice(str(level.value), f"{level.value} — {level.label}") for level in contest.scale.levels]
+    fields = {}
+    for criterion in contest.criteria:
+        fields[f"mark_{criterion.key}"] = RadioField(criterion.label, choices=levels, validate_choice=False,
+                                                      description=criterion.description)
+        fields[f"justification_{criterion.key}"] = TextAreaField(_l("Justification de la note"))
+    return type("ScoresheetForm", (ScoresheetBaseForm,), fields)
+
+
+def scoresheet_data(sheet, contest: Contest) -> dict:
+    """What the form shows for a stored sheet (or an empty one, version 0)."""
+    if sheet is None:
+        return {"version": 0}
+    data = {"version": sheet.version, "comment": sheet.overall_comment}
+    for mark in sheet.marks:
+        data[f"mark_{mark.criterion}"] = str(mark.value)
+        data[f"justification_{mark.criterion}"] = mark.justification
+    return data
+
+
+def prefixed(form_data, prefix: str) -> dict[str, str]:
+    """Every posted ``<prefix><criterion>`` value by criterion, known or not (the operation judges)."""
+    return {key[len(prefix):]: value for key, value in form_data.items() if key.startswith(prefix)}

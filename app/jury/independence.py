@@ -1,0 +1,66 @@
+"""What a juror may see: a dossier only after declaring no conflict, others' marks only after their own.
+
+Every jury page, and ``app.scoping`` for dossiers and attachments, asks these functions; no
+page decides on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from app.extensions import db
+from app.jury.stages import JuryStage
+from app.jury.workload import submitted_sheets
+from app.models import Candidature, ConflictDeclaration, Scoresheet, User
+from scoring import Aggregate, aggregate
+
+
+def declaration_of(juror: User, candidature: Candidature, stage: JuryStage) -> ConflictDeclaration | None:
+    return db.session.scalar(db.select(ConflictDeclaration).filter_by(
+        juror_id=juror.id, candidature_id=candidature.id, stage=stage.name))
+
+
+def sheet_of(juror: User, candidature: Candidature, stage: JuryStage) -> Scoresheet | None:
+    return db.session.scalar(db.select(Scoresheet).filter_by(
+        juror_id=juror.id, candidature_id=candidature.id, stage=stage.name))
+
+
+def may_read_dossier(juror: User, candidature: Candidature, stage: JuryStage) -> bool:
+    """A juror of the candidature's jury who declared no conflict of interest for it."""
+    if not stage.sits_on(juror, candidature):
+        return False
+    declaration = declaration_of(juror, candidature, stage)
+    return declaration is not None and not declaration.has_conflict
+
+
+def has_submitted(juror: User, candidature: Candidature, stage: JuryStage) -> bool:
+    sheet = sheet_of(juror, candidature, stage)
+    return sheet is not None and sheet.status == "submitted"
+
+
+def may_see_others(juror: User, candidature: Candidature, stage: JuryStage) -> bool:
+    """Independent judgment: the others' marks only once the juror's own sheet is submitted."""
+    return has_submitted(juror, candidature, stage) and may_read_dossier(juror, candidature, stage)
+
+
+@dataclass(frozen=True)
+class JuryOpinions:
+    """The other jurors' submitted sheets and the mean of every submitted sheet."""
+
+    others: list[Scoresheet]
+    result: Aggregate
+
+
+def opinions_for(juror: User, candidature: Candidature, stage: JuryStage) -> JuryOpinions | None:
+    """None until ``may_see_others``; then the other sheets (by id) and the jury's means."""
+    if not may_see_others(juror, candidature, stage):
+        return None
+    others = db.session.scalars(db.select(Scoresheet).where(
+        Scoresheet.candidature_id == candidature.id, Scoresheet.stage == stage.name,
+        Scoresheet.status == "submitted", Scoresheet.juror_id != juror.id).order_by(Scoresheet.id)).all()
+    contest = candidature.edition.contest
+    criteria = [(criterion.key, criterion.weight) for criterion in contest.criteria]
+    result = aggregate(submitted_sheets([candidature.id], stage.name), criteria,
+                       threshold=Fraction(contest.disagreement_threshold))
+    return JuryOpinions(others=list(others), result=result[str(candidature.id)])

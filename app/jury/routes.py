@@ -1,0 +1,208 @@
+"""The juror's pages, for either jury (``stage`` in the URL): list, declaration, dossier, scoresheet.
+
+A candidature outside the juror's jury, or one they declared a conflict for, answers 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from app.access import roles_required
+from app.clock import now
+from app.extensions import db
+from app.jury.forms import (
+    CONFLICT,
+    NO_CONFLICT,
+    ConflictDeclarationForm,
+    prefixed,
+    scoresheet_data,
+    scoresheet_form_class,
+)
+from app.jury.independence import declaration_of, has_submitted, may_read_dossier, opinions_for, sheet_of
+from app.jury.operations import (
+    JuryRefused,
+    ScoresheetConflict,
+    ScoresheetInvalid,
+    declare_conflict,
+    detect_conflicts,
+    save_scoresheet,
+)
+from app.jury.stages import STAGES, JuryStage
+from app.models import Candidature
+from scoring import display
+from workflows.states import Role
+
+bp = Blueprint("jury", __name__, url_prefix="/jury")
+jurors_only = roles_required(Role.REGIONAL_JUROR, Role.NATIONAL_JUROR)
+ONE = "/<any(regional, national):stage>/<int:candidature_id>"
+
+
+@bp.context_processor
+def _helpers():
+    return {"display": display}
+
+
+def _stage(name: str) -> JuryStage:
+    stage = STAGES[name]
+    if not current_user.has_role(stage.role):
+        abort(404)
+    return stage
+
+
+def _judged(name: str, candidature_id: int) -> tuple[JuryStage, Candidature]:
+    """The candidature if the juror sits on the jury judging it, else 404."""
+    stage = _stage(name)
+    candidature = db.session.get(Candidature, candidature_id)
+    if candidature is None or not stage.sits_on(current_user, candidature):
+        abort(404)
+    return stage, candidature
+
+
+def _readable(name: str, candidature_id: int):
+    """As ``_judged``, and the juror declared no conflict: else 404 (conflict) or the declaration page."""
+    stage, candidature = _judged(name, candidature_id)
+    if may_read_dossier(current_user, candidature, stage):
+        return stage, candidature, None
+    if declaration_of(current_user, candidature, stage) is None:
+        return stage, candidature, redirect(url_for(".declaration", stage=stage.name, candidature_id=candidature.id))
+    abort(404)
+
+
+def _detect(stage: JuryStage, candidatures: list[Candidature]) -> None:
+    try:
+        if detect_conflicts(current_user, candidatures, now(), stage):
+            db.session.commit()
+    except IntegrityError:  # a request of another tab recorded the same conflict first
+        db.session.rollback()
+
+
+@bp.get("", defaults={"stage": "regional"})
+@bp.get("/national", defaults={"stage": "national"})
+@jurors_only
+def index(stage: str):
+    jury = _stage(stage)
+    candidatures = jury.candidatures(current_user)
+    _detect(jury, candidatures)
+    rows = []
+    for candidature in candidatures:
+        opinions = opinions_for(current_user, candidature, jury)
+        rows.append({
+            "candidature": candidature,
+            "declaration": declaration_of(current_user, candidature, jury),
+            "sheet": sheet_of(current_user, candidature, jury),
+            "mean": display(opinions.result.total_mean) if opinions else None,
+        })
+    expected = sum(1 for row in rows if not (row["declaration"] and row["declaration"].has_conflict))
+    done = sum(1 for row in rows if row["sheet"] and row["sheet"].status == "submitted")
+    return render_template("jury/index.html", stage=jury, rows=rows, expected=expected, done=done)
+
+
+@bp.route(ONE + "/declaration", methods=["GET", "POST"])
+@jurors_only
+def declaration(stage: str, candidature_id: int):
+    jury, candidature = _judged(stage, candidature_id)
+    if request.method == "GET":
+        _detect(jury, [candidature])
+    form = ConflictDeclarationForm()
+    reasons = []
+    if request.method == "POST" and form.validate_on_submit():
+        if form.choice.data not in (NO_CONFLICT, CONFLICT):
+            form.choice.errors = [_("Choisissez l’une des deux déclarations.")]
+        else:
+            try:
+                declare_conflict(candidature, current_user, has_conflict=form.choice.data == CONFLICT,
+                                 reason=form.reason.data or "", now=now(), stage=jury)
+                db.session.commit()
+            except JuryRefused as refused:
+                db.session.rollback()
+                reasons = refused.reasons
+            except IntegrityError:
+                db.session.rollback()
+                reasons = [_("Une déclaration vient d’être enregistrée pour ce projet (dans un autre onglet ?) : "
+                             "vérifiez-la ci-dessus.")]
+            else:
+                return _declared(jury, candidature, form.choice.data == CONFLICT)
+    status = 422 if request.method == "POST" else 200
+    return render_template("jury/declaration.html", stage=jury, candidature=candidature, form=form, reasons=reasons,
+                           current=declaration_of(current_user, candidature, jury),
+                           submitted=has_submitted(current_user, candidature, jury), blocker=jury.blocker(candidature)), status
+
+
+def _declared(jury: JuryStage, candidature: Candidature, conflict: bool):
+    if conflict:
+        flash(_("Votre lien d’intérêt est enregistré : ce dossier ne vous sera pas présenté."), "success")
+        return redirect(url_for(".index", stage=jury.name))
+    flash(_("Votre déclaration est enregistrée : vous pouvez lire le dossier."), "success")
+    return redirect(url_for(".dossier", stage=jury.name, candidature_id=candidature.id))
+
+
+@bp.get(ONE + "/dossier")
+@jurors_only
+def dossier(stage: str, candidature_id: int):
+    jury, candidature, elsewhere = _readable(stage, candidature_id)
+    if elsewhere:
+        return elsewhere
+    return render_template("jury/dossier.html", stage=jury, candidature=candidature,
+                           contest=candidature.edition.contest, opinions=opinions_for(current_user, candidature, jury))
+
+
+@bp.route(ONE + "/fiche", methods=["GET", "POST"])
+@jurors_only
+def scoresheet(stage: str, candidature_id: int):
+    jury, candidature, elsewhere = _readable(stage, candidature_id)
+    if elsewhere:
+        return elsewhere
+    contest = candidature.edition.contest
+    form_class = scoresheet_form_class(contest)
+    if request.method == "GET":
+        form = form_class(data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
+        return _render_sheet(jury, candidature, form)
+    form = form_class()
+    if not form.validate_on_submit():
+        return _render_sheet(jury, candidature, form, status=400)
+    return _save(jury, candidature, form)
+
+
+def _save(jury: JuryStage, candidature: Candidature, form):
+    submit = request.form.get("action") == "submit"
+    version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+    try:
+        sheet = save_scoresheet(candidature, current_user, prefixed(request.form, "mark_"),
+                                prefixed(request.form, "justification_"), form.comment.data or "",
+                                submit=submit, now=now(), stage=jury, version=version)
+        db.session.commit()
+    except ScoresheetConflict:
+        db.session.rollback()
+        return _render_sheet(jury, candidature, form, [_(
+            "Votre fiche a été modifiée entre-temps (dans un autre onglet ?). Vos saisies sont affichées "
+            "ci-dessous mais n’ont pas été enregistrées : rechargez la page pour voir la version enregistrée, "
+            "puis reportez vos modifications.")], status=409)
+    except ScoresheetInvalid as invalid:
+        db.session.rollback()
+        unplaced = [message for field, message in invalid.problems.items() if field not in form]
+        for field, message in invalid.problems.items():
+            if field in form:
+                form[field].errors = [message]
+        return _render_sheet(jury, candidature, form, [
+            _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *unplaced], status=422)
+    except JuryRefused as refused:
+        db.session.rollback()
+        return _render_sheet(jury, candidature, form, refused.reasons, status=422)
+    if sheet.status == "submitted":
+        flash(_("Votre fiche de notation est rendue. Vous pouvez la modifier tant que le jury n’est pas clos."),
+              "success")
+    else:
+        flash(_("Votre brouillon est enregistré."), "success")
+    return redirect(url_for(".scoresheet", stage=jury.name, candidature_id=candidature.id))
+
+
+def _render_sheet(jury: JuryStage, candidature: Candidature, form, reasons=(), status=200):
+    sheet = sheet_of(current_user, candidature, jury)
+    return render_template(
+        "jury/scoresheet.html", stage=jury, candidature=candidature, contest=candidature.edition.contest,
+        form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(candidature),
+        opinions=opinions_for(current_user, candidature, jury),
+    ), status

@@ -1,0 +1,191 @@
+"""The email outbox: queue in the caller's transaction, send over SMTP after the commit.
+
+Invariants:
+- an email is queued in the same transaction as the change it reports, so a rolled-back change
+  sends nothing and a committed one is never forgotten;
+- one idempotency ``key`` per event: queuing twice (a double click, a retried request) yields one row,
+  guaranteed by the unique constraint even when two transactions race;
+- a failed delivery leaves the row pending with ``attempts`` and ``last_error``;
+  ``flask --app app outbox send`` retries it;
+- a row is locked while it is being sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
+  serialises every transaction), so two senders never deliver the same row twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+import click
+from flask import current_app, g, has_app_context
+from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.extensions import db
+from app.models import Candidature, OutboxEmail
+
+ERROR_LENGTH = 300
+# Refusals of one message; any other OSError (smtplib's errors included) means the server cannot
+# be reached, and the rest of the batch would fail the same way.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+                  smtplib.SMTPNotSupportedError, ValueError)
+
+
+def queue_email(key: str, recipient: str, subject: str, body: str, now: datetime,
+                candidature: Candidature | None = None) -> OutboxEmail | None:
+    """Add an email to the outbox in the caller's transaction; None when ``key`` is already queued."""
+    if db.session.scalar(db.select(OutboxEmail.id).filter_by(key=key)) is not None:
+        return None
+    email = OutboxEmail(key=key, recipient=recipient, subject=subject, body=body, created_at=now,
+                        candidature_id=candidature.id if candidature else None, attempts=0)
+    try:
+        with db.session.begin_nested():  # a concurrent insert of the same key only undoes this row
+            db.session.add(email)
+    except IntegrityError:
+        return None
+    if has_app_context():
+        g.setdefault("outbox_keys", []).append(key)
+    return email
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+    """A UTF-8 text/plain message; retries keep the same Message-ID so receivers can deduplicate."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.recipient
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(email.created_at)
+    message["Message-ID"] = f"<{hashlib.sha256(email.key.encode()).hexdigest()[:40]}@{domain}>"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(email.body, subtype="plain", charset="utf-8")
+    return message
+
+
+class _Connection:
+    """One SMTP connection per batch, opened on the first message."""
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        if self.smtp is None:
+            self.smtp = self._open()
+        self.smtp.send_message(message)
+
+    def _open(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.config["SMTP_HOST"], int(self.config["SMTP_PORT"]),
+                            timeout=self.config["SMTP_TIMEOUT"])
+        if self.config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if self.config["SMTP_USERNAME"]:
+            smtp.login(self.config["SMTP_USERNAME"], self.config["SMTP_PASSWORD"] or "")
+        return smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except OSError:  # smtplib's errors are OSErrors
+                self.smtp.close()
+
+
+def _short_error(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
+
+
+def _send_one(email_id: int, connection: _Connection, now: datetime) -> bool | None:
+    """Send one pending email and commit its new state; None when it is gone or being sent elsewhere.
+
+    Raises the connection error (after recording it) when the server cannot be reached.
+    """
+    email = db.session.scalar(
+        db.select(OutboxEmail)
+        .where(OutboxEmail.id == email_id, OutboxEmail.sent_at.is_(None))
+        .with_for_update(skip_locked=True)
+    )
+    if email is None:
+        db.session.rollback()
+        return None
+    email.attempts += 1
+    try:
+        connection.send(build_message(email, current_app.config["MAIL_FROM"]))
+    except (*MESSAGE_ERRORS, OSError) as error:
+        email.last_error = _short_error(error)
+        db.session.commit()
+        current_app.logger.warning("outbox: email %s not sent: %s", email_id, _short_error(error))
+        if not isinstance(error, MESSAGE_ERRORS):
+            raise
+        return False
+    email.sent_at, email.last_error = now, None
+    db.session.commit()
+    return True
+
+
+def _send_ids(ids: list[int], now: datetime) -> SendReport:
+    sent = failed = 0
+    connection = _Connection(current_app.config)
+    try:
+        for email_id in ids:
+            try:
+                outcome = _send_one(email_id, connection, now)
+            except OSError:
+                failed += 1
+                break  # the server is unreachable: the rest stays queued for the next run
+            sent += outcome is True
+            failed += outcome is False
+    finally:
+        connection.close()
+    return SendReport(sent=sent, failed=failed)
+
+
+def send_pending(now: datetime, limit: int = 100) -> SendReport:
+    """Send up to ``limit`` unsent emails, oldest first; call it with no unfinished work, as each
+    email's new state is committed."""
+    ids = db.session.scalars(
+        db.select(OutboxEmail.id).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id).limit(limit)
+    ).all()
+    return _send_ids(list(ids), now)
+
+
+def send_after_commit() -> SendReport:
+    """Best effort, right after a request commits: send what this request queued; never raises."""
+    keys = g.pop("outbox_keys", [])
+    if not keys:
+        return SendReport()
+    try:
+        ids = db.session.scalars(
+            db.select(OutboxEmail.id).where(OutboxEmail.key.in_(keys), OutboxEmail.sent_at.is_(None))
+            .order_by(OutboxEmail.id)
+        ).all()
+        return _send_ids(list(ids), clock.now())
+    except Exception:  # the request has already succeeded; the CLI will retry
+        current_app.logger.exception("outbox: sending after commit failed; the emails stay queued")
+        db.session.rollback()
+        return SendReport()
+
+
+outbox_cli = AppGroup("outbox", help="Emails waiting in the outbox.")
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=100, show_default=True, help="Maximum number of emails to send.")
+def outbox_send(limit: int) -> None:
+    """Send the pending emails; exit code 1 when some could not be sent."""
+    report = send_pending(clock.now(), limit=limit)
+    pending = db.session.scalar(db.select(db.func.count(OutboxEmail.id)).where(OutboxEmail.sent_at.is_(None)))
+    click.echo(f"Courriels envoyés : {report.sent}, en échec : {report.failed}, en attente : {pending}.")
+    if report.failed:
+        raise SystemExit(1)

@@ -1,0 +1,147 @@
+"""Candidatures (the dossier), their partners and their attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime
+from app.models.users import User, sql_in
+from workflows.states import State
+
+# The contest allows three attachments; the database holds the same ceiling (slot 1..3), so
+# concurrent uploads cannot exceed it even if application code is wrong.
+ATTACHMENT_SLOTS = 3
+# One or two regional picks per region (the note de cadrage: « un à deux projets »).
+PICK_SLOTS = 2
+
+
+
+class Candidature(db.Model):
+    __tablename__ = "candidatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="RESTRICT"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    state: Mapped[str] = mapped_column(String(32), default=State.DRAFT.value)
+    version: Mapped[int] = mapped_column(default=1)
+
+    # The applicant
+    category: Mapped[str | None] = mapped_column(String(64))
+    structure_name: Mapped[str | None] = mapped_column(String(300))
+    identifier: Mapped[str | None] = mapped_column(String(14))  # FINESS, SIRET, RNA or RPPS
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_function: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    # The project
+    title: Mapped[str | None] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    modalities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    domain_other: Mapped[str | None] = mapped_column(String(300))
+    project_stage: Mapped[str | None] = mapped_column(String(64))
+    link: Mapped[str | None] = mapped_column(String(500))
+    # criterion key -> the candidate's answer
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # attestation key -> bool
+    attestations: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+
+    # Proof of receipt: an unguessable number, issued at the first submission.
+    receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    receipt_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Admissibility decision
+    inadmissibility_code: Mapped[str | None] = mapped_column(String(64))
+    inadmissibility_reason: Mapped[str | None] = mapped_column(Text)
+    # The jury scores a fixed version of the dossier from this instant on.
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    owner: Mapped[User] = relationship()
+    edition: Mapped["Edition"] = relationship()  # noqa: F821
+    region: Mapped["Region"] = relationship()  # noqa: F821
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="candidature", order_by="Partner.position", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="candidature", order_by="Attachment.slot", cascade="all, delete-orphan"
+    )
+
+    # Optimistic locking: a save based on a stale version fails instead of overwriting.
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(sql_in("state", [s.value for s in State]), name="state_known"),
+        # Every state past the draft was reached by a submission, except a withdrawn draft.
+        CheckConstraint(
+            "state IN ('draft', 'withdrawn') OR (receipt_number IS NOT NULL AND submitted_at IS NOT NULL)",
+            name="submitted_has_receipt",
+        ),
+        CheckConstraint(
+            "state <> 'inadmissible' OR inadmissibility_reason IS NOT NULL", name="inadmissible_has_reason"
+        ),
+        # One winner per edition, whatever two organisers do at the same moment.
+        Index(
+            "uq_candidatures_one_winner_per_edition",
+            "edition_id",
+            unique=True,
+            sqlite_where=text("state = 'winner'"),
+            postgresql_where=text("state = 'winner'"),
+        ),
+        Index(None, "edition_id", "region_id", "state"),
+        Index(None, "owner_id"),
+    )
+
+    @property
+    def current_state(self) -> State:
+        return State(self.state)
+
+
+class Partner(db.Model):
+    """A member of the partnership: patient side (usager) or professional side (soignant)."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidature_id: Mapped[int] = mapped_column(ForeignKey("candidatures.id", ondelete="CASCADE"))
+    side: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    role: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    candidature: Mapped[Candidature] = relationship(back_populates="partners")
+
+    __table_args__ = (CheckConstraint(sql_in("side", ["usager", "soignant"]), name="side_known"),)
+
+
+class Attachment(db.Model):
+    """A stored file; ``stored_name`` is generated by the server, ``display_name`` is cleaned."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidature_id: Mapped[int] = mapped_column(ForeignKey("candidatures.id", ondelete="CASCADE"))
+    slot: Mapped[int]
+    display_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    mime_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    candidature: Mapped[Candidature] = relationship(back_populates="attachments")
+
+    __table_args__ = (
+        UniqueConstraint("candidature_id", "slot"),
+        CheckConstraint(f"slot BETWEEN 1 AND {ATTACHMENT_SLOTS}", name="slot_range"),
+        CheckConstraint("size > 0", name="size_positive"),
+    )

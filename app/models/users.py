@@ -1,0 +1,119 @@
+"""Accounts, role memberships and single-use tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime
+from workflows.states import Role
+
+REGIONAL_ROLES = tuple(role.value for role in Role if role.is_regional)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def sql_in(column: str, values) -> str:
+    """``column IN ('a', 'b')`` for CHECK constraints built from enums."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    # FINESS, SIRET or RNA of the juror's organisation, to detect conflicts of interest.
+    organisation_identifier: Mapped[str | None] = mapped_column(String(14))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login cookie: rotating it at logout makes every copy of the cookie useless.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    preferred_locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[RoleMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def has_role(self, *roles: Role, region_id: int | None = None) -> bool:
+        """True when the user holds one of ``roles`` (in ``region_id`` for regional roles)."""
+        return any(
+            m.role in roles and (region_id is None or m.region_id in (None, region_id))
+            for m in self.memberships
+        )
+
+    def region_ids(self, *roles: Role) -> set[int]:
+        """Regions in which the user holds one of the regional ``roles``."""
+        return {m.region_id for m in self.memberships if m.role in roles and m.region_id}
+
+    @property
+    def roles(self) -> set[Role]:
+        return {Role(m.role) for m in self.memberships}
+
+
+class RoleMembership(db.Model):
+    """A role held by a user; regional staff roles are scoped to one region of one edition."""
+
+    __tablename__ = "role_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    region: Mapped["Region | None"] = relationship(lazy="joined")  # noqa: F821
+
+    __table_args__ = (
+        CheckConstraint(sql_in("role", [r.value for r in Role]), name="role_known"),
+        CheckConstraint(
+            f"({sql_in('role', REGIONAL_ROLES)}) = (region_id IS NOT NULL)",
+            name="region_iff_regional_role",
+        ),
+        UniqueConstraint("user_id", "role", "region_id"),
+    )
+
+
+class UserToken(db.Model):
+    """A single-use, expiring token (email verification, password reset, jury invitation).
+
+    Only the SHA-256 of the token is stored: a database leak does not hand out live links.
+    """
+
+    __tablename__ = "user_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(sql_in("purpose", ["verify_email", "reset_password", "invitation"]), name="purpose_known"),
+        CheckConstraint("expires_at > created_at", name="expires_after_creation"),
+        Index(None, "user_id", "purpose"),
+    )

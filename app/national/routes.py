@@ -1,0 +1,191 @@
+"""The national organiser's pages: overview of the regions, shortlist, national jury, ranking, winner, publication.
+
+Only national organisers reach them (403 for anyone else); they act on the current edition.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import roles_required
+from app.auth.forms import ConfirmForm
+from app.clock import now
+from app.committing import commit_or_reasons
+from app.editions import current_edition
+from app.extensions import db
+from app.models import Candidature, Edition, Region, RegionalPick
+from app.national.forms import NationalJuryOpenForm, RegionReopenForm, WinnerForm
+from app.national.jury import invite_national_juror, national_conflicts, national_progress, shortlist
+from app.national.operations import (
+    ORGANISER, declare_winner, national_facts, open_national_jury, open_regions, publish_results, reopen_region,
+)
+from app.national.ranking import national_ranking
+from app.regional.forms import JurorInviteForm
+from app.candidatures.operations import region_facts
+from app.regional.routes import TYPED_IN_FORM
+from app.selection.ranking import column
+from scoring import display
+from workflows.definition import french_date
+from workflows.machine import NATIONAL, REGION
+from workflows.states import State
+
+bp = Blueprint("national", __name__, url_prefix="/national")
+organisers = roles_required(ORGANISER)
+
+
+def _edition() -> Edition:
+    edition = current_edition()
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _apply(action, success: str) -> list[str]:
+    """Run the operation and flash ``success``; on refusal return why (see app.committing)."""
+    reasons = commit_or_reasons(action, changed_meanwhile=_(
+        "Les données ont changé entre-temps (une autre personne vient d’agir) : rien n’a été enregistré, "
+        "rechargez la page."))
+    if not reasons:
+        flash(success, "success")
+    return reasons
+
+
+def _available(edition: Edition) -> list[str]:
+    return NATIONAL.available(national_facts(edition, now(), reason=TYPED_IN_FORM), ORGANISER, edition.contest)
+
+
+@bp.get("")
+@organisers
+def overview(open_form=None, reasons=(), status=200):
+    edition = _edition()
+    counts = db.session.execute(
+        db.select(Candidature.region_id, Candidature.state, db.func.count(Candidature.id))
+        .where(Candidature.edition_id == edition.id).group_by(Candidature.region_id, Candidature.state)
+    ).all()
+    picks = dict(db.session.execute(
+        db.select(RegionalPick.region_id, db.func.count(RegionalPick.id)).join(Candidature)
+        .where(Candidature.edition_id == edition.id).group_by(RegionalPick.region_id)
+    ).all())
+    rows = []
+    for region in edition.regions:
+        by_state = {state: count for region_id, state, count in counts if region_id == region.id}
+        rows.append({
+            "region": region,
+            "submitted": sum(n for state, n in by_state.items() if state not in (State.DRAFT, State.WITHDRAWN)),
+            "drafts": by_state.get(State.DRAFT.value, 0),
+            "picks": picks.get(region.id, 0),
+            "reopen": region.stage == "closed" and "reopen_region" in REGION.available(
+                region_facts(region, now(), reason=TYPED_IN_FORM), ORGANISER, edition.contest),
+        })
+    return render_template("national/overview.html", edition=edition, rows=rows, open=open_regions(edition),
+                           available=_available(edition), form=open_form or NationalJuryOpenForm(formdata=None),
+                           reasons=reasons), status
+
+
+@bp.post("/ouvrir-jury")
+@organisers
+def open_jury():
+    edition, form = _edition(), NationalJuryOpenForm()
+    reasons = []
+    if form.validate_on_submit():
+        reasons = _apply(lambda: open_national_jury(edition, actor=current_user, now=now(),
+                                                    reason=form.reason.data or ""),
+                         _("Le jury national est ouvert."))
+        if not reasons:
+            return redirect(url_for(".overview"))
+    return overview(open_form=form, reasons=reasons, status=422)
+
+
+@bp.route("/regions/<int:region_id>/rouvrir", methods=["GET", "POST"])
+@organisers
+def reopen(region_id: int):
+    edition = _edition()
+    region = db.session.get(Region, region_id)
+    if region is None or region.edition_id != edition.id:
+        abort(404)
+    form, reasons = RegionReopenForm(), []
+    if form.validate_on_submit():
+        reasons = _apply(lambda: reopen_region(region, actor=current_user, now=now(), reason=form.reason.data),
+                         _("La sélection régionale (%(region)s) est rouverte.", region=region.name))
+        if not reasons:
+            return redirect(url_for(".overview"))
+    status = 422 if reasons or form.errors else 200
+    return render_template("national/reopen.html", region=region, form=form, reasons=reasons,
+                           limit=edition.contest.limits.reason), status
+
+
+@bp.get("/selection")
+@organisers
+def shortlist_page():
+    edition = _edition()
+    return render_template("national/shortlist.html", edition=edition, picks=shortlist(edition),
+                           open=open_regions(edition))
+
+
+@bp.get("/jury")
+@organisers
+def jury(invite_form=None, status=200):
+    edition = _edition()
+    return render_template("national/jury.html", edition=edition, progress=national_progress(edition),
+                           conflicts=national_conflicts(edition),
+                           invite_form=invite_form or JurorInviteForm(formdata=None)), status
+
+
+@bp.post("/jury/inviter")
+@organisers
+def invite():
+    edition, form = _edition(), JurorInviteForm()
+    if form.validate_on_submit():
+        reasons = _apply(lambda: invite_national_juror(edition, actor=current_user, now=now(), email=form.email.data,
+                                                       name=form.name.data,
+                                                       organisation_identifier=form.organisation_identifier.data),
+                         _("%(email)s fait partie du jury national ; un courriel lui est envoyé.",
+                           email=form.email.data.strip().lower()))
+        if not reasons:
+            return redirect(url_for(".jury"))
+        for reason in reasons:
+            flash(reason, "error")
+    return jury(invite_form=form, status=422)
+
+
+@bp.get("/classement")
+@organisers
+def ranking():
+    edition = _edition()
+    return render_template("national/ranking.html", edition=edition, ranking=national_ranking(edition),
+                           contest=edition.contest, display=display, column=column, available=_available(edition))
+
+
+@bp.route("/laureat/<int:candidature_id>", methods=["GET", "POST"])
+@organisers
+def winner(candidature_id: int):
+    edition = _edition()
+    pick = db.session.scalar(db.select(RegionalPick).filter_by(candidature_id=candidature_id))
+    if pick is None or pick.candidature.edition_id != edition.id:
+        abort(404)
+    candidature = pick.candidature
+    form, reasons = WinnerForm(), []
+    if form.validate_on_submit():
+        reasons = _apply(lambda: declare_winner(candidature, actor=current_user, now=now(),
+                                                rationale=form.rationale.data),
+                         _("« %(title)s » est le lauréat national.", title=candidature.title))
+        if not reasons:
+            return redirect(url_for(".ranking"))
+    status = 422 if reasons or form.errors else 200
+    return render_template("national/winner.html", edition=edition, pick=pick, candidature=candidature, form=form,
+                           reasons=reasons, limit=edition.contest.limits.reason), status
+
+
+@bp.route("/publication", methods=["GET", "POST"])
+@organisers
+def publication():
+    edition, form, reasons = _edition(), ConfirmForm(), []
+    if form.validate_on_submit():
+        reasons = _apply(lambda: publish_results(edition, actor=current_user, now=now()),
+                         _("Les résultats sont publiés ; chaque candidat reçoit son résultat par courriel."))
+        if not reasons:
+            return redirect(url_for(".publication"))
+    winner = db.session.scalar(db.select(Candidature).filter_by(edition_id=edition.id, state=State.WINNER.value))
+    return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winner=winner,
+                           ceremony=french_date(edition.contest.calendar.ceremony),
+                           available=_available(edition)), 422 if reasons else 200

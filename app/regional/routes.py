@@ -1,0 +1,322 @@
+"""The regional organiser's (ARS) pages: dashboard, admissibility, jury composition, audit trail.
+
+National organisers read every region's pages; only the region's own organisers act in it.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.access import public, roles_required
+from app.auth import throttle
+from app.auth.forms import ConfirmForm, PasswordResetForm
+from app.auth.routes import keep_token_out_of_referer
+from app.auth.throttle import throttled
+from app.auth.tokens import find_token
+from app.candidatures.operations import INADMISSIBILITY_REASONS, facts_for
+from app.clock import now
+from app.extensions import db
+from app.jury.workload import REGIONAL_JURY_STATES, regional_jurors
+from app.mail import send_after_commit
+from app.models import AuditEntry, Candidature, ConflictDeclaration, Region, RoleMembership, User
+from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
+from app.auth.tokens import Purpose
+from app.regional.invitations import accept_invitation as accept_invitation_operation, invite_juror
+from app.regional.jury import jury_progress, lift_conflict, record_conflict, remind_jurors, remove_juror
+from app.candidatures.operations import region_facts
+from app.regional.operations import STALE_PAGE, open_regional_jury, requalify, set_aside
+from app.scoping import region_for_staff
+from workflows.machine import CANDIDATURE, REGION, TransitionRefused
+from workflows.states import RegionStage, Role, State
+
+bp = Blueprint("regional", __name__, url_prefix="/ars")
+ORGANISER = Role.REGIONAL_ORGANISER
+readers = roles_required(ORGANISER, Role.NATIONAL_ORGANISER)
+organisers = roles_required(ORGANISER)
+AUDIT_PAGE_SIZE = 50
+# The decision forms ask for the written reason: judge every other condition of the machine.
+TYPED_IN_FORM = "motif saisi dans le formulaire"
+# Dossiers on which the organiser may record a conflict: those the jury scores or will score.
+CONFLICT_STATES = (State.SUBMITTED.value, *REGIONAL_JURY_STATES)
+
+
+def acting_role(region: Region) -> Role:
+    """The role in which the current user acts on ``region`` (national organisers only read)."""
+    return ORGANISER if region.id in current_user.region_ids(ORGANISER) else Role.NATIONAL_ORGANISER
+
+
+def organised_region(region_id: int) -> Region:
+    """The region if the current user organises it, else 404."""
+    region = db.session.get(Region, region_id)
+    if region is None or region.id not in current_user.region_ids(ORGANISER):
+        abort(404)
+    return region
+
+
+def region_candidature(region: Region, candidature_id: int) -> Candidature:
+    """A submitted dossier of ``region`` (drafts stay the candidate's own business), else 404."""
+    candidature = db.session.get(Candidature, candidature_id)
+    if candidature is None or candidature.region_id != region.id or candidature.state == State.DRAFT.value:
+        abort(404)
+    return candidature
+
+
+# Lazy: translated after the rollback (the failed transaction cannot load the user's language).
+DOSSIER_CHANGED = _l("Ce dossier a changé entre-temps : vérifiez son état avant de recommencer.")
+JUST_INVITED = _l("Cette personne vient d’être invitée : rechargez la page.")
+JUST_DECLARED = _l("Une déclaration vient d’être enregistrée pour ce juré et ce dossier : rechargez la page.")
+
+
+def refused(reasons: list) -> None:
+    db.session.rollback()
+    for reason in reasons:
+        flash(str(reason), "error")
+
+
+def committed(message: str) -> None:
+    db.session.commit()
+    send_after_commit()
+    flash(message, "success")
+
+
+@bp.get("/<int:region_id>")
+@readers
+def dashboard(region_id: int):
+    region = region_for_staff(region_id, ORGANISER)
+    counts = dict(db.session.execute(
+        db.select(Candidature.state, db.func.count(Candidature.id))
+        .where(Candidature.region_id == region.id).group_by(Candidature.state)
+    ).all())
+    candidatures = db.session.scalars(
+        db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state != State.DRAFT.value)
+        .order_by(Candidature.id)
+    ).all()
+    return render_template(
+        "regional/dashboard.html", region=region, counts=[(state, counts.get(state.value, 0)) for state in State],
+        candidatures=candidatures, progress=jury_progress(region), form=ConfirmForm(),
+        available=REGION.available(region_facts(region, now(), reason=TYPED_IN_FORM), acting_role(region),
+                                   region.edition.contest),
+    )
+
+
+@bp.post("/<int:region_id>/ouvrir-jury")
+@organisers
+def open_jury(region_id: int):
+    region = organised_region(region_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            moved = open_regional_jury(region, actor=current_user, now=now())
+            committed(_("Le jury régional est ouvert : %(count)s dossier(s) lui sont soumis.", count=len(moved)))
+        except TransitionRefused as refusal:
+            refused(refusal.reasons)
+        except StaleDataError:  # a candidature changed meanwhile (withdrawn at the last second)
+            refused([STALE_PAGE])
+    return redirect(url_for(".dashboard", region_id=region.id))
+
+
+@bp.get("/<int:region_id>/candidatures/<int:candidature_id>")
+@readers
+def candidature(region_id: int, candidature_id: int, inadmissible_form=None, requalify_form=None, status=200):
+    region = region_for_staff(region_id, ORGANISER)
+    found = region_candidature(region, candidature_id)
+    return render_template(
+        "regional/candidature.html", region=region, candidature=found, reasons=INADMISSIBILITY_REASONS,
+        available=CANDIDATURE.available(facts_for(found, now(), reason=TYPED_IN_FORM), acting_role(region),
+                                        region.edition.contest),
+        inadmissible_form=inadmissible_form or InadmissibilityForm(formdata=None),
+        requalify_form=requalify_form or RequalifyForm(formdata=None),
+    ), status
+
+
+def _decide(region_id: int, candidature_id: int, form, decide, success: str, form_name: str):
+    """Validate a decision form, apply it, or show the page again with what was typed."""
+    region = organised_region(region_id)
+    found = region_candidature(region, candidature_id)
+    if form.validate_on_submit():
+        try:
+            decide(found, form)
+            committed(success)
+            return redirect(url_for(".candidature", region_id=region.id, candidature_id=found.id))
+        except TransitionRefused as refusal:
+            refused(refusal.reasons)
+        except StaleDataError:
+            refused([DOSSIER_CHANGED])
+    return candidature(region_id, candidature_id, status=422, **{form_name: form})
+
+
+@bp.post("/<int:region_id>/candidatures/<int:candidature_id>/irrecevable")
+@organisers
+def declare_inadmissible(region_id: int, candidature_id: int):
+    return _decide(region_id, candidature_id, InadmissibilityForm(),
+                   lambda found, form: set_aside(found, actor=current_user, now=now(), code=form.code.data,
+                                                 reason=form.reason.data),
+                   _("La candidature est déclarée irrecevable ; le candidat est prévenu par courriel."),
+                   "inadmissible_form")
+
+
+@bp.post("/<int:region_id>/candidatures/<int:candidature_id>/requalifier")
+@organisers
+def requalify_candidature(region_id: int, candidature_id: int):
+    return _decide(region_id, candidature_id, RequalifyForm(),
+                   lambda found, form: requalify(found, actor=current_user, now=now(), reason=form.reason.data),
+                   _("La candidature est de nouveau recevable ; le candidat est prévenu par courriel."),
+                   "requalify_form")
+
+
+def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
+    form = ConflictRecordForm(formdata=formdata)
+    form.juror.choices = [SelectChoice(str(j.id), f"{j.display_name} <{j.email}>") for j in regional_jurors(region.id)]
+    form.candidature.choices = [SelectChoice(str(c.id), c.title or str(c.id)) for c in db.session.scalars(
+        db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state.in_(CONFLICT_STATES))
+        .order_by(Candidature.id))]
+    return form
+
+
+@bp.get("/<int:region_id>/jury")
+@readers
+def jury(region_id: int, invite_form=None, conflict_form=None, status=200):
+    region = region_for_staff(region_id, ORGANISER)
+    declared = db.session.execute(
+        db.select(ConflictDeclaration, User, Candidature).join(User, User.id == ConflictDeclaration.juror_id)
+        .join(Candidature, Candidature.id == ConflictDeclaration.candidature_id)
+        .where(Candidature.region_id == region.id, ConflictDeclaration.has_conflict.is_(True))
+        .order_by(ConflictDeclaration.declared_at.desc(), ConflictDeclaration.id.desc())
+    ).all()
+    return render_template(
+        "regional/jury.html", region=region, progress=jury_progress(region), conflicts=declared,
+        may_act=acting_role(region) == ORGANISER, form=ConfirmForm(),
+        invite_form=invite_form or JurorInviteForm(formdata=None),
+        conflict_form=conflict_form or _conflict_form(region),
+    ), status
+
+
+@bp.post("/<int:region_id>/jury/inviter")
+@organisers
+def invite(region_id: int):
+    region = organised_region(region_id)
+    form = JurorInviteForm()
+    if form.validate_on_submit():
+        try:
+            user = invite_juror(region, actor=current_user, now=now(), email=form.email.data, name=form.name.data,
+                                organisation_identifier=form.organisation_identifier.data)
+            committed(_("%(email)s fait partie du jury ; un courriel lui est envoyé.", email=user.email))
+            return redirect(url_for(".jury", region_id=region.id))
+        except TransitionRefused as refusal:
+            refused(refusal.reasons)
+        except IntegrityError:  # the same address invited twice at the same moment
+            refused([JUST_INVITED])
+    return jury(region_id, invite_form=form, status=422)
+
+
+@bp.post("/<int:region_id>/jury/<int:user_id>/retirer")
+@organisers
+def remove(region_id: int, user_id: int):
+    region = organised_region(region_id)
+    membership = db.session.scalar(
+        db.select(RoleMembership).filter_by(user_id=user_id, region_id=region.id, role=Role.REGIONAL_JUROR.value))
+    if membership is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            email = membership.user.email
+            remove_juror(region, membership, actor=current_user, now=now())
+            committed(_("%(email)s ne fait plus partie du jury.", email=email))
+        except TransitionRefused as refusal:
+            refused(refusal.reasons)
+    return redirect(url_for(".jury", region_id=region.id))
+
+
+@bp.post("/<int:region_id>/jury/conflits")
+@organisers
+def conflicts(region_id: int):
+    region = organised_region(region_id)
+    form = _conflict_form(region, request.form)
+    for chosen in (form.juror, form.candidature):  # the choices hold only the region's jurors and dossiers
+        if chosen.data and chosen.data not in {choice.value for choice in chosen.choices}:
+            abort(404)
+    if form.validate_on_submit():
+        juror = db.session.get(User, int(form.juror.data))
+        found = db.session.get(Candidature, int(form.candidature.data))
+        try:
+            record_conflict(region, juror, found, actor=current_user, now=now(), reason=form.reason.data)
+            committed(_("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."))
+            return redirect(url_for(".jury", region_id=region.id))
+        except TransitionRefused as refusal:
+            refused(refusal.reasons)
+        except IntegrityError:  # the juror declared at the same moment
+            refused([JUST_DECLARED])
+    return jury(region_id, conflict_form=form, status=422)
+
+
+@bp.post("/<int:region_id>/jury/conflits/<int:declaration_id>/lever")
+@organisers
+def lift(region_id: int, declaration_id: int):
+    region = organised_region(region_id)
+    declaration = db.session.scalar(
+        db.select(ConflictDeclaration).join(Candidature, Candidature.id == ConflictDeclaration.candidature_id)
+        .where(ConflictDeclaration.id == declaration_id, Candidature.region_id == region.id,
+               ConflictDeclaration.has_conflict.is_(True))
+    )
+    if declaration is None:
+        abort(404)
+    form = ConflictLiftForm()
+    if form.validate_on_submit():
+        try:
+            lift_conflict(region, declaration, actor=current_user, now=now(), reason=form.reason.data)
+            committed(_("Le conflit d’intérêts est levé : le juré peut lire et noter ce dossier."))
+        except TransitionRefused as refusal:
+            refused(refusal.reasons)
+    else:
+        refused([_("Indiquez pourquoi le conflit d’intérêts est levé.")])
+    return redirect(url_for(".jury", region_id=region.id))
+
+
+@bp.post("/<int:region_id>/jury/relancer")
+@organisers
+def remind(region_id: int):
+    region = organised_region(region_id)
+    if ConfirmForm().validate_on_submit():
+        reminded = remind_jurors(region, actor=current_user, now=now())
+        committed(_("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
+    return redirect(url_for(".jury", region_id=region.id))
+
+
+@bp.get("/<int:region_id>/journal")
+@readers
+def audit_trail(region_id: int):
+    region = region_for_staff(region_id, ORGANISER)
+    page = db.paginate(
+        db.select(AuditEntry).where(AuditEntry.region_id == region.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+        per_page=AUDIT_PAGE_SIZE, max_per_page=AUDIT_PAGE_SIZE, error_out=False,
+    )
+    actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
+    actors = {user.id: user for user in db.session.scalars(db.select(User).where(User.id.in_(actor_ids)))}
+    return render_template("regional/audit.html", region=region, page=page, actors=actors,
+                           tz=region.edition.contest.tz,
+                           roles={role.value: role.label for role in Role},
+                           states={state.value: state.label for enum in (State, RegionStage) for state in enum})
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+@throttled(throttle.TOKEN_LINK)
+def accept_invitation(token: str):
+    """An invited juror chooses their password; the link is single-use and valid seven days."""
+    keep_token_out_of_referer()
+    found = find_token(token, Purpose.INVITATION, now=now())
+    if found is None:
+        return render_template("regional/invitation.html", form=None), 404
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        if not accept_invitation_operation(found, form.password.data, now=now()):
+            db.session.rollback()
+            return render_template("regional/invitation.html", form=None), 404
+        db.session.commit()
+        flash(_("Votre mot de passe est enregistré. Connectez-vous pour accéder au jury."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("regional/invitation.html", form=form, email=found.user.email)

@@ -1,0 +1,120 @@
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import roles_required
+from app.auth.forms import ConfirmForm
+from app.clock import now
+from app.committing import commit_or_reasons
+from app.extensions import db
+from app.jury.workload import regional_jurors
+from app.models import Candidature, Region, RegionalPick
+from app.pdf.minutes import minutes_pdf
+from app.scoping import region_for_staff
+from app.selection.forms import PickOpinionForm, RegionCloseForm
+from app.selection.operations import close_region, select_for_nation, selection_fingerprint, unselect
+from app.selection.ranking import column, declared_conflicts, line_flags, region_ranking
+from scoring import display
+from workflows.states import Role
+
+bp = Blueprint("selection", __name__, url_prefix="/ars")
+staff = roles_required(Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER)
+# The machine lets only the region's organisers pick and close; national organisers read.
+organiser = roles_required(Role.REGIONAL_ORGANISER)
+
+
+def _changed_meanwhile() -> str:
+    return _("Cette candidature a changé depuis l’affichage de cette page (une autre personne vient d’agir) : "
+             "rien n’a été enregistré, vérifiez le classement.")
+
+
+def _commit(action) -> list[str]:
+    return commit_or_reasons(action, changed_meanwhile=_changed_meanwhile())
+
+
+def _region(region_id: int) -> Region:
+    return region_for_staff(region_id, Role.REGIONAL_ORGANISER)
+
+
+def _candidature_of(region: Region, candidature_id: int) -> Candidature:
+    candidature = db.session.get(Candidature, candidature_id)
+    if candidature is None or candidature.region_id != region.id:
+        abort(404)
+    return candidature
+
+
+@bp.get("/<int:region_id>/classement")
+@staff
+def ranking(region_id: int):
+    region = _region(region_id)
+    return render_template("selection/ranking.html", region=region, ranking=region_ranking(region),
+                           contest=region.edition.contest, display=display, line_flags=line_flags, column=column,
+                           confirm=ConfirmForm(), may_act=current_user.has_role(Role.REGIONAL_ORGANISER))
+
+
+@bp.route("/<int:region_id>/selection/<int:candidature_id>", methods=["GET", "POST"])
+@organiser
+def select(region_id: int, candidature_id: int):
+    region = _region(region_id)
+    candidature = _candidature_of(region, candidature_id)
+    form, reasons = PickOpinionForm(), []
+    if form.validate_on_submit():
+        reasons = _commit(lambda: select_for_nation(candidature, actor=current_user, now=now(),
+                                                    opinion=form.opinion.data))
+        if not reasons:
+            flash(_("« %(title)s » est retenue pour l’étape nationale.", title=candidature.title), "success")
+            return redirect(url_for(".ranking", region_id=region.id))
+    if reasons:
+        reasons.insert(0, _("« %(title)s » n’a pas été retenue :", title=candidature.title))
+    status = 422 if reasons or form.errors else 200
+    contest = region.edition.contest
+    return render_template("selection/select.html", region=region, candidature=candidature, form=form,
+                           reasons=reasons, limit=contest.limits.reason), status
+
+
+@bp.post("/<int:region_id>/selection/<int:candidature_id>/retirer")
+@organiser
+def unselect_pick(region_id: int, candidature_id: int):
+    region = _region(region_id)
+    candidature = _candidature_of(region, candidature_id)
+    pick = db.session.scalar(db.select(RegionalPick).filter_by(candidature_id=candidature.id))
+    # The ConfirmForm's CSRF token is checked by CSRFProtect before the view runs.
+    if pick is None:
+        reasons = [_("Cette candidature n’est pas (ou plus) retenue.")]
+    else:
+        reasons = _commit(lambda: unselect(pick, actor=current_user, now=now()))
+    for reason in reasons:
+        flash(reason, "error")
+    if not reasons:
+        flash(_("« %(title)s » n’est plus retenue.", title=candidature.title), "success")
+    return redirect(url_for(".ranking", region_id=region.id))
+
+
+@bp.route("/<int:region_id>/cloture", methods=["GET", "POST"])
+@organiser
+def close(region_id: int):
+    region = _region(region_id)
+    form, reasons = RegionCloseForm(), []
+    if form.validate_on_submit():
+        reasons = _commit(lambda: close_region(region, actor=current_user, now=now(), reason=form.reason.data or "",
+                                               fingerprint=form.fingerprint.data or ""))
+        if not reasons:
+            flash(_("La sélection régionale est close."), "success")
+            return redirect(url_for(".ranking", region_id=region.id))
+    # The page shows the selection as it is now: a refused form carries the current fingerprint.
+    form.fingerprint.data = selection_fingerprint(region)
+    contest = region.edition.contest
+    return render_template("selection/close.html", region=region, form=form, reasons=reasons,
+                           ranking=region_ranking(region), contest=contest), 422 if reasons else 200
+
+
+@bp.get("/<int:region_id>/proces-verbal.pdf")
+@staff
+def minutes(region_id: int):
+    region = _region(region_id)
+    pdf = minutes_pdf(region, region_ranking(region), regional_jurors(region.id), declared_conflicts(region.id), now())
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="proces-verbal-{region.code}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

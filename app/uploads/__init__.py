@@ -1,0 +1,1 @@
+"""Receiving files from strangers: content inspection, display names, storage on disk."""

@@ -1,0 +1,154 @@
+"""Files on disk under ``UPLOAD_DIR``, named by the server, tied to the fate of the transaction.
+
+Invariants:
+- a file reaches its final name only complete: written to a temporary file in the same
+  directory, fsynced, then renamed with ``os.replace`` (atomic on one file system);
+- the name on disk is 32 random hex characters, never anything the user sent;
+- a file placed during a transaction is removed if that transaction rolls back (or the session
+  closes without committing), and a file the transaction stops referencing is removed only
+  after it commits: so a crash leaves at worst an orphan file (removed by ``clean_orphans``),
+  never a row without its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.models import Attachment
+
+STORED_NAME = re.compile(r"[0-9a-f]{32}")
+TEMP_PREFIX = ".upload-"
+CHUNK = 64 * 1024
+# Files younger than this may belong to a request still in flight: never orphans yet.
+GRACE = timedelta(hours=1)
+ON_ROLLBACK, AFTER_COMMIT = "uploads.remove_on_rollback", "uploads.remove_after_commit"
+
+
+@dataclass(frozen=True)
+class Received:
+    """A complete temporary file, with what was measured while writing it."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def path_of(stored_name: str) -> Path:
+    """The file of a stored name; anything but a server-made name is refused."""
+    if not STORED_NAME.fullmatch(stored_name):
+        raise ValueError(f"not a stored name: {stored_name!r}")
+    return upload_dir() / stored_name
+
+
+def receive(stream: BinaryIO, limit: int) -> Received | None:
+    """Copy ``stream`` to a synced temporary file; None (and nothing left) when it exceeds ``limit`` bytes."""
+    digest, size = hashlib.sha256(), 0
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=upload_dir())
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    path.unlink()
+                    return None
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return Received(path, size, digest.hexdigest())
+
+
+def place(received: Received) -> str:
+    """Move a received file to a new server-generated name, removed again if the transaction rolls back."""
+    stored_name = secrets.token_hex(16)
+    os.replace(received.path, path_of(stored_name))
+    _sync_directory()
+    _pending(ON_ROLLBACK).append(stored_name)
+    return stored_name
+
+
+def remove_after_commit(stored_name: str) -> None:
+    """Delete the file once the transaction that dropped its row has committed."""
+    _pending(AFTER_COMMIT).append(stored_name)
+
+
+def discard(stored_name: str) -> None:
+    """Remove a file placed in this transaction now, without waiting for the rollback."""
+    _pending(ON_ROLLBACK).remove(stored_name)
+    remove(stored_name)
+
+
+def remove(stored_name: str) -> None:
+    path_of(stored_name).unlink(missing_ok=True)
+
+
+def _sync_directory() -> None:
+    fd = os.open(upload_dir(), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _pending(key: str) -> list[str]:
+    return db.session.info.setdefault(key, [])
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: nothing is durable yet
+        return
+    session.info.pop(ON_ROLLBACK, None)
+    for stored_name in session.info.pop(AFTER_COMMIT, []):
+        remove(stored_name)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    # Reached after a commit too, once ``_after_commit`` has emptied the lists: what is left
+    # belongs to a transaction that rolled back or was closed without committing.
+    if transaction.parent is not None:  # a savepoint: the outer transaction goes on
+        return
+    session.info.pop(AFTER_COMMIT, None)
+    for stored_name in session.info.pop(ON_ROLLBACK, []):
+        remove(stored_name)
+
+
+def find_orphans(now: datetime) -> list[Path]:
+    """Files older than an hour with no attachment row, and temporary files left by a crash."""
+    known = set(db.session.scalars(db.select(Attachment.stored_name)))
+    cutoff = (now - GRACE).timestamp()
+    return sorted(
+        path for path in upload_dir().iterdir()
+        if path.is_file() and path.stat().st_mtime < cutoff
+        and (path.name.startswith(TEMP_PREFIX) or (STORED_NAME.fullmatch(path.name) and path.name not in known))
+    )
+
+
+def clean_orphans(now: datetime) -> list[Path]:
+    """Remove what ``find_orphans`` finds; returns the removed paths."""
+    orphans = find_orphans(now)
+    for path in orphans:
+        path.unlink(missing_ok=True)
+    return orphans

@@ -1,0 +1,61 @@
+"""Where each person works: the page they start on after signing in, and their navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.models import User
+from workflows.states import Role
+
+
+def workspace_url(user: User) -> str:
+    """Organisers before jurors before candidates: a person holding several roles starts with the widest."""
+    if user.has_role(Role.NATIONAL_ORGANISER):
+        return url_for("national.overview")
+    if regions := sorted(user.region_ids(Role.REGIONAL_ORGANISER)):
+        return url_for("regional.dashboard", region_id=regions[0])
+    if user.has_role(Role.REGIONAL_JUROR):
+        return url_for("jury.index", stage="regional")
+    if user.has_role(Role.NATIONAL_JUROR):
+        return url_for("jury.index", stage="national")
+    if user.has_role(Role.CANDIDATE):
+        return url_for("candidatures.index")
+    return url_for("main.home")
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+def navigation(user: User) -> list[Link]:
+    """The main menu: one entry per space the user may work in, then the public results."""
+    links = []
+    if user.is_authenticated:
+        if user.has_role(Role.CANDIDATE):
+            links.append(Link(_l("Mes candidatures"), url_for("candidatures.index")))
+        for membership in sorted(user.memberships, key=lambda m: m.region.name if m.region else ""):
+            if membership.role == Role.REGIONAL_ORGANISER:
+                links.append(Link(_l("ARS %(region)s", region=membership.region.name),
+                                  url_for("regional.dashboard", region_id=membership.region_id)))
+        if user.has_role(Role.NATIONAL_ORGANISER):
+            links.append(Link(_l("Étape nationale"), url_for("national.overview")))
+        for role, stage, label in ((Role.REGIONAL_JUROR, "regional", _l("Jury régional")),
+                                   (Role.NATIONAL_JUROR, "national", _l("Jury national"))):
+            if user.has_role(role):
+                links.append(Link(label, url_for("jury.index", stage=stage)))
+        if user.has_role(Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER, Role.REGIONAL_JUROR, Role.NATIONAL_JUROR):
+            links.append(Link(_l("Exports"), url_for("exports.index")))
+    links.append(Link(_l("Résultats"), url_for("results.index")))
+    return links
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def _navigation():
+        return {"navigation": navigation(current_user)}

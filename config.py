@@ -1,0 +1,151 @@
+"""Configuration classes; every setting comes from the environment, with safe defaults.
+
+With no environment at all the app runs on a SQLite file in ``instance/`` (the embedded default).
+Production refuses to start without a strong ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+DEFAULT_CONTEST_FILE = BASE_DIR / "workflows" / "contests" / "ssp-2017.toml"
+
+# Words copied from tutorials and examples: a production key must not be one of them, repeated.
+KNOWN_WEAK_WORDS = ("dev", "secret", "changeme", "change-me", "development", "test", "key", "password")
+# Keys published in documentation (Flask's tutorial shows this one).
+PUBLISHED_KEYS = frozenset({"192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf"})
+MIN_SECRET_KEY_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 12  # a random key of 32 characters has many more; "a" * 32 has one
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a setting would make the app unsafe or unusable."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def development_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """A random key generated once and kept in ``instance/`` so sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _is_repeated_word(key: str) -> bool:
+    lowered = key.lower()
+    return any(lowered == word * (len(lowered) // len(word)) for word in KNOWN_WEAK_WORDS)
+
+
+def check_secret_key(key: str | None) -> str:
+    """Refuse a missing, short, published, repetitive or well-known secret key."""
+    if not key:
+        raise ConfigError("SECRET_KEY est obligatoire en production.")
+    if (len(key) < MIN_SECRET_KEY_LENGTH or key in PUBLISHED_KEYS or _is_repeated_word(key)
+            or len(set(key)) < MIN_DISTINCT_CHARACTERS):
+        raise ConfigError(
+            f"SECRET_KEY est trop faible : au moins {MIN_SECRET_KEY_LENGTH} caractères aléatoires."
+        )
+    return key
+
+
+def sqlite_url(instance_dir: Path = INSTANCE_DIR) -> str:
+    return f"sqlite:///{instance_dir / 'concours.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common ``postgres://`` forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(_env("DATABASE_URL") or sqlite_url())
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY = _env("SECRET_KEY")
+    CONTEST_FILE = _env("CONTEST_FILE", str(DEFAULT_CONTEST_FILE))
+    UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    SMTP_HOST = _env("SMTP_HOST", "localhost")
+    SMTP_PORT = int(_env("SMTP_PORT", "25"))
+    SMTP_TIMEOUT = int(_env("SMTP_TIMEOUT", "10"))
+    SMTP_STARTTLS = _env("SMTP_STARTTLS", "") == "1"
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    MAIL_FROM = _env("MAIL_FROM", "Concours SSP <no-reply@concours.invalid>")
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Three attachments of 10 MB plus the form fields; the per-file limit comes from the contest.
+    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)))
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    WTF_CSRF_TIME_LIMIT = None  # candidates fill long dossiers; the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # scrypt's work factor; tests lower it, production keeps argon2id defaults.
+    PASSWORD_HASH_PROFILE = "default"
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Hook run by create_app before the app reads the settings."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False  # the demo must not expose the Werkzeug debugger on a shared machine
+
+    @classmethod
+    def prepare(cls) -> None:
+        if not cls.SECRET_KEY:
+            cls.SECRET_KEY = development_secret_key()
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = secrets.token_urlsafe(48)
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_PROFILE = "fast"
+    # Nothing listens there: a test that does not start its own SMTP server can never send mail.
+    SMTP_HOST, SMTP_PORT = "127.0.0.1", 1
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def prepare(cls) -> None:
+        cls.SECRET_KEY = check_secret_key(cls.SECRET_KEY)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by ``CONCOURS_ENV`` (development by default)."""
+    name = _env("CONCOURS_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"CONCOURS_ENV inconnu : {name!r} ({', '.join(CONFIGS)})") from None

@@ -1,0 +1,251 @@
+"""Attachments through the test client: upload, download, replace, delete, deadline, scope, orphans."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+
+from app.attachments.cli import uploads_cli
+from app.attachments.operations import add_attachment
+from app.extensions import db
+from app.uploads.names import content_disposition
+from werkzeug.datastructures import FileStorage
+from tests.app.attachment_helpers import (  # noqa: F401  (fixtures)
+    JPEG, PDF, PNG, audit_of, candidature, docx, files_on_disk, owner, page_text, rows, upload, upload_url,
+)
+from tests.conftest import PARIS
+from workflows.states import Role
+
+DEADLINE_MESSAGE = "La date limite de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris) est dépassée."
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+}
+
+
+def download_url(candidature, attachment) -> str:
+    return f"{upload_url(candidature)}telecharger/{attachment.id}"
+
+
+def test_upload_pdf_stores_row_file_and_audit(app, client, login, owner, candidature, clock):
+    login(owner)
+
+    response = upload(client, candidature, "Bilan 2017.pdf", PDF)
+
+    assert response.status_code == 302
+    [attachment] = rows()
+    assert (attachment.slot, attachment.display_name, attachment.mime_type, attachment.size) == (
+        1, "Bilan 2017.pdf", "application/pdf", len(PDF))
+    assert attachment.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert attachment.uploaded_by_id == owner.id
+    assert files_on_disk(app) == [attachment.stored_name]
+    assert (Path(app.config["UPLOAD_DIR"]) / attachment.stored_name).read_bytes() == PDF
+    assert audit_of("attachment.add") == [
+        {"slot": 1, "display_name": "Bilan 2017.pdf", "size": len(PDF), "sha256": attachment.sha256}]
+
+
+def test_upload_page_lists_the_file_with_its_hash(client, login, owner, candidature):
+    login(owner)
+    upload(client, candidature, "Bilan.pdf", PDF)
+
+    text = page_text(client.get(upload_url(candidature)))
+
+    assert "Bilan.pdf" in text
+    assert hashlib.sha256(PDF).hexdigest() in text
+    assert "1 sur 3 pièces jointes." in text
+
+
+def test_download_by_owner_is_an_attachment_with_safe_headers(client, login, owner, candidature):
+    login(owner)
+    upload(client, candidature, "Bilan.pdf", PDF)
+    [attachment] = rows()
+
+    response = client.get(download_url(candidature, attachment))
+
+    assert response.status_code == 200
+    assert response.data == PDF
+    assert response.headers["Content-Disposition"] == content_disposition("Bilan.pdf")
+    assert response.mimetype == "application/pdf"
+    assert {name: response.headers[name] for name in DOWNLOAD_HEADERS} == DOWNLOAD_HEADERS
+
+
+def test_upload_fourth_file_is_refused_with_the_maximum(app, client, login, owner, candidature):
+    login(owner)
+    for name, content in (("a.pdf", PDF), ("b.png", PNG), ("c.jpg", JPEG)):
+        assert upload(client, candidature, name, content).status_code == 302
+
+    response = upload(client, candidature, "d.docx", docx())
+
+    assert response.status_code == 200
+    assert "3 pièces jointes maximum" in page_text(response)
+    assert [(a.slot, a.display_name) for a in rows()] == [(1, "a.pdf"), (2, "b.png"), (3, "c.jpg")]
+    assert files_on_disk(app) == sorted(a.stored_name for a in rows())
+
+
+def test_upload_without_file_is_refused(app, client, login, owner, candidature):
+    login(owner)
+
+    response = client.form(upload_url(candidature), {}, content_type="multipart/form-data")
+
+    assert response.status_code == 200
+    assert "Choisissez un fichier." in page_text(response)
+    assert (rows(), files_on_disk(app)) == ([], [])
+
+
+def test_upload_one_second_before_deadline_is_accepted(app, client, login, owner, candidature, clock):
+    login(owner)
+    clock.set(datetime(2017, 10, 15, 23, 59, 59, tzinfo=PARIS))
+
+    response = upload(client, candidature, "Bilan.pdf", PDF)
+
+    assert response.status_code == 302
+    assert [a.display_name for a in rows()] == ["Bilan.pdf"]
+
+
+def test_upload_at_deadline_is_refused_and_stores_nothing(app, client, login, owner, candidature, clock):
+    login(owner)
+    clock.set(datetime(2017, 10, 16, 0, 0, 0, tzinfo=PARIS))
+
+    response = upload(client, candidature, "Bilan.pdf", PDF)
+
+    assert response.status_code == 200
+    assert DEADLINE_MESSAGE in page_text(response)
+    assert (rows(), files_on_disk(app)) == ([], [])
+    assert audit_of("attachment.add") == []
+
+
+def test_replace_keeps_the_slot_and_removes_the_old_file(app, client, login, owner, candidature):
+    login(owner)
+    upload(client, candidature, "v1.pdf", PDF)
+    [old] = rows()
+    old_name, old_sha = old.stored_name, old.sha256
+
+    response = client.form(f"{upload_url(candidature)}remplacer/{old.id}", {"file": (io.BytesIO(PNG), "v2.png")},
+                           page=upload_url(candidature), content_type="multipart/form-data")
+
+    assert response.status_code == 302
+    [new] = rows()
+    assert (new.id, new.slot, new.display_name, new.sha256) == (old.id, 1, "v2.png", hashlib.sha256(PNG).hexdigest())
+    assert files_on_disk(app) == [new.stored_name] != [old_name]
+    assert audit_of("attachment.replace") == [{
+        "slot": 1, "display_name": "v2.png", "size": len(PNG), "sha256": new.sha256,
+        "previous": {"slot": 1, "display_name": "v1.pdf", "size": len(PDF), "sha256": old_sha},
+    }]
+
+
+def test_replace_with_hostile_file_keeps_the_old_one(app, client, login, owner, candidature):
+    login(owner)
+    upload(client, candidature, "v1.pdf", PDF)
+    [old] = rows()
+
+    response = client.form(f"{upload_url(candidature)}remplacer/{old.id}",
+                           {"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "v2.pdf")},
+                           page=upload_url(candidature), content_type="multipart/form-data")
+
+    assert "Ce type de fichier n’est pas accepté." in page_text(client.get(response.location))
+    assert [(a.display_name, a.stored_name) for a in rows()] == [("v1.pdf", old.stored_name)]
+    assert files_on_disk(app) == [old.stored_name]
+
+
+def test_delete_frees_the_slot_and_removes_the_file(app, client, login, owner, candidature):
+    login(owner)
+    upload(client, candidature, "a.pdf", PDF)
+    upload(client, candidature, "b.pdf", PDF)
+    first = rows()[0]
+
+    response = client.form(f"{upload_url(candidature)}supprimer/{first.id}", page=upload_url(candidature))
+    upload(client, candidature, "c.pdf", PDF)
+
+    assert response.status_code == 302
+    assert [(a.slot, a.display_name) for a in rows()] == [(1, "c.pdf"), (2, "b.pdf")]
+    assert files_on_disk(app) == sorted(a.stored_name for a in rows())
+    assert audit_of("attachment.delete") == [
+        {"slot": 1, "display_name": "a.pdf", "size": len(PDF), "sha256": hashlib.sha256(PDF).hexdigest()}]
+
+
+def test_delete_after_deadline_is_refused_and_keeps_the_file(app, client, login, owner, candidature, clock):
+    login(owner)
+    upload(client, candidature, "a.pdf", PDF)
+    [attachment] = rows()
+    clock.set(datetime(2017, 10, 16, 0, 0, 0, tzinfo=PARIS))
+
+    response = client.form(f"{upload_url(candidature)}supprimer/{attachment.id}", page=upload_url(candidature))
+
+    assert DEADLINE_MESSAGE in page_text(client.get(response.location))
+    assert [a.stored_name for a in rows()] == [attachment.stored_name]
+    assert files_on_disk(app) == [attachment.stored_name]
+
+
+def test_rollback_after_upload_removes_the_placed_file(app, owner, candidature, clock):
+    add_attachment(candidature, FileStorage(io.BytesIO(PDF), "a.pdf"), actor=owner, now=clock())
+    assert len(files_on_disk(app)) == 1
+
+    db.session.rollback()
+
+    assert (rows(), files_on_disk(app)) == ([], [])
+
+
+def test_session_closed_without_commit_removes_the_placed_file(app, owner, candidature, clock):
+    add_attachment(candidature, FileStorage(io.BytesIO(PDF), "a.pdf"), actor=owner, now=clock())
+
+    db.session.remove()
+
+    assert (rows(), files_on_disk(app)) == ([], [])
+
+
+def test_other_candidate_gets_404_on_list_upload_and_download(app, client, login, make_user, owner, candidature):
+    login(owner)
+    upload(client, candidature, "a.pdf", PDF)
+    [attachment] = rows()
+    client.form("/deconnexion", page=upload_url(candidature))
+    login(make_user(Role.CANDIDATE))
+
+    assert client.get(upload_url(candidature)).status_code == 404
+    assert client.get(download_url(candidature, attachment)).status_code == 404
+    assert upload(client, candidature, "b.pdf", PDF).status_code == 404
+    assert [a.display_name for a in rows()] == ["a.pdf"]
+
+
+def test_staff_download_follows_the_candidature_scope(app, client, login, make_user, owner, candidature):
+    login(owner)
+    upload(client, candidature, "a.pdf", PDF)
+    [attachment] = rows()
+    client.form("/deconnexion", page=upload_url(candidature))
+    staff = {
+        "regional organiser of the region": (make_user(Role.REGIONAL_ORGANISER, region="HDF"), 200),
+        "national organiser": (make_user(Role.NATIONAL_ORGANISER), 200),
+        "regional organiser elsewhere": (make_user(Role.REGIONAL_ORGANISER, region="IDF"), 404),
+        "regional juror before the jury sits": (make_user(Role.REGIONAL_JUROR, region="HDF"), 404),
+    }
+
+    statuses = {}
+    for who, (user, _expected) in staff.items():
+        login(user)
+        statuses[who] = client.get(download_url(candidature, attachment)).status_code
+        client.form("/deconnexion", page=upload_url(candidature) if statuses[who] == 200 else "/")
+
+    assert statuses == {who: expected for who, (_user, expected) in staff.items()}
+
+
+def test_uploads_clean_removes_old_orphans_and_stale_temp_files(app, client, login, owner, candidature):
+    login(owner)
+    upload(client, candidature, "a.pdf", PDF)
+    [attachment] = rows()
+    directory = Path(app.config["UPLOAD_DIR"])
+    orphan, temp, fresh = directory / ("0" * 32), directory / ".upload-crashed", directory / ("1" * 32)
+    for path in (orphan, temp, fresh):
+        path.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    for path in (orphan, temp, directory / attachment.stored_name):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    result = app.test_cli_runner().invoke(uploads_cli, ["clean"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [".upload-crashed", "0" * 32, "2 fichier(s) orphelin(s) supprimé(s)."]
+    assert files_on_disk(app) == sorted([attachment.stored_name, "1" * 32])

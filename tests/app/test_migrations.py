@@ -1,0 +1,69 @@
+"""The migrations build exactly the models' schema, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from app.extensions import db
+from tests.conftest import make_app
+from tests.databases import postgresql_database, server_url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    server = server_url()
+    if server is None:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+    else:
+        with postgresql_database(server, prefix="concours_migrations") as url:
+            yield url
+
+
+@pytest.fixture
+def bare_app(empty_database_url, tmp_path):
+    app = make_app(empty_database_url, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def table_names() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_migrations_upgrade_to_head_matches_models(bare_app):
+    flask_migrate.upgrade()
+
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+
+    assert differences == []
+    assert table_names() == set(db.metadata.tables)
+
+
+def test_migrations_downgrade_to_base_removes_every_table(bare_app):
+    flask_migrate.upgrade()
+
+    flask_migrate.downgrade(revision="base")
+
+    assert table_names() == set()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"])
+def test_audit_log_refuses_change_from_any_client(bare_app, statement):
+    flask_migrate.upgrade()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO audit_log (at, action, data) VALUES (CURRENT_TIMESTAMP, 'user.login', '{}')"
+        )
+
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as connection:
+        connection.exec_driver_sql(statement)
+
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT action FROM audit_log").scalars().all() == ["user.login"]

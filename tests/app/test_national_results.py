@@ -1,0 +1,140 @@
+"""Results stay confidential until published; publishing tells every candidate and opens the public page."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.models import User
+from tests.app.attachment_helpers import page_text
+from tests.app.national_helpers import audit, fresh, shortlist, states  # noqa: F401  (fixture)
+from tests.conftest import PASSWORD
+from tests.smtp import smtp_server  # noqa: F401
+from workflows.states import Role
+
+NAMES = ("Alpha", "Beta", "Gamma", "Structure")
+NOT_PUBLISHED = "Les résultats ne sont pas encore publiés. Ils seront annoncés le mardi 21 novembre 2017."
+
+
+def declared(shortlist, winner) -> None:
+    """The national jury chose ``winner``; results not published yet."""
+    shortlist.edition.national_stage = "winner_declared"
+    shortlist.edition.winner_rationale = "Motivation."
+    for pick in shortlist.picks:
+        pick.state = "winner" if pick is winner else "national_not_selected"
+    db.session.commit()
+
+
+def candidate_pages(app, candidature) -> str:
+    """What the candidate reads on their list and on their dossier, signed in with their own client."""
+    client = app.test_client()
+    owner = db.session.get(User, candidature.owner_id)
+    assert client.form("/connexion", {"email": owner.email, "password": PASSWORD}).status_code == 302
+    return page_text(client.get("/candidatures")) + " " + page_text(client.get(f"/candidatures/{candidature.id}"))
+
+
+def test_results_before_publication_show_no_name_anywhere(app, client, shortlist):
+    declared(shortlist, shortlist.alpha)
+
+    public = page_text(client.get("/resultats"))
+    candidate = candidate_pages(app, shortlist.alpha)
+
+    assert NOT_PUBLISHED in public
+    assert [name for name in NAMES if name in public] == []
+    assert "en cours d’examen" in candidate
+    assert "lauréate" not in candidate
+
+
+def test_publish_refused_before_the_winner_is_declared(client, login, shortlist, smtp_server):
+    shortlist.edition.national_stage = "national_jury"
+    db.session.commit()
+    login(shortlist.organiser)
+
+    response = client.form("/national/publication", {})
+
+    assert response.status_code == 422
+    assert ("Cette action n’est pas possible pour le concours à l’étape « jury national ouvert »."
+            in page_text(response))
+    assert (fresh(shortlist.edition).published_at, smtp_server.messages) == (None, [])
+
+
+def test_publishing_emails_every_candidate_their_outcome(client, login, shortlist, smtp_server, clock):
+    declared(shortlist, shortlist.alpha)
+    login(shortlist.organiser)
+
+    response = client.form("/national/publication", {})
+
+    assert response.status_code == 302
+    edition = fresh(shortlist.edition)
+    assert (edition.national_stage, edition.published_at) == ("published", clock())
+    assert audit("edition.publish_results") == [(None, None, "winner_declared", "published", None)]
+    received = {message.envelope_to[0]: message.body for message in smtp_server.messages}
+    assert sorted(received) == ["alpha@example.org", "beta@example.org", "delta@example.org", "epsilon@example.org",
+                                "gamma@example.org"]
+    assert "votre projet est le lauréat national du concours" in received["alpha@example.org"]
+    assert "il n’a pas été désigné lauréat national" in received["beta@example.org"]
+    assert "il n’a pas été désigné lauréat national" in received["gamma@example.org"]
+    assert "n’a pas été retenu par le jury régional" in received["delta@example.org"]
+    assert "déclarée irrecevable" in received["epsilon@example.org"]
+    assert "Résultats publiés le 01/10/2017 10:00" in page_text(client.get("/national/publication"))
+
+
+def test_publishing_again_sends_nothing_more(client, login, shortlist, smtp_server):
+    declared(shortlist, shortlist.alpha)
+    login(shortlist.organiser)
+    page = "/national/classement"  # any page of the organiser carries the session's CSRF token
+    client.form("/national/publication", {}, page=page)
+
+    again = client.form("/national/publication", {}, page=page)
+
+    assert again.status_code == 422
+    assert len(smtp_server.messages) == 5
+
+
+def test_public_page_after_publication_names_only_consenting_picks(app, client, login, shortlist, smtp_server):
+    declared(shortlist, shortlist.beta)
+    login(shortlist.organiser)
+    client.form("/national/publication", {})
+    visitor = app.test_client()
+
+    public = page_text(visitor.get("/resultats"))
+
+    assert "Lauréat national Projet lauréat en région Hauts-de-France" in public
+    assert "Gamma — Structure Gamma (Île-de-France)" in public
+    assert "Alpha — Structure Alpha (Hauts-de-France)" in public
+    assert [name for name in ("Beta", "Delta", "Epsilon", "Zeta") if name in public] == []
+    assert "lauréate" in candidate_pages(app, shortlist.beta)
+    assert "non retenue au national" in candidate_pages(app, shortlist.alpha)
+
+
+def test_public_page_shows_a_consenting_winner_first(app, client, login, make_user, shortlist, smtp_server):
+    declared(shortlist, shortlist.gamma)
+    login(shortlist.organiser)
+    client.form("/national/publication", {})
+
+    public = page_text(app.test_client().get("/resultats"))
+
+    assert ("Résultats du concours Usagers, soignants : partenaires pour la sécurité des patients "
+            "Lauréat national Gamma — Structure Gamma (Île-de-France) "
+            "Alpha — Structure Alpha (Hauts-de-France) Projet retenu en région Hauts-de-France") in public
+
+
+def test_regional_staff_cannot_publish(client, login, make_user, shortlist):
+    declared(shortlist, shortlist.alpha)
+    login(make_user(Role.REGIONAL_ORGANISER))
+
+    assert client.get("/national/publication").status_code == 403
+    assert fresh(shortlist.edition).published_at is None
+
+
+def test_publishing_settles_a_pick_made_after_the_winner(client, login, shortlist, smtp_server):
+    declared(shortlist, shortlist.alpha)
+    shortlist.delta.state = "national_shortlist"  # a region that was missing picked it late
+    db.session.commit()
+    login(shortlist.organiser)
+
+    response = client.form("/national/publication", {})
+
+    assert response.status_code == 302
+    assert states(shortlist.delta) == ["national_not_selected"]
+    assert [row[0] for row in audit("candidature.not_select_nationally")] == [shortlist.delta.id]
+    [message] = smtp_server.to("delta@example.org")
+    assert "il n’a pas été désigné lauréat national" in message.body

@@ -1,0 +1,96 @@
+"""A new candidate registers, fills the dossier, attaches three files (a fourth is refused),
+submits and downloads the receipt: in Debian's Chromium, against the real server and SMTP."""
+
+from __future__ import annotations
+
+import io
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from app.extensions import db
+from app.models import Candidature
+from tests.app.test_dossier import complete_form
+from tests.browser.helpers import sign_in, tick
+
+EMAIL = "claire.dupont@example.org"
+PASSWORD = "une phrase de passe sûre"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def fill_dossier(page) -> None:
+    """Type every field of the dossier as a person would, from the same values as the app tests."""
+    for name, value in complete_form().items():
+        control = page.locator(f'[name="{name}"]')
+        if name.startswith("attestation_"):
+            tick(page, control)
+        elif isinstance(value, list) or control.first.get_attribute("type") == "radio":
+            for choice in value if isinstance(value, list) else [value]:
+                tick(page, page.locator(f'[name="{name}"][value="{choice}"]'))
+        elif control.evaluate("node => node.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+
+
+def attach(page, name: str, content: bytes, mime: str) -> None:
+    page.locator('input[type="file"]').last.set_input_files({"name": name, "mimeType": mime, "buffer": content})
+    page.get_by_role("button", name="Ajouter la pièce jointe").click()
+
+
+def test_candidate_registers_fills_attaches_submits_and_downloads_receipt(page, shot, live_server, edition,
+                                                                            smtp_server, app, settle):
+    settle()
+    page.goto(live_server + "/connexion")
+    page.get_by_role("link", name="Créer un compte").click()
+    page.locator("#email").fill(EMAIL)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#confirmation").fill(PASSWORD)
+    shot("inscription")
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_text("Si l’adresse est valide")).to_be_visible()
+
+    link = smtp_server.to(EMAIL)[0].link(app.config["BASE_URL"])
+    page.goto(live_server + link)
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    sign_in(page, live_server, EMAIL, PASSWORD)
+
+    expect(page.get_by_role("heading", name="Mes candidatures")).to_be_visible()
+    page.get_by_label("Région (agence régionale de santé)").select_option(label="Hauts-de-France")
+    page.get_by_role("button", name="Créer un dossier").click()
+    fill_dossier(page)
+    shot("dossier-rempli")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+
+    page.get_by_role("link", name="Gérer les pièces jointes").click()
+    attach(page, "Bilan 2017 – évaluation.pdf", PDF, "application/pdf")
+    attach(page, "affiche.png", PNG, "image/png")
+    second_tab = page.context.new_page()  # opened while a slot is still free
+    second_tab.goto(page.url)
+    attach(page, "article de presse.pdf", PDF, "application/pdf")
+    expect(page.get_by_text("3 sur 3 pièces jointes.")).to_be_visible()
+    expect(page.get_by_text("3 pièces jointes maximum : remplacez ou supprimez un fichier")).to_be_visible()
+    shot("pieces-jointes")
+    attach(second_tab, "quatrième.pdf", PDF, "application/pdf")
+    expect(second_tab.get_by_role("alert")).to_contain_text("3 pièces jointes maximum")
+    shot("quatrieme-refusee", second_tab)
+
+    page.goto(page.url.split("/pieces-jointes")[0])
+    page.get_by_role("button", name="Enregistrer et déposer ma candidature").click()
+    expect(page.get_by_text("Votre candidature est déposée. Récépissé n°")).to_be_visible()
+    shot("deposee")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le récépissé (PDF)").click()
+
+    settle()
+    candidature = db.session.scalars(db.select(Candidature)).one()
+    receipt = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages)
+    assert candidature.state == "submitted"
+    assert [a.display_name for a in candidature.attachments] == [
+        "Bilan 2017 – évaluation.pdf", "affiche.png", "article de presse.pdf"]
+    assert candidature.receipt_number in receipt
+    assert "Bilan 2017 – évaluation.pdf" in receipt or "Bilan 2017" in receipt
+    subjects = [m.message["Subject"] for m in smtp_server.to(EMAIL)]
+    assert f"Récépissé de dépôt — {candidature.receipt_number}" in subjects

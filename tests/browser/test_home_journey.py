@@ -1,0 +1,45 @@
+"""A visitor reads the rules in French, switches to English, and an organiser signs in and out."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.models import Region
+from tests.conftest import PASSWORD
+from workflows.states import Role
+
+
+def test_visitor_reads_rules_and_switches_language(page, shot, live_server, edition):
+    page.goto(live_server + "/")
+
+    expect(page.locator("h1")).to_have_text("Semaine de la sécurité des patients 2017")
+    expect(page.get_by_text("Avant le dimanche 15 octobre 2017 à minuit, heure de Paris.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Il reste 14\s+jours et 14\s+heures\."))).to_be_visible()
+    shot("accueil")
+    page.locator('a[hreflang="en"]:visible').click()
+
+    expect(page.get_by_role("heading", name="Who may apply?")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    shot("home-en")
+
+
+def test_organiser_signs_in_sees_region_then_signs_out(page, shot, live_server, edition, make_user, settle):
+    email = make_user(Role.REGIONAL_ORGANISER, region="HDF").email
+    region_id = db.session.scalar(db.select(Region.id).filter_by(code="HDF"))
+    settle()
+
+    page.goto(f"{live_server}/ars/{region_id}")
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()  # back to the page asked for
+
+    expect(page.get_by_role("heading", name="Tableau de bord : Hauts-de-France")).to_be_visible()
+    shot("tableau-de-bord")
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    page.goto(f"{live_server}/ars/{region_id}")
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()

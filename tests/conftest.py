@@ -1,0 +1,156 @@
+"""Shared fixtures: a migrated database per test, the app with a fixed clock, factories, login."""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.clock import FixedClock
+from app.extensions import db
+from config import TestingConfig
+from tests.databases import copy_sqlite, postgresql_database, server_url, truncate_all
+from tests.smtp import smtp_server  # noqa: F401  (a real SMTP server, shared by every test module)
+
+PARIS = ZoneInfo("Europe/Paris")
+ROOT = Path(__file__).resolve().parent.parent
+CONTEST_FILE = ROOT / "workflows" / "contests" / "ssp-2017.toml"
+# A quiet Sunday two weeks before the 2017 deadline.
+BEFORE_DEADLINE = datetime(2017, 10, 1, 10, 0, tzinfo=PARIS).astimezone(UTC)
+PASSWORD = "correct horse battery staple"
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides):
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads")}
+    settings.update(overrides)
+    return create_app(TestingConfig, overrides=settings)
+
+
+def migrate_to_head(database_url: str, tmp_path: Path) -> None:
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database migrated once per session: a template file (SQLite) or a server database."""
+    scratch = tmp_path_factory.mktemp("template")
+    server = server_url()
+    if server is None:
+        url = f"sqlite:///{scratch / 'template.db'}"
+        migrate_to_head(url, scratch)
+        yield "sqlite", scratch / "template.db"
+    else:
+        with postgresql_database(server) as url:
+            migrate_to_head(url, scratch)
+            yield "postgresql", url
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    kind, where = migrated_database
+    if kind == "sqlite":
+        yield copy_sqlite(where, tmp_path / "concours.db")
+    else:
+        yield where
+        truncate_all(where, [table.name for table in db.metadata.sorted_tables])
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(BEFORE_DEADLINE)
+
+
+class Client(FlaskClient):
+    """A test client whose requests run like a server's: in a fresh context, after the test's
+    own transaction has ended (on SQLite an open transaction would hold the write lock)."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def form(self, url: str, data: dict | None = None, *, page: str | None = None, **kwargs):
+        """POST ``data`` with the CSRF token read from ``page`` (default: ``url``), as a browser would."""
+        token = csrf_token(self.get(page or url).get_data(as_text=True))
+        return self.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def app(database_url, tmp_path, clock):
+    app = make_app(database_url, tmp_path, CLOCK=clock)
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def edition(app, clock):
+    """The 2017 edition, loaded from its definition file."""
+    from app.editions import load_edition
+
+    edition, _created = load_edition(CONTEST_FILE.read_text(encoding="utf-8"), source=CONTEST_FILE.name, now=clock())
+    db.session.commit()
+    return edition
+
+
+@pytest.fixture
+def make_user(app, clock):
+    """Factory: ``make_user(role, region="HDF")`` creates a verified account with PASSWORD."""
+    from app.accounts import create_user
+    from workflows.states import Role
+
+    counter = iter(range(1, 10_000))
+
+    def make(role=Role.CANDIDATE, region: str | None = None, email: str | None = None, **kwargs):
+        role = Role(role)
+        if role.is_regional and region is None:
+            region = "HDF"
+        user = create_user(
+            email=email or f"{role.value}.{next(counter)}@example.org",
+            password=PASSWORD,
+            role=role,
+            region_code=region,
+            now=clock(),
+            verified=True,
+            **kwargs,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in through the real login form."""
+
+    def sign_in(user, password: str = PASSWORD):
+        response = client.form("/connexion", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return sign_in

@@ -1,0 +1,75 @@
+"""A real SMTP server on localhost (aiosmtpd) that keeps what it receives, for the email tests."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """A port nobody listens on (right now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Received:
+    """One message as the server got it: the envelope and the parsed message."""
+
+    envelope_to: list[str]
+    message: EmailMessage
+
+    @property
+    def body(self) -> str:
+        return self.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+    def link(self, base_url: str) -> str:
+        """The path of the first link to ``base_url`` in the body."""
+        match = re.search(re.escape(base_url.rstrip("/")) + r"(/\S*)", self.body)
+        assert match, f"no link to {base_url} in: {self.body}"
+        return match.group(1)
+
+
+class Handler:
+    def __init__(self):
+        self.messages: list[Received] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.messages.append(Received(list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    handler: Handler = field(repr=False)
+
+    @property
+    def messages(self) -> list[Received]:
+        return self.handler.messages
+
+    def to(self, recipient: str) -> list[Received]:
+        return [m for m in self.messages if recipient in m.envelope_to]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A running SMTP server the app sends to (SMTP_HOST/SMTP_PORT point at it)."""
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True)
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
+    try:
+        yield SmtpServer("127.0.0.1", controller.port, handler)
+    finally:
+        controller.stop()

@@ -1,0 +1,158 @@
+"""The shortlist book and the dossier PDF built from plain values: text read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from app.exports.book import book_pdf
+from app.exports.data import Answer
+from app.exports.dossier_pdf import dossier_pdf
+from bench.shortlist_book import sample_book
+from scoring import display
+
+ACCENTS = "Élèves et infirmières à l’hôpital : ça marche, « vraiment » — œuvre à 10 €."
+HOSTILE_TITLE = "<b>gras</b> & <font size=40>"
+HOSTILE_ANSWER = "Fin de balise </para> puis <br/> et &amp; et <a href='x'>lien</a>\nligne deux"
+LONG_WORD = "Anticonstitutionnellement" * 200
+FOOTER = re.compile(r"\A\d+ / \d+\n.*\n")
+LONG_ANSWER = ("Une réponse très longue qui doit passer d’une page à l’autre sans rien perdre. " * 260)[:20_000]
+
+
+def read(pdf: bytes) -> tuple[PdfReader, list[str]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader, [page.extract_text() for page in reader.pages]
+
+
+def flat(pages: list[str]) -> str:
+    """The pages' text without their footers, as one line: a wrapped or split sentence reads as one."""
+    return " ".join(" ".join(FOOTER.sub("", page, count=1) for page in pages).split())
+
+
+@pytest.fixture(scope="module")
+def hostile_book():
+    """Three picks: one with accents, one with markup-like text, one with huge answers; no national marks."""
+    book = sample_book(3, national=False)
+    first, second, third = book.picks
+    first = replace(first, dossier=replace(first.dossier, summary=ACCENTS))
+    second = replace(second, opinion=HOSTILE_ANSWER, dossier=replace(
+        second.dossier, title=HOSTILE_TITLE, structure="Clinique <i>« Les Tilleuls »</i>",
+        answers=(Answer("Effectivité du partenariat", HOSTILE_ANSWER),) + second.dossier.answers[1:]))
+    third = replace(third, dossier=replace(
+        third.dossier, description=LONG_WORD,
+        answers=tuple(Answer(a.criterion, LONG_ANSWER) for a in third.dossier.answers)))
+    book = replace(book, picks=(first, second, third))
+    return book, read(book_pdf(book))
+
+
+def test_book_lists_every_pick_in_contents_summary_and_sections(hostile_book):
+    book, (_reader, pages) = hostile_book
+
+    text = flat(pages)
+
+    for pick in book.picks:
+        assert text.count(f"{pick.dossier.region_code} — {pick.dossier.title}") == 2  # contents and section
+        assert pick.dossier.structure in text
+        assert pick.dossier.receipt_number in text
+    assert "Sommaire" in flat(pages[1:2])
+    assert "Tableau récapitulatif" in text
+
+
+def test_book_prints_french_characters_intact(hostile_book):
+    _book, (_reader, pages) = hostile_book
+
+    text = flat(pages)
+
+    assert ACCENTS in text
+    assert "« Usagers, soignants : partenaires pour la sécurité des patients »" in text
+    assert "Cérémonie de remise du prix : mardi 21 novembre 2017." in text
+
+
+def test_book_prints_hostile_strings_literally(hostile_book):
+    _book, (_reader, pages) = hostile_book
+
+    text = flat(pages)
+
+    assert HOSTILE_TITLE in text
+    assert "Clinique <i>« Les Tilleuls »</i>" in text
+    assert "Fin de balise </para> puis <br/> et &amp; et <a href='x'>lien</a> ligne deux" in text
+    assert LONG_WORD in "".join(text.split())
+
+
+def test_book_splits_long_answers_across_pages_and_numbers_them(hostile_book):
+    _book, (reader, pages) = hostile_book
+    short_book = sample_book(3, national=False)
+
+    short_pages = len(PdfReader(io.BytesIO(book_pdf(short_book))).pages)
+
+    total = len(reader.pages)
+    # Four answers of 20,000 characters fill about 13 pages, against one or two for the sample's answers.
+    assert total >= short_pages + 10
+    assert [re.search(r"\b(\d+) / (\d+)\b", page).groups() for page in pages] == [
+        (str(number), str(total)) for number in range(1, total + 1)]
+    assert "".join(LONG_ANSWER.split()) in "".join(flat(pages).split())
+
+
+def test_book_before_national_stage_shows_dashes_for_national_figures(hostile_book):
+    book, (_reader, pages) = hostile_book
+
+    text = flat(pages)
+
+    assert text.count("Pas encore de notes nationales.") == len(book.picks)
+    summary = flat(pages[2:3])
+    assert re.findall(r"(\d+,\d\d) — —", summary) == [
+        display(pick.regional.total) for pick in book.picks]
+
+
+def test_book_with_national_marks_shows_means_rank_and_comments():
+    book = sample_book(2)
+    pick = book.picks[0]
+
+    text = flat(read(book_pdf(book))[1])
+
+    assert f"rang national {pick.national.rank}" in text
+    for comment in pick.national.comments:
+        assert " ".join(comment.split()) in text
+    assert "Pas encore de notes nationales." not in text
+
+
+def test_book_carries_metadata_in_french(hostile_book):
+    _book, (reader, _pages) = hostile_book
+
+    assert (reader.metadata.title, reader.metadata.author, reader.metadata.subject) == (
+        "Livret de la sélection nationale — Semaine de la sécurité des patients 2017",
+        "Concours Semaine de la sécurité des patients",
+        "Usagers, soignants : partenaires pour la sécurité des patients")
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_book_embeds_the_vera_family():
+    reader, _pages = read(book_pdf(sample_book(1)))
+
+    fonts = {str(font["/BaseFont"]).split("+")[-1] for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+
+    # ReportLab declares Helvetica on every page as the canvas's initial font.
+    assert fonts - {"/Helvetica"} == {"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold",
+                                      "BitstreamVeraSans-BoldOblique"}
+
+
+def test_dossier_pdf_prints_the_dossier_literally_with_page_numbers():
+    dossier = replace(sample_book(1).picks[0].dossier, title=HOSTILE_TITLE, summary=ACCENTS,
+                      answers=(Answer("Effectivité du partenariat", LONG_ANSWER),))
+    reader, pages = read(dossier_pdf(dossier, "Semaine de la sécurité des patients 2017",
+                                     datetime(2017, 11, 10, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))))
+
+    text = flat(pages)
+    assert HOSTILE_TITLE in text
+    assert ACCENTS in text
+    assert "".join(LONG_ANSWER.split()) in "".join(text.split())
+    assert dossier.attachments[0].sha256 in "".join(text.split())
+    assert f"1 / {len(reader.pages)}" in pages[0]
+    assert reader.metadata.title == f"Dossier {dossier.receipt_number} — {HOSTILE_TITLE}"

@@ -1,0 +1,388 @@
+import dataclasses
+import itertools
+import os
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from workflows.definition import CONTESTS_DIR, Quota, load_contest
+from workflows.machine import (
+    CANDIDATURE,
+    NATIONAL,
+    REGION,
+    Facts,
+    NationalFacts,
+    RegionFacts,
+    TransitionRefused,
+    available,
+    blockers,
+    check,
+)
+from workflows.states import NationalStage as N
+from workflows.states import RegionStage as R
+from workflows.states import Role
+from workflows.states import State as S
+
+RULES = load_contest(CONTESTS_DIR / "ssp-2017.toml")
+PARIS = ZoneInfo("Europe/Paris")
+LAST_SECOND = datetime(2017, 10, 15, 23, 59, 59, tzinfo=PARIS)
+DEADLINE = datetime(2017, 10, 16, 0, 0, 0, tzinfo=PARIS)
+CANDIDATE, REG_ORG, NAT_ORG = Role.CANDIDATE, Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER
+
+LATE = ("La date limite de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris) "
+        "est dépassée.")
+TOO_EARLY = ("Le jury régional ne peut être ouvert qu’après la date limite de dépôt "
+             "(dimanche 15 octobre 2017 à minuit, heure de Paris).")
+REASON = "Une justification écrite est obligatoire."
+ROLE = "Votre rôle ne permet pas cette action."
+
+LABELS = {
+    S.DRAFT: "brouillon",
+    S.SUBMITTED: "déposée",
+    S.WITHDRAWN: "retirée",
+    S.INADMISSIBLE: "irrecevable",
+    S.REGIONAL_JURY: "en examen par le jury régional",
+    S.NATIONAL_SHORTLIST: "présélectionnée pour le national",
+    S.REGIONAL_NOT_SELECTED: "non retenue en région",
+    S.WINNER: "lauréate",
+    S.NATIONAL_NOT_SELECTED: "non retenue au national",
+    R.SUBMISSIONS: "dépôt des candidatures",
+    R.JURY_OPEN: "jury régional ouvert",
+    R.CLOSED: "sélection régionale close",
+    N.REGIONAL: "sélections régionales en cours",
+    N.NATIONAL_JURY: "jury national ouvert",
+    N.WINNER_DECLARED: "lauréat désigné",
+    N.PUBLISHED: "résultats publiés",
+    Role.CANDIDATE: "candidat",
+    Role.REGIONAL_JUROR: "juré régional",
+    Role.REGIONAL_ORGANISER: "organisateur régional (ARS)",
+    Role.NATIONAL_JUROR: "juré national",
+    Role.NATIONAL_ORGANISER: "organisateur national",
+    Role.ADMIN: "administrateur",
+}
+
+
+def candidature(state, **changes):
+    return Facts(**{"state": state, "now": DEADLINE} | changes)
+
+
+def region(stage, **changes):
+    return RegionFacts(**{"stage": stage, "now": DEADLINE, "national_stage": N.REGIONAL,
+                          "picks": 1} | changes)
+
+
+def national(stage, **changes):
+    return NationalFacts(**{"stage": stage, "now": DEADLINE} | changes)
+
+
+def outcome(machine, name, facts, role, rules=RULES):
+    try:
+        return machine.check(name, facts, role, rules)
+    except TransitionRefused as refused:
+        return refused.reasons
+
+
+# The rules restated by hand: name -> (sources, target, role, facts that satisfy every guard).
+CANDIDATURE_RULES = {
+    "submit": ({S.DRAFT}, S.SUBMITTED, CANDIDATE, {"now": LAST_SECOND}),
+    "withdraw": ({S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, CANDIDATE, {"now": LAST_SECOND}),
+    "declare_inadmissible": ({S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG,
+                             {"reason": "Projet commercial."}),
+    "requalify": ({S.INADMISSIBLE}, S.SUBMITTED, REG_ORG, {"reason": "Erreur de lecture."}),
+    "open_regional_jury": ({S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, {}),
+    "select_for_nation": ({S.REGIONAL_JURY}, S.NATIONAL_SHORTLIST, REG_ORG,
+                          {"region_stage": R.JURY_OPEN, "reason": "Avis favorable de l’ARS."}),
+    "unselect": ({S.NATIONAL_SHORTLIST}, S.REGIONAL_JURY, REG_ORG, {"region_stage": R.JURY_OPEN}),
+    "close_region": ({S.REGIONAL_JURY}, S.REGIONAL_NOT_SELECTED, REG_ORG, {}),
+    "reopen_region": ({S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG, {}),
+    "declare_winner": ({S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG,
+                       {"national_stage": N.NATIONAL_JURY, "reason": "Projet exemplaire."}),
+    "not_select_nationally": ({S.NATIONAL_SHORTLIST}, S.NATIONAL_NOT_SELECTED, NAT_ORG,
+                              {"winner_declared": True}),
+}
+REGION_RULES = {
+    "open_regional_jury": ({R.SUBMISSIONS}, R.JURY_OPEN, REG_ORG, {}),
+    "close_region": ({R.JURY_OPEN}, R.CLOSED, REG_ORG, {}),
+    "reopen_region": ({R.CLOSED}, R.JURY_OPEN, NAT_ORG, {}),
+}
+NATIONAL_RULES = {
+    "open_national_jury": ({N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, {}),
+    "declare_winner": ({N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, {"reason": "Unanimité."}),
+    "publish_results": ({N.WINNER_DECLARED}, N.PUBLISHED, NAT_ORG, {"winner_declared": True}),
+}
+MACHINES = [
+    (CANDIDATURE, S, CANDIDATURE_RULES, candidature, "une candidature à l’état"),
+    (REGION, R, REGION_RULES, region, "une région à l’étape"),
+    (NATIONAL, N, NATIONAL_RULES, national, "le concours à l’étape"),
+]
+
+
+def expected_outcome(table, name, state, role, subject):
+    sources, target, allowed_role, _ = table[name]
+    reasons = []
+    if state not in sources:
+        reasons.append(f"Cette action n’est pas possible pour {subject} « {LABELS[state]} ».")
+    if role != allowed_role:
+        reasons.append(ROLE)
+    return reasons or target
+
+
+@pytest.mark.parametrize(("machine", "table", "facts", "subject", "state", "name", "role"), [
+    pytest.param(machine, table, facts, subject, state, name, role,
+                 id=f"{states.__name__}-{state}-{name}-{role}")
+    for machine, states, table, facts, subject in MACHINES
+    for state, name, role in itertools.product(states, table, Role)
+])
+def test_transition_table_every_state_name_and_role(machine, table, facts, subject,
+                                                     state, name, role):
+    passing = facts(state, **table[name][3])
+
+    result = outcome(machine, name, passing, role)
+
+    assert result == expected_outcome(table, name, state, role, subject)
+
+
+@pytest.mark.parametrize(("machine", "table"), [(m, t) for m, _, t, _, _ in MACHINES])
+def test_transition_names_match_the_rules(machine, table):
+    assert list(machine.transitions) == list(table)
+
+
+# name -> (facts in the right state, with every guard failing; reasons in order).
+CANDIDATURE_REFUSALS = {
+    "submit": (candidature(S.DRAFT, missing_items=("le titre du projet", "le résumé")),
+               [LATE, "Élément manquant : le titre du projet.", "Élément manquant : le résumé."]),
+    "withdraw": (candidature(S.SUBMITTED), [LATE]),
+    "declare_inadmissible": (candidature(S.SUBMITTED, region_stage=R.CLOSED, reason=" \n"),
+                             [REASON, "La sélection régionale est close : seul l’organisateur "
+                                      "national peut la rouvrir."]),
+    "requalify": (candidature(S.INADMISSIBLE, region_stage=R.CLOSED),
+                  [REASON, "La sélection régionale est close : seul l’organisateur national "
+                           "peut la rouvrir."]),
+    "open_regional_jury": (candidature(S.SUBMITTED, now=LAST_SECOND), [TOO_EARLY]),
+    "select_for_nation": (candidature(S.REGIONAL_JURY, region_picks=2, scoresheets_missing=3),
+                          [REASON,
+                           "Le jury régional n’est pas ouvert (étape « dépôt des candidatures »).",
+                           "La région a déjà retenu 2 candidatures, le maximum prévu.",
+                           "Il manque 3 grilles d’évaluation du jury régional."]),
+    "unselect": (candidature(S.NATIONAL_SHORTLIST, region_stage=R.CLOSED),
+                 ["Le jury régional n’est pas ouvert (étape « sélection régionale close »)."]),
+    "reopen_region": (candidature(S.REGIONAL_NOT_SELECTED, national_stage=N.WINNER_DECLARED),
+                      ["Le lauréat national est désigné : la sélection régionale ne peut plus "
+                       "être rouverte."]),
+    "declare_winner": (candidature(S.NATIONAL_SHORTLIST, winner_declared=True),
+                       [REASON,
+                        "Le jury national n’est pas ouvert "
+                        "(étape « sélections régionales en cours »).",
+                        "Le lauréat national est déjà désigné."]),
+    "not_select_nationally": (candidature(S.NATIONAL_SHORTLIST),
+                              ["Aucune candidature n’est encore désignée lauréate."]),
+}
+
+
+@pytest.mark.parametrize("name", CANDIDATURE_REFUSALS)
+def test_candidature_guards_failing_give_every_reason(name):
+    facts, expected = CANDIDATURE_REFUSALS[name]
+    role = CANDIDATURE_RULES[name][2]
+
+    assert blockers(name, facts, role, RULES) == expected
+
+
+def test_close_region_candidature_has_no_guard():
+    assert CANDIDATURE.transitions["close_region"].guards == ()
+
+
+@pytest.mark.parametrize(("name", "now", "expected"), [
+    ("submit", LAST_SECOND, S.SUBMITTED),
+    ("submit", DEADLINE, [LATE]),
+    ("withdraw", LAST_SECOND, S.WITHDRAWN),
+    ("withdraw", DEADLINE, [LATE]),
+])
+def test_deadline_boundary_sunday_midnight_paris(name, now, expected):
+    assert outcome(CANDIDATURE, name, candidature(S.DRAFT, now=now), CANDIDATE) == expected
+
+
+@pytest.mark.parametrize(("now", "expected"), [
+    (LAST_SECOND, [TOO_EARLY]),
+    (DEADLINE, S.REGIONAL_JURY),
+])
+def test_open_regional_jury_boundary_sunday_midnight_paris(now, expected):
+    assert outcome(CANDIDATURE, "open_regional_jury", candidature(S.SUBMITTED, now=now),
+                   REG_ORG) == expected
+
+
+def test_deadline_boundary_ignores_the_process_timezone():
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Los_Angeles"
+    time.tzset()
+    try:
+        on_time = outcome(CANDIDATURE, "submit", candidature(S.DRAFT, now=LAST_SECOND), CANDIDATE)
+        late = outcome(CANDIDATURE, "submit", candidature(S.DRAFT, now=DEADLINE), CANDIDATE)
+    finally:
+        if previous is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
+
+    assert (on_time, late) == (S.SUBMITTED, [LATE])
+
+
+@pytest.mark.parametrize(("picks", "quota_max", "expected"), [
+    (1, 2, S.NATIONAL_SHORTLIST),
+    (2, 2, ["La région a déjà retenu 2 candidatures, le maximum prévu."]),
+    (1, 1, ["La région a déjà retenu 1 candidature, le maximum prévu."]),
+])
+def test_select_for_nation_respects_the_quota(picks, quota_max, expected):
+    rules = dataclasses.replace(RULES, quota=Quota(min=1, max=quota_max))
+    facts = candidature(S.REGIONAL_JURY, region_stage=R.JURY_OPEN, reason="Avis favorable.",
+                        region_picks=picks)
+
+    assert outcome(CANDIDATURE, "select_for_nation", facts, REG_ORG, rules) == expected
+
+
+def test_select_for_nation_one_scoresheet_missing():
+    facts = candidature(S.REGIONAL_JURY, region_stage=R.JURY_OPEN, reason="Avis favorable.",
+                        scoresheets_missing=1)
+
+    assert blockers("select_for_nation", facts, REG_ORG, RULES) == [
+        "Il manque 1 grille d’évaluation du jury régional."]
+
+
+def test_check_refusal_carries_the_reasons():
+    with pytest.raises(TransitionRefused) as refused:
+        check("submit", candidature(S.DRAFT), CANDIDATE, RULES)
+
+    assert (refused.value.reasons, str(refused.value)) == ([LATE], LATE)
+
+
+@pytest.mark.parametrize("machine", [CANDIDATURE, REGION, NATIONAL])
+def test_blockers_unknown_transition_raises_valueerror(machine):
+    with pytest.raises(ValueError, match="force"):
+        machine.blockers("force", candidature(S.DRAFT), Role.ADMIN, RULES)
+
+
+def test_available_candidate_draft_before_deadline():
+    assert available(candidature(S.DRAFT, now=LAST_SECOND), CANDIDATE, RULES) == [
+        "submit", "withdraw"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_available_during_the_regional_jury_only_for_the_regional_organiser(role):
+    facts = candidature(S.REGIONAL_JURY, region_stage=R.JURY_OPEN, reason="Avis favorable.")
+    expected = {CANDIDATE: [], REG_ORG: ["declare_inadmissible", "select_for_nation",
+                                         "close_region"]}
+
+    assert available(facts, role, RULES) == expected.get(role, [])
+
+
+@pytest.mark.parametrize(("machine", "expected"), [
+    (CANDIDATURE, {S.WITHDRAWN, S.WINNER, S.NATIONAL_NOT_SELECTED}),
+    (REGION, set()),
+    (NATIONAL, {N.PUBLISHED}),
+])
+def test_terminal_states_are_exactly(machine, expected):
+    assert machine.terminals == expected
+
+
+@pytest.mark.parametrize("state", [S.WITHDRAWN, S.WINNER, S.NATIONAL_NOT_SELECTED])
+def test_terminal_states_have_no_exit_for_any_role(state):
+    permissive = candidature(state, now=LAST_SECOND, reason="Motif.", region_stage=R.JURY_OPEN,
+                             national_stage=N.NATIONAL_JURY)
+
+    assert {role: available(permissive, role, RULES) for role in Role} == {
+        role: [] for role in Role}
+
+
+@pytest.mark.parametrize("machine", [CANDIDATURE, REGION, NATIONAL])
+def test_every_state_reachable_from_initial(machine):
+    reached, frontier = {machine.initial}, [machine.initial]
+    while frontier:
+        state = frontier.pop()
+        for transition in machine.transitions.values():
+            if state in transition.sources and transition.target not in reached:
+                reached.add(transition.target)
+                frontier.append(transition.target)
+
+    assert reached == set(type(machine.initial))
+
+
+@pytest.mark.parametrize(("facts", "expected"), [
+    (region(R.JURY_OPEN, picks=1), R.CLOSED),
+    (region(R.JURY_OPEN, picks=0),
+     ["Clôturer sans candidature retenue demande une justification écrite."]),
+    (region(R.JURY_OPEN, picks=0, reason="Aucun dossier reçu."), R.CLOSED),
+    (region(R.JURY_OPEN, picks=3),
+     ["La région a retenu 3 candidatures, au-delà du maximum prévu (2)."]),
+    (region(R.JURY_OPEN, scoresheets_missing=2),
+     ["Il manque 2 grilles d’évaluation du jury régional."]),
+])
+def test_close_region_picks_reason_and_scoresheets(facts, expected):
+    assert outcome(REGION, "close_region", facts, REG_ORG) == expected
+
+
+def test_close_region_below_a_minimum_of_two_needs_a_reason():
+    rules = dataclasses.replace(RULES, quota=Quota(min=2, max=2))
+
+    assert outcome(REGION, "close_region", region(R.JURY_OPEN, picks=1), REG_ORG, rules) == [
+        "Clôturer avec moins de 2 candidatures retenues demande une justification écrite."]
+
+
+@pytest.mark.parametrize(("now", "expected"), [(LAST_SECOND, [TOO_EARLY]), (DEADLINE, R.JURY_OPEN)])
+def test_region_open_regional_jury_at_the_deadline(now, expected):
+    facts = region(R.SUBMISSIONS, now=now)
+
+    assert outcome(REGION, "open_regional_jury", facts, REG_ORG) == expected
+
+
+@pytest.mark.parametrize(("national_stage", "expected"), [
+    (N.REGIONAL, R.JURY_OPEN),
+    (N.NATIONAL_JURY, R.JURY_OPEN),
+    (N.WINNER_DECLARED,
+     ["Le lauréat national est désigné : la sélection régionale ne peut plus être rouverte."]),
+    (N.PUBLISHED,
+     ["Le lauréat national est désigné : la sélection régionale ne peut plus être rouverte."]),
+])
+def test_reopen_region_only_before_the_winner(national_stage, expected):
+    facts = region(R.CLOSED, national_stage=national_stage)
+
+    assert outcome(REGION, "reopen_region", facts, NAT_ORG) == expected
+
+
+@pytest.mark.parametrize(("facts", "expected"), [
+    (national(N.REGIONAL), N.NATIONAL_JURY),
+    (national(N.REGIONAL, regions_open=("BRE", "COR")),
+     ["Des régions n’ont pas clôturé leur sélection (Bretagne, Corse) : ouvrir le jury national "
+      "demande une justification écrite."]),
+    (national(N.REGIONAL, regions_open=("BRE", "COR"), reason="Calendrier du ministère."),
+     N.NATIONAL_JURY),
+])
+def test_open_national_jury_waits_for_regions_or_a_reason(facts, expected):
+    assert outcome(NATIONAL, "open_national_jury", facts, NAT_ORG) == expected
+
+
+def test_national_declare_winner_needs_a_rationale():
+    assert outcome(NATIONAL, "declare_winner", national(N.NATIONAL_JURY, reason="  "),
+                   NAT_ORG) == [REASON]
+
+
+def test_publish_results_needs_a_recorded_winner():
+    assert outcome(NATIONAL, "publish_results", national(N.WINNER_DECLARED), NAT_ORG) == [
+        "Aucune candidature n’est encore désignée lauréate."]
+
+
+@pytest.mark.parametrize("member", list(LABELS))
+def test_labels_are_french(member):
+    assert member.label == LABELS[member]
+
+
+def test_role_is_regional_only_for_regional_roles():
+    assert {role for role in Role if role.is_regional} == {Role.REGIONAL_JUROR, REG_ORG}
+
+
+@pytest.mark.parametrize("machine", [CANDIDATURE, REGION, NATIONAL])
+def test_every_guard_has_a_one_line_docstring(machine):
+    guards = {guard for t in machine.transitions.values() for guard in t.guards}
+
+    assert [g.__name__ for g in guards if not g.__doc__ or "\n" in g.__doc__.strip()] == []

@@ -1,0 +1,51 @@
+"""Contest rules without Flask: the definition of an edition and the state machines.
+
+Invariant: nothing in this package imports flask, sqlalchemy or wtforms, nor reads the clock.
+``workflows.diagram`` is not imported here so that ``python -m workflows.diagram`` runs cleanly.
+"""
+
+from workflows.definition import (
+    CONTESTS_DIR,
+    AttachmentRules,
+    Attestation,
+    Calendar,
+    Choice,
+    Contest,
+    ContestError,
+    Criterion,
+    FileType,
+    Limits,
+    Quota,
+    Region,
+    Scale,
+    ScaleLevel,
+    french_date,
+    load_contest,
+    loads_contest,
+    shift_calendar,
+)
+from workflows.machine import (
+    CANDIDATURE,
+    NATIONAL,
+    REGION,
+    Facts,
+    Machine,
+    NationalFacts,
+    RegionFacts,
+    Transition,
+    TransitionRefused,
+    available,
+    blockers,
+    check,
+)
+from workflows.states import NationalStage, RegionStage, Role, State
+
+__all__ = [
+    "CANDIDATURE", "CONTESTS_DIR", "NATIONAL", "REGION",
+    "AttachmentRules", "Attestation", "Calendar", "Choice", "Contest", "ContestError",
+    "Criterion", "Facts", "FileType", "Limits", "Machine", "NationalFacts", "NationalStage",
+    "Quota", "Region", "RegionFacts", "RegionStage", "Role", "Scale", "ScaleLevel", "State",
+    "Transition", "TransitionRefused",
+    "available", "blockers", "check", "french_date", "load_contest", "loads_contest",
+    "shift_calendar",
+]

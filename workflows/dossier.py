@@ -1,0 +1,142 @@
+"""What a complete dossier holds, read from the contest definition.
+
+Invariants: ``missing_items`` is the only place that decides completeness (the submit guard
+receives its result through ``Facts.missing_items`` and the dossier page lists the same items);
+``dossier_problems`` is the only place that decides which values a dossier may hold, draft or
+not; ``edit_blockers`` is the only place that decides when the candidate may change it.
+The dossier is a plain mapping (field name -> value), so the rules run without a database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from workflows.definition import Choice, Contest
+from workflows.identifiers import identifier_problem
+from workflows.machine import Facts, before_deadline
+from workflows.states import State
+
+# The dossier's plain fields, then the per-criterion answers and the attestations (mappings).
+FIELDS = (
+    "category", "structure_name", "identifier", "sectors", "contact_name", "contact_function",
+    "contact_email", "contact_phone", "title", "summary", "description", "modalities", "domains",
+    "domain_other", "project_stage", "link",
+)
+MAPPINGS = ("answers", "attestations")
+
+REQUIRED_TEXTS = (
+    ("category", "la catégorie du candidat"),
+    ("structure_name", "le nom de la structure"),
+    ("contact_name", "le nom de la personne à contacter"),
+    ("contact_email", "l’adresse électronique de la personne à contacter"),
+    ("title", "le titre du projet"),
+    ("summary", "le résumé du projet"),
+    ("description", "la description du projet"),
+    ("project_stage", "l’état d’avancement du projet"),
+)
+REQUIRED_LISTS = (
+    ("sectors", "au moins un secteur"),
+    ("modalities", "au moins une modalité du partenariat"),
+    ("domains", "au moins un domaine du partenariat"),
+)
+PARTNER_SIDES = (
+    ("usager", "un partenaire côté usagers (usager, association de patients ou représentant des usagers)"),
+    ("soignant", "un partenaire côté professionnels de santé"),
+)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def missing_items(dossier: Mapping, rules: Contest) -> tuple[str, ...]:
+    """French labels of what the dossier still lacks before it can be submitted."""
+    missing = [label for field, label in REQUIRED_TEXTS if _blank(dossier.get(field))]
+    missing += [label for field, label in REQUIRED_LISTS if not dossier.get(field)]
+    sides = {partner.get("side") for partner in dossier.get("partners", ())}
+    missing += [label for side, label in PARTNER_SIDES if side not in sides]
+    needs_text = {choice.key for choice in rules.domains if choice.requires_text}
+    if needs_text & set(dossier.get("domains", ())) and _blank(dossier.get("domain_other")):
+        missing.append("la précision du domaine « autre »")
+    answers = dossier.get("answers") or {}
+    missing += [
+        f"la réponse au critère « {criterion.label} »"
+        for criterion in rules.criteria
+        if _blank(answers.get(criterion.key))
+    ]
+    attestations = dossier.get("attestations") or {}
+    missing += [
+        f"l’attestation « {attestation.label} »"
+        for attestation in rules.attestations
+        if attestation.required and not attestations.get(attestation.key)
+    ]
+    return tuple(missing)
+
+
+EDITABLE_STATES = (State.DRAFT, State.SUBMITTED)
+SHORT_TEXT = 300  # names, functions, titles of partners: one line each
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE = re.compile(r"\+?[\d .()-]{6,20}")
+
+
+def edit_blockers(state: State, now: datetime, rules: Contest) -> list[str]:
+    """French reasons why the candidate may not change the dossier (or its attachments) now."""
+    if state not in EDITABLE_STATES:
+        return [f"Ce dossier ne peut plus être modifié : il est à l’état « {state.label} »."]
+    late = before_deadline(Facts(state=state, now=now), rules)
+    return [f"{late} Le dossier n’est plus modifiable."] if late else []
+
+
+def dossier_problems(dossier: Mapping, rules: Contest) -> dict[str, str]:
+    """Field -> French message for every value the dossier may not hold, complete or not."""
+    problems: dict[str, str] = {}
+
+    def check(field: str, failed: bool, message: str) -> None:
+        if failed and field not in problems:
+            problems[field] = message
+
+    def too_long(field: str, limit: int) -> None:
+        value = dossier.get(field) or ""
+        check(field, len(value) > limit, f"{limit} caractères au maximum ({len(value)} saisis).")
+
+    def choices(field: str, allowed: tuple[Choice, ...], values) -> None:
+        keys = {choice.key for choice in allowed}
+        check(field, any(value not in keys for value in values), "Choix inconnu : rechargez la page et réessayez.")
+
+    categories = {choice.key: choice for choice in rules.categories}
+    choices("category", rules.categories, [dossier["category"]] if dossier.get("category") else [])
+    for field, allowed in (("sectors", rules.sectors), ("modalities", rules.modalities), ("domains", rules.domains)):
+        choices(field, allowed, dossier.get(field) or [])
+    choices("project_stage", rules.project_stages, [dossier["project_stage"]] if dossier.get("project_stage") else [])
+    identifier, category = dossier.get("identifier"), categories.get(dossier.get("category"))
+    if identifier and category and category.identifiers:
+        message = identifier_problem(identifier, category.identifiers)
+        check("identifier", message is not None, message)
+    too_long("title", rules.limits.project_title)
+    too_long("summary", rules.limits.summary)
+    too_long("description", rules.limits.description)
+    for field in ("structure_name", "contact_name", "contact_function", "domain_other"):
+        too_long(field, SHORT_TEXT)
+    for key, answer in (dossier.get("answers") or {}).items():
+        check(f"answer_{key}", len(answer or "") > rules.limits.criterion_answer,
+              f"{rules.limits.criterion_answer} caractères au maximum ({len(answer)} saisis).")
+    email, phone, link = dossier.get("contact_email"), dossier.get("contact_phone"), dossier.get("link")
+    check("contact_email", bool(email) and not EMAIL.fullmatch(email), "Adresse électronique invalide.")
+    check("contact_phone", bool(phone) and not PHONE.fullmatch(phone), "Numéro de téléphone invalide.")
+    check("link", bool(link) and (not re.fullmatch(r"https?://\S+", link) or len(link) > 500),
+          "Le lien doit commencer par https:// (500 caractères au maximum).")
+    for index, partner in enumerate(dossier.get("partners") or ()):
+        check(f"partners-{index}", partner.get("side") not in {"usager", "soignant"} or not partner.get("name")
+              or any(len(partner.get(k) or "") > SHORT_TEXT for k in ("name", "organisation", "role")),
+              "Indiquez le côté (usagers ou professionnels) et le nom de chaque partenaire (300 caractères au maximum).")
+    return problems
+
+
+def text_problem(text: str, rules: Contest) -> str | None:
+    """The length rule of every written opinion or reason (limits.reason of the definition)."""
+    limit = rules.limits.reason
+    if len(text.strip()) > limit:
+        return f"Le texte ne doit pas dépasser {limit} caractères ({len(text.strip())} saisis)."
+    return None

@@ -1,0 +1,292 @@
+"""The contest's state machines: three tables of named transitions, and nothing else moves a state.
+
+Invariants:
+- a state changes only through a ``Transition`` of ``CANDIDATURE``, ``REGION`` or ``NATIONAL``;
+  there is no force flag: corrections (requalify, reopen_region, unselect) are transitions too;
+- a transition is refused, with French reasons, when the current state is not one of its
+  sources or the role is not one of its roles; only then are the written reason and the guards
+  looked at, and every failing guard gives its reason;
+- a guard is ``guard(facts, rules) -> str | None``: None when it passes, else a French reason
+  (``dossier_complete`` returns one reason per missing item, as a tuple);
+- facts are frozen values built by the caller; the clock is ``facts.now``, read once per request;
+- roles are checked here, the region of a regional role is not: the caller scopes its queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+from workflows.definition import Contest
+from workflows.states import NationalStage, RegionStage, Role, State
+
+REASON_REQUIRED = "Une justification écrite est obligatoire."
+ROLE_REFUSED = "Votre rôle ne permet pas cette action."
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the machine needs to know about one candidature and its surroundings."""
+
+    state: State
+    now: datetime
+    region_stage: RegionStage = RegionStage.SUBMISSIONS
+    national_stage: NationalStage = NationalStage.REGIONAL
+    missing_items: tuple[str, ...] = ()
+    reason: str = ""
+    region_picks: int = 0
+    scoresheets_missing: int = 0
+    winner_declared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFacts:
+    stage: RegionStage
+    now: datetime
+    national_stage: NationalStage
+    picks: int
+    reason: str = ""
+    scoresheets_missing: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NationalFacts:
+    stage: NationalStage
+    now: datetime
+    regions_open: tuple[str, ...] = ()
+    reason: str = ""
+    winner_declared: bool = False
+
+
+Guard = Callable[..., "str | tuple[str, ...] | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    name: str
+    sources: frozenset[StrEnum]
+    target: StrEnum
+    roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+    needs_reason: bool = False
+
+
+class TransitionRefused(Exception):
+    """Raised by ``check``; ``reasons`` are the French sentences to show the user."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+class Machine:
+    """One table of transitions over one enum of states."""
+
+    def __init__(self, initial: StrEnum, subject: str, state_field: str, *transitions: Transition):
+        self.initial = initial
+        self.subject = subject  # « une candidature à l’état », completes the wrong-state sentence
+        self.state_field = state_field
+        self.transitions = MappingProxyType({t.name: t for t in transitions})
+        if len(self.transitions) != len(transitions):
+            raise ValueError("Deux transitions portent le même nom.")
+
+    @property
+    def terminals(self) -> frozenset[StrEnum]:
+        """States no transition leaves."""
+        left = {source for t in self.transitions.values() for source in t.sources}
+        return frozenset(state for state in type(self.initial) if state not in left)
+
+    def blockers(self, name: str, facts, role: Role, rules: Contest) -> list[str]:
+        """French reasons why ``role`` may not fire ``name`` now; empty when it may."""
+        try:
+            transition = self.transitions[name]
+        except KeyError:
+            raise ValueError(f"Transition inconnue : {name!r}") from None
+        state = getattr(facts, self.state_field)
+        reasons = []
+        if state not in transition.sources:
+            reasons.append(
+                f"Cette action n’est pas possible pour {self.subject} « {state.label} »."
+            )
+        if role not in transition.roles:
+            reasons.append(ROLE_REFUSED)
+        if reasons:
+            return reasons
+        if transition.needs_reason and not facts.reason.strip():
+            reasons.append(REASON_REQUIRED)
+        for guard in transition.guards:
+            found = guard(facts, rules)
+            reasons.extend([found] if isinstance(found, str) else found or ())
+        return reasons
+
+    def available(self, facts, role: Role, rules: Contest) -> list[str]:
+        """Names of the transitions ``role`` may fire now, in table order."""
+        return [name for name in self.transitions if not self.blockers(name, facts, role, rules)]
+
+    def check(self, name: str, facts, role: Role, rules: Contest) -> StrEnum:
+        """The target state of ``name``, or TransitionRefused with every reason."""
+        if reasons := self.blockers(name, facts, role, rules):
+            raise TransitionRefused(reasons)
+        return self.transitions[name].target
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def before_deadline(facts, rules: Contest) -> str | None:
+    """Submissions and withdrawals stop at the deadline instant."""
+    if not rules.is_before_deadline(facts.now):
+        return f"La date limite de dépôt ({rules.deadline_label}) est dépassée."
+    return None
+
+
+def deadline_passed(facts, rules: Contest) -> str | None:
+    """The regional jury opens only once no candidate may still submit."""
+    if rules.is_before_deadline(facts.now):
+        return ("Le jury régional ne peut être ouvert qu’après la date limite de dépôt "
+                f"({rules.deadline_label}).")
+    return None
+
+
+def dossier_complete(facts: Facts, rules: Contest) -> tuple[str, ...]:
+    """Every item the definition requires is present in the dossier."""
+    return tuple(f"Élément manquant : {item}." for item in facts.missing_items)
+
+
+def region_not_closed(facts: Facts, rules: Contest) -> str | None:
+    """Admissibility changes only while the region has not closed its selection."""
+    if facts.region_stage == RegionStage.CLOSED:
+        return "La sélection régionale est close : seul l’organisateur national peut la rouvrir."
+    return None
+
+
+def region_jury_open(facts: Facts, rules: Contest) -> str | None:
+    """Picks are made and undone only while the regional jury sits."""
+    if facts.region_stage != RegionStage.JURY_OPEN:
+        return f"Le jury régional n’est pas ouvert (étape « {facts.region_stage.label} »)."
+    return None
+
+
+def quota_not_reached(facts: Facts, rules: Contest) -> str | None:
+    """A region sends at most quota.max candidatures to the national jury."""
+    if facts.region_picks >= rules.quota.max:
+        return (f"La région a déjà retenu {_plural(facts.region_picks, 'candidature')}, "
+                "le maximum prévu.")
+    return None
+
+
+def scoresheets_complete(facts: Facts | RegionFacts, rules: Contest) -> str | None:
+    """The regional jury has handed in every expected scoresheet."""
+    if facts.scoresheets_missing:
+        return (f"Il manque {_plural(facts.scoresheets_missing, 'grille')} d’évaluation "
+                "du jury régional.")
+    return None
+
+
+def winner_not_chosen(facts: Facts | RegionFacts, rules: Contest) -> str | None:
+    """A region reopens only while the national jury has not chosen the winner."""
+    if facts.national_stage not in (NationalStage.REGIONAL, NationalStage.NATIONAL_JURY):
+        return ("Le lauréat national est désigné : la sélection régionale ne peut plus "
+                "être rouverte.")
+    return None
+
+
+def national_jury_sitting(facts: Facts, rules: Contest) -> str | None:
+    """The winner is chosen while the national jury sits."""
+    if facts.national_stage != NationalStage.NATIONAL_JURY:
+        return f"Le jury national n’est pas ouvert (étape « {facts.national_stage.label} »)."
+    return None
+
+
+def no_winner_yet(facts: Facts, rules: Contest) -> str | None:
+    """The contest has a single winner."""
+    if facts.winner_declared:
+        return "Le lauréat national est déjà désigné."
+    return None
+
+
+def winner_recorded(facts: Facts | NationalFacts, rules: Contest) -> str | None:
+    """The other picks are settled, and results published, only once a winner exists."""
+    if not facts.winner_declared:
+        return "Aucune candidature n’est encore désignée lauréate."
+    return None
+
+
+def enough_picks_or_reason(facts: RegionFacts, rules: Contest) -> str | None:
+    """Closing below quota.min picks requires a written justification."""
+    if facts.picks >= rules.quota.min or facts.reason.strip():
+        return None
+    if facts.picks == 0:
+        return "Clôturer sans candidature retenue demande une justification écrite."
+    return (f"Clôturer avec moins de {rules.quota.min} candidatures retenues demande "
+            "une justification écrite.")
+
+
+def picks_within_quota(facts: RegionFacts, rules: Contest) -> str | None:
+    """A region never closes with more than quota.max picks."""
+    if facts.picks > rules.quota.max:
+        return (f"La région a retenu {facts.picks} candidatures, au-delà du maximum prévu "
+                f"({rules.quota.max}).")
+    return None
+
+
+def regions_closed_or_reason(facts: NationalFacts, rules: Contest) -> str | None:
+    """The national jury opens before every region has closed only with a justification."""
+    if not facts.regions_open or facts.reason.strip():
+        return None
+    names = ", ".join(rules.region(code).name for code in facts.regions_open)
+    return (f"Des régions n’ont pas clôturé leur sélection ({names}) : ouvrir le jury national "
+            "demande une justification écrite.")
+
+
+def _t(name, sources, target, role, *guards, needs_reason=False) -> Transition:
+    return Transition(name, frozenset(sources), target, frozenset({role}), guards, needs_reason)
+
+
+# Short aliases keep each row of the tables on a line or two; deleted after use.
+S, R, N = State, RegionStage, NationalStage
+CANDIDATE, REG_ORG, NAT_ORG = Role.CANDIDATE, Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER
+
+CANDIDATURE = Machine(
+    S.DRAFT, "une candidature à l’état", "state",
+    _t("submit", {S.DRAFT}, S.SUBMITTED, CANDIDATE, before_deadline, dossier_complete),
+    _t("withdraw", {S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, CANDIDATE, before_deadline),
+    _t("declare_inadmissible", {S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG,
+       region_not_closed, needs_reason=True),
+    _t("requalify", {S.INADMISSIBLE}, S.SUBMITTED, REG_ORG, region_not_closed, needs_reason=True),
+    _t("open_regional_jury", {S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, deadline_passed),
+    _t("select_for_nation", {S.REGIONAL_JURY}, S.NATIONAL_SHORTLIST, REG_ORG,
+       region_jury_open, quota_not_reached, scoresheets_complete, needs_reason=True),
+    _t("unselect", {S.NATIONAL_SHORTLIST}, S.REGIONAL_JURY, REG_ORG, region_jury_open),
+    _t("close_region", {S.REGIONAL_JURY}, S.REGIONAL_NOT_SELECTED, REG_ORG),
+    _t("reopen_region", {S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG, winner_not_chosen),
+    _t("declare_winner", {S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG,
+       national_jury_sitting, no_winner_yet, needs_reason=True),
+    _t("not_select_nationally", {S.NATIONAL_SHORTLIST}, S.NATIONAL_NOT_SELECTED, NAT_ORG,
+       winner_recorded),
+)
+
+REGION = Machine(
+    R.SUBMISSIONS, "une région à l’étape", "stage",
+    _t("open_regional_jury", {R.SUBMISSIONS}, R.JURY_OPEN, REG_ORG, deadline_passed),
+    _t("close_region", {R.JURY_OPEN}, R.CLOSED, REG_ORG,
+       enough_picks_or_reason, picks_within_quota, scoresheets_complete),
+    _t("reopen_region", {R.CLOSED}, R.JURY_OPEN, NAT_ORG, winner_not_chosen),
+)
+
+NATIONAL = Machine(
+    N.REGIONAL, "le concours à l’étape", "stage",
+    _t("open_national_jury", {N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, regions_closed_or_reason),
+    _t("declare_winner", {N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, needs_reason=True),
+    _t("publish_results", {N.WINNER_DECLARED}, N.PUBLISHED, NAT_ORG, winner_recorded),
+)
+
+del S, R, N, CANDIDATE, REG_ORG, NAT_ORG
+
+blockers = CANDIDATURE.blockers
+available = CANDIDATURE.available
+check = CANDIDATURE.check
