@@ -26,6 +26,17 @@ def test_visitor_reads_rules_and_switches_language(page, shot, live_server, edit
     shot("home-en")
 
 
+def test_countdown_follows_the_minutes_without_reloading(page, live_server, edition):
+    page.clock.install()  # the browser's timers run only when the test says so
+    page.goto(live_server + "/")
+    countdown = page.locator("[data-countdown]")
+    expect(countdown).to_have_text(re.compile(r"Il reste 14\s+jours et 14\s+heures\."))
+
+    page.clock.run_for(60_000)
+
+    expect(countdown).to_have_text(re.compile(r"Il reste 14\s+jours et 13\s+heures\."))
+
+
 def test_organiser_signs_in_sees_region_then_signs_out(page, shot, live_server, edition, make_user, settle):
     email = make_user(Role.REGIONAL_ORGANISER, region="HDF").email
     region_id = db.session.scalar(db.select(Region.id).filter_by(code="HDF"))

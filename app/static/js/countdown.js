@@ -35,11 +35,17 @@
     return w.left + count(minutes, "minute") + ".";
   }
 
+  // Wake up when the displayed minute changes, and stop once the deadline has passed.
+  function schedule(ms) {
+    if (ms > 0) { window.setTimeout(refresh, (ms % 60000) || 60000); }
+  }
+
   function refresh() {
     var ms = deadline - (Date.now() + skew);
     node.textContent = text(ms);
-    // Wake up when the displayed minute changes, and stop once the deadline has passed.
-    if (ms > 0) { window.setTimeout(refresh, (ms % 60000) || 60000); }
+    schedule(ms);
   }
-  refresh();
+  // The server's text is exact when the page arrives (rewriting it now would show one minute
+  // less as soon as a millisecond has passed): only the minutes to come are written here.
+  schedule(deadline - (Date.now() + skew));
 })();
