@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
 import socket
+import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -41,10 +43,16 @@ class Received:
 class Handler:
     def __init__(self):
         self.messages: list[Received] = []
+        self.accepting = threading.Event()  # cleared: the server keeps senders waiting, like a slow one
+        self.accepting.set()
+        self.arrival = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.to_thread(self.accepting.wait)
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        self.messages.append(Received(list(envelope.rcpt_tos), parsed))
+        with self.arrival:
+            self.messages.append(Received(list(envelope.rcpt_tos), parsed))
+            self.arrival.notify_all()
         return "250 Message accepted for delivery"
 
 
@@ -61,6 +69,24 @@ class SmtpServer:
     def to(self, recipient: str) -> list[Received]:
         return [m for m in self.messages if recipient in m.envelope_to]
 
+    def hold(self) -> None:
+        """Keep every sender waiting at the end of its message until ``release``."""
+        self.handler.accepting.clear()
+
+    def release(self) -> None:
+        self.handler.accepting.set()
+
+    def wait_for(self, recipient: str, subject: str | None = None, timeout: float = 10) -> list[Received]:
+        """The messages to ``recipient`` (with ``subject``), waiting until one has arrived or ``timeout``:
+        emails leave once the response has gone, so a browser may show the page before they arrive."""
+
+        def found() -> list[Received]:
+            return [m for m in self.to(recipient) if subject in (None, m.message["Subject"])]
+
+        with self.handler.arrival:
+            self.handler.arrival.wait_for(found, timeout)
+        return found()
+
 
 @pytest.fixture
 def smtp_server(app):
@@ -72,4 +98,5 @@ def smtp_server(app):
     try:
         yield SmtpServer("127.0.0.1", controller.port, handler)
     finally:
+        handler.accepting.set()
         controller.stop()

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: the app served on a loopback port, Debian's Chromium driven by Playwright.
+"""Real-browser fixtures: Debian's Chromium driven by Playwright (``live_server`` serves the app).
 
 Browsers cannot be downloaded here: Playwright launches /usr/bin/chromium (installed by
 ``make test``). A missing browser fails the tests, it never skips them.
@@ -7,12 +7,10 @@ Browsers cannot be downloaded here: Playwright launches /usr/bin/chromium (insta
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from app.extensions import db
 
@@ -23,18 +21,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-
-
-@pytest.fixture
-def live_server(app):
-    """The test's app served by a real HTTP server in a thread; yields its base URL."""
-    db.session.commit()  # the server's transactions must not wait for the test's
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
