@@ -10,7 +10,7 @@ from app.auth.operations import normalise_email
 from app.extensions import db
 from app.jury.stages import NATIONAL
 from app.jury.workload import expected_pairs, expected_sheets
-from app.models import Candidature, ConflictDeclaration, Edition, RegionalPick, RoleMembership, User
+from app.models import Candidature, Edition, RegionalPick, RoleMembership, User
 from app.national.emails import queue_national_invitation_email, queue_national_juror_added_email
 from app.regional.invitations import JUROR_IDENTIFIERS, issue_invitation
 from app.regional.jury import JurorProgress
@@ -51,17 +51,6 @@ def national_progress(edition: Edition) -> list[JurorProgress]:
         mine = progress.by_juror.get(str(juror.id))
         rows.append(JurorProgress(juror, mine.received if mine else 0, mine.expected if mine else 0))
     return rows
-
-
-def national_conflicts(edition: Edition) -> list[tuple[ConflictDeclaration, User, Candidature]]:
-    """Conflicts of interest declared at the national stage, newest first."""
-    return db.session.execute(
-        db.select(ConflictDeclaration, User, Candidature).join(User, User.id == ConflictDeclaration.juror_id)
-        .join(Candidature, Candidature.id == ConflictDeclaration.candidature_id)
-        .where(Candidature.edition_id == edition.id, ConflictDeclaration.stage == NATIONAL.name,
-               ConflictDeclaration.has_conflict.is_(True))
-        .order_by(ConflictDeclaration.declared_at.desc(), ConflictDeclaration.id.desc())
-    ).all()
 
 
 def invite_national_juror(edition: Edition, *, actor: User, now: datetime, email: str, name: str,

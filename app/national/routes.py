@@ -3,7 +3,7 @@
 Only national organisers reach them (403 for anyone else); they act on the current edition.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,21 +13,22 @@ from app.clock import now
 from app.committing import commit_or_reasons
 from app.editions import current_edition
 from app.extensions import db
-from app.models import Candidature, Edition, Region, RegionalPick
+from app.jury.panel import national_panel
+from app.models import Candidature, Edition, Region, RegionalPick, RoleMembership, User
 from app.national.forms import NationalJuryOpenForm, RegionReopenForm, WinnerForm
-from app.national.jury import invite_national_juror, national_conflicts, national_progress, shortlist
+from app.national.jury import invite_national_juror, national_jurors, national_progress, shortlist
 from app.national.operations import (
     ORGANISER, declare_winner, national_facts, open_national_jury, open_regions, publish_results, reopen_region,
 )
 from app.national.ranking import national_ranking
-from app.regional.forms import JurorInviteForm
+from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
 from app.candidatures.operations import region_facts
 from app.regional.routes import TYPED_IN_FORM
 from app.selection.ranking import column
 from scoring import display
 from workflows.definition import french_date
 from workflows.machine import NATIONAL, REGION
-from workflows.states import State
+from workflows.states import Role, State
 
 bp = Blueprint("national", __name__, url_prefix="/national")
 organisers = roles_required(ORGANISER)
@@ -122,13 +123,23 @@ def shortlist_page():
                            open=open_regions(edition))
 
 
+def _conflict_form(edition: Edition, formdata=None) -> ConflictRecordForm:
+    return ConflictRecordForm.among(national_jurors(), [pick.candidature for pick in shortlist(edition)], formdata)
+
+
 @bp.get("/jury")
 @organisers
-def jury(invite_form=None, status=200):
+def jury(invite_form=None, conflict_form=None, status=200):
     edition = _edition()
     return render_template("national/jury.html", edition=edition, progress=national_progress(edition),
-                           conflicts=national_conflicts(edition),
-                           invite_form=invite_form or JurorInviteForm(formdata=None)), status
+                           conflicts=national_panel(edition).conflicts(), form=ConfirmForm(),
+                           invite_form=invite_form or JurorInviteForm(formdata=None),
+                           conflict_form=conflict_form or _conflict_form(edition)), status
+
+
+def _flash_all(reasons: list[str]) -> None:
+    for reason in reasons:
+        flash(reason, "error")
 
 
 @bp.post("/jury/inviter")
@@ -143,9 +154,59 @@ def invite():
                            email=form.email.data.strip().lower()))
         if not reasons:
             return redirect(url_for(".jury"))
-        for reason in reasons:
-            flash(reason, "error")
+        _flash_all(reasons)
     return jury(invite_form=form, status=422)
+
+
+@bp.post("/jury/<int:user_id>/retirer")
+@organisers
+def remove(user_id: int):
+    edition = _edition()
+    membership = db.session.scalar(
+        db.select(RoleMembership).filter_by(user_id=user_id, role=Role.NATIONAL_JUROR.value))
+    if membership is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        email = membership.user.email
+        _flash_all(_apply(lambda: national_panel(edition).remove_juror(membership, actor=current_user, now=now()),
+                          _("%(email)s ne fait plus partie du jury national.", email=email)))
+    return redirect(url_for(".jury"))
+
+
+@bp.post("/jury/conflits")
+@organisers
+def conflicts():
+    edition = _edition()
+    form = _conflict_form(edition, request.form)
+    if form.names_a_stranger():
+        abort(404)
+    if form.validate_on_submit():
+        juror = db.session.get(User, int(form.juror.data))
+        found = db.session.get(Candidature, int(form.candidature.data))
+        reasons = _apply(lambda: national_panel(edition).record_conflict(juror, found, actor=current_user, now=now(),
+                                                                         reason=form.reason.data),
+                         _("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."))
+        if not reasons:
+            return redirect(url_for(".jury"))
+        _flash_all(reasons)
+    return jury(conflict_form=form, status=422)
+
+
+@bp.post("/jury/conflits/<int:declaration_id>/lever")
+@organisers
+def lift(declaration_id: int):
+    panel = national_panel(_edition())
+    declaration = panel.declaration(declaration_id)
+    if declaration is None:
+        abort(404)
+    form = ConflictLiftForm()
+    if form.validate_on_submit():
+        _flash_all(_apply(lambda: panel.lift_conflict(declaration, actor=current_user, now=now(),
+                                                      reason=form.reason.data),
+                          _("Le conflit d’intérêts est levé : le juré peut lire et noter ce dossier.")))
+    else:
+        _flash_all([_("Indiquez pourquoi le conflit d’intérêts est levé.")])
+    return redirect(url_for(".jury"))
 
 
 @bp.get("/classement")

@@ -1,5 +1,7 @@
 """Forms of the regional organiser's pages (the rules themselves are checked by the operations)."""
 
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -38,6 +40,19 @@ class ConflictRecordForm(FlaskForm):
     juror = SelectField(_l("Juré"), validators=[InputRequired(_l("Choisissez un juré."))])
     candidature = SelectField(_l("Dossier"), validators=[InputRequired(_l("Choisissez un dossier."))])
     reason = reason_field(_l("Raison du conflit d’intérêts"), _l("Indiquez la raison du conflit d’intérêts."))
+
+    @classmethod
+    def among(cls, jurors, candidatures, formdata=None) -> ConflictRecordForm:
+        """The form offering only the jury's own jurors and dossiers."""
+        form = cls(formdata=formdata)
+        form.juror.choices = [SelectChoice(str(j.id), f"{j.display_name} <{j.email}>") for j in jurors]
+        form.candidature.choices = [SelectChoice(str(c.id), c.title or str(c.id)) for c in candidatures]
+        return form
+
+    def names_a_stranger(self) -> bool:
+        """True when a juror or dossier was sent that is not among the choices: not this jury's."""
+        return any(chosen.data and chosen.data not in {choice.value for choice in chosen.choices}
+                   for chosen in (self.juror, self.candidature))
 
 
 class ConflictLiftForm(FlaskForm):

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,11 +21,12 @@ from app.clock import now
 from app.extensions import db
 from app.jury.workload import REGIONAL_JURY_STATES, regional_jurors
 from app.mail import send_after_response
-from app.models import AuditEntry, Candidature, ConflictDeclaration, Region, RoleMembership, User
+from app.models import AuditEntry, Candidature, Region, RoleMembership, User
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
 from app.auth.tokens import Purpose
 from app.regional.invitations import accept_invitation as accept_invitation_operation, invite_juror
-from app.regional.jury import jury_progress, lift_conflict, record_conflict, remind_jurors, remove_juror
+from app.jury.panel import regional_panel
+from app.regional.jury import jury_progress, remind_jurors
 from app.candidatures.operations import region_facts
 from app.regional.operations import STALE_PAGE, open_regional_jury, requalify, set_aside
 from app.scoping import region_for_staff
@@ -168,26 +168,17 @@ def requalify_candidature(region_id: int, candidature_id: int):
 
 
 def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
-    form = ConflictRecordForm(formdata=formdata)
-    form.juror.choices = [SelectChoice(str(j.id), f"{j.display_name} <{j.email}>") for j in regional_jurors(region.id)]
-    form.candidature.choices = [SelectChoice(str(c.id), c.title or str(c.id)) for c in db.session.scalars(
+    return ConflictRecordForm.among(regional_jurors(region.id), db.session.scalars(
         db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state.in_(CONFLICT_STATES))
-        .order_by(Candidature.id))]
-    return form
+        .order_by(Candidature.id)), formdata)
 
 
 @bp.get("/<int:region_id>/jury")
 @readers
 def jury(region_id: int, invite_form=None, conflict_form=None, status=200):
     region = region_for_staff(region_id, ORGANISER)
-    declared = db.session.execute(
-        db.select(ConflictDeclaration, User, Candidature).join(User, User.id == ConflictDeclaration.juror_id)
-        .join(Candidature, Candidature.id == ConflictDeclaration.candidature_id)
-        .where(Candidature.region_id == region.id, ConflictDeclaration.has_conflict.is_(True))
-        .order_by(ConflictDeclaration.declared_at.desc(), ConflictDeclaration.id.desc())
-    ).all()
     return render_template(
-        "regional/jury.html", region=region, progress=jury_progress(region), conflicts=declared,
+        "regional/jury.html", region=region, progress=jury_progress(region), conflicts=regional_panel(region).conflicts(),
         may_act=acting_role(region) == ORGANISER, form=ConfirmForm(),
         invite_form=invite_form or JurorInviteForm(formdata=None),
         conflict_form=conflict_form or _conflict_form(region),
@@ -223,7 +214,7 @@ def remove(region_id: int, user_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             email = membership.user.email
-            remove_juror(region, membership, actor=current_user, now=now())
+            regional_panel(region).remove_juror(membership, actor=current_user, now=now())
             committed(_("%(email)s ne fait plus partie du jury.", email=email))
         except TransitionRefused as refusal:
             refused(refusal.reasons)
@@ -235,14 +226,14 @@ def remove(region_id: int, user_id: int):
 def conflicts(region_id: int):
     region = organised_region(region_id)
     form = _conflict_form(region, request.form)
-    for chosen in (form.juror, form.candidature):  # the choices hold only the region's jurors and dossiers
-        if chosen.data and chosen.data not in {choice.value for choice in chosen.choices}:
-            abort(404)
+    if form.names_a_stranger():
+        abort(404)
     if form.validate_on_submit():
         juror = db.session.get(User, int(form.juror.data))
         found = db.session.get(Candidature, int(form.candidature.data))
         try:
-            record_conflict(region, juror, found, actor=current_user, now=now(), reason=form.reason.data)
+            regional_panel(region).record_conflict(juror, found, actor=current_user, now=now(),
+                                                   reason=form.reason.data)
             committed(_("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."))
             return redirect(url_for(".jury", region_id=region.id))
         except TransitionRefused as refusal:
@@ -255,24 +246,20 @@ def conflicts(region_id: int):
 @bp.post("/<int:region_id>/jury/conflits/<int:declaration_id>/lever")
 @organisers
 def lift(region_id: int, declaration_id: int):
-    region = organised_region(region_id)
-    declaration = db.session.scalar(
-        db.select(ConflictDeclaration).join(Candidature, Candidature.id == ConflictDeclaration.candidature_id)
-        .where(ConflictDeclaration.id == declaration_id, Candidature.region_id == region.id,
-               ConflictDeclaration.has_conflict.is_(True))
-    )
+    panel = regional_panel(organised_region(region_id))
+    declaration = panel.declaration(declaration_id)
     if declaration is None:
         abort(404)
     form = ConflictLiftForm()
     if form.validate_on_submit():
         try:
-            lift_conflict(region, declaration, actor=current_user, now=now(), reason=form.reason.data)
+            panel.lift_conflict(declaration, actor=current_user, now=now(), reason=form.reason.data)
             committed(_("Le conflit d’intérêts est levé : le juré peut lire et noter ce dossier."))
         except TransitionRefused as refusal:
             refused(refusal.reasons)
     else:
         refused([_("Indiquez pourquoi le conflit d’intérêts est levé.")])
-    return redirect(url_for(".jury", region_id=region.id))
+    return redirect(url_for(".jury", region_id=region_id))
 
 
 @bp.post("/<int:region_id>/jury/relancer")

@@ -1,0 +1,145 @@
+"""An organiser's hand on a jury, regional or national: remove a juror, record or lift a conflict.
+
+The two juries differ only by what their ``Panel`` says: the jury stage, the organiser's role,
+the dossiers the jury judges and whether it has finished. Operations check every rule, write one
+audit row, flush and never commit: the request handler commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.audit import record
+from app.auth.tokens import Purpose, revoke_tokens
+from app.extensions import db
+from app.jury.stages import NATIONAL, REGIONAL, JuryStage
+from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User
+from workflows.machine import TransitionRefused
+from workflows.states import NationalStage, RegionStage, Role
+
+
+@dataclass(frozen=True)
+class Panel:
+    stage: JuryStage
+    organiser: Role
+    region_id: int | None
+    edition_id: int
+    # Where the jury sits, in French: « dans la région », « au jury national ».
+    where: str
+    # Why conflicts no longer change, once the jury has finished; None while they may.
+    closed: str | None = field(default=None)
+
+    def _judged(self):
+        """The dossiers this jury judges, as a condition on Candidature."""
+        if self.region_id is not None:
+            return Candidature.region_id == self.region_id
+        return Candidature.edition_id == self.edition_id
+
+    def _sheets(self, juror_id: int):
+        return (db.select(Scoresheet).join(Candidature)
+                .where(Scoresheet.juror_id == juror_id, Scoresheet.stage == self.stage.name, self._judged()))
+
+    def _record(self, action: str, *, actor: User, now: datetime, **details) -> None:
+        record(action, actor=actor, role=self.organiser.value, at=now, region_id=self.region_id,
+               edition_id=self.edition_id, **details)
+
+    def remove_juror(self, membership: RoleMembership, *, actor: User, now: datetime) -> None:
+        """Take a juror off the jury, only before they submitted a scoresheet to it."""
+        juror = membership.user
+        sheets = db.session.scalars(self._sheets(juror.id)).all()
+        if any(sheet.status == "submitted" for sheet in sheets):
+            raise TransitionRefused([f"{juror.email} a déjà remis une grille d’évaluation {self.where} : "
+                                     "ce juré ne peut plus être retiré du jury."])
+        for draft in sheets:
+            db.session.delete(draft)
+        db.session.delete(membership)
+        if juror.password_hash is None:  # an unanswered invitation must not open an account without a role
+            revoke_tokens(juror, Purpose.INVITATION, now=now)
+        self._record("jury.remove", actor=actor, now=now,
+                     data={"user_id": juror.id, "email": juror.email, "stage": self.stage.name,
+                           "draft_scoresheets_deleted": len(sheets)})
+        db.session.flush()
+
+    def record_conflict(self, juror: User, candidature: Candidature, *, actor: User, now: datetime,
+                        reason: str) -> ConflictDeclaration:
+        """Record a juror's conflict of interest on a dossier, from the organiser's knowledge.
+
+        It replaces a juror's own « no conflict » declaration (the organiser knows better); an existing
+        conflict stays as declared, and a dossier the juror already scored is refused.
+        """
+        if not reason.strip():
+            raise TransitionRefused(["Indiquez la raison du conflit d’intérêts."])
+        if self.closed:
+            raise TransitionRefused([self.closed])
+        sheet_status = db.session.scalar(db.select(Scoresheet.status).filter_by(
+            candidature_id=candidature.id, juror_id=juror.id, stage=self.stage.name))
+        if sheet_status == "submitted":
+            raise TransitionRefused([f"{juror.email} a déjà remis sa grille pour ce dossier : "
+                                     "le conflit ne peut plus être enregistré."])
+        declaration = db.session.scalar(db.select(ConflictDeclaration).filter_by(
+            candidature_id=candidature.id, juror_id=juror.id, stage=self.stage.name))
+        if declaration is not None and declaration.has_conflict:
+            raise TransitionRefused(["Un conflit d’intérêts est déjà enregistré pour ce juré et ce dossier."])
+        replaced = declaration is not None
+        if declaration is None:
+            declaration = ConflictDeclaration(candidature_id=candidature.id, juror_id=juror.id, stage=self.stage.name)
+            db.session.add(declaration)
+        declaration.has_conflict, declaration.reason, declaration.source = True, reason.strip(), "organiser"
+        declaration.declared_by_id, declaration.declared_at = actor.id, now
+        record("conflict.record", actor=actor, role=self.organiser.value, at=now, candidature=candidature,
+               reason=reason.strip(), data={"juror_id": juror.id, "stage": self.stage.name,
+                                            "replaced_no_conflict": replaced})
+        db.session.flush()
+        return declaration
+
+    def lift_conflict(self, declaration: ConflictDeclaration, *, actor: User, now: datetime, reason: str) -> None:
+        """Lift a conflict recorded automatically or by the organiser (a false match, a mistake).
+
+        The organiser's decision is kept as a « no conflict » of their own, so the automatic
+        detection does not record the conflict again; a juror's own declaration stays theirs.
+        """
+        if not reason.strip():
+            raise TransitionRefused(["Indiquez pourquoi le conflit d’intérêts est levé."])
+        if declaration.source == "juror":
+            raise TransitionRefused(["Un conflit d’intérêts déclaré par le juré lui-même ne peut pas être levé."])
+        if self.closed:
+            raise TransitionRefused([self.closed])
+        record("conflict.lift", actor=actor, role=self.organiser.value, at=now,
+               candidature=db.session.get(Candidature, declaration.candidature_id), reason=reason.strip(),
+               data={"juror_id": declaration.juror_id, "stage": self.stage.name, "source": declaration.source,
+                     "previous_reason": declaration.reason})
+        declaration.has_conflict, declaration.reason, declaration.source = False, reason.strip(), "organiser"
+        declaration.declared_by_id, declaration.declared_at = actor.id, now
+        db.session.flush()
+
+    def conflicts(self) -> list[tuple[ConflictDeclaration, User, Candidature]]:
+        """The conflicts of interest standing at this jury, newest first."""
+        return db.session.execute(
+            db.select(ConflictDeclaration, User, Candidature).join(User, User.id == ConflictDeclaration.juror_id)
+            .join(Candidature, Candidature.id == ConflictDeclaration.candidature_id)
+            .where(self._judged(), ConflictDeclaration.stage == self.stage.name,
+                   ConflictDeclaration.has_conflict.is_(True))
+            .order_by(ConflictDeclaration.declared_at.desc(), ConflictDeclaration.id.desc())
+        ).all()
+
+    def declaration(self, declaration_id: int) -> ConflictDeclaration | None:
+        """A standing conflict of this jury, or None (another jury's is nobody's business here)."""
+        return db.session.scalar(
+            db.select(ConflictDeclaration).join(Candidature, Candidature.id == ConflictDeclaration.candidature_id)
+            .where(ConflictDeclaration.id == declaration_id, ConflictDeclaration.stage == self.stage.name,
+                   self._judged(), ConflictDeclaration.has_conflict.is_(True))
+        )
+
+
+def regional_panel(region: Region) -> Panel:
+    closed = region.stage == RegionStage.CLOSED.value
+    return Panel(REGIONAL, Role.REGIONAL_ORGANISER, region.id, region.edition_id, "dans la région",
+                 "La sélection régionale est close : les conflits d’intérêts ne changent plus." if closed else None)
+
+
+def national_panel(edition: Edition) -> Panel:
+    closed = edition.national_stage not in (NationalStage.REGIONAL.value, NationalStage.NATIONAL_JURY.value)
+    return Panel(NATIONAL, Role.NATIONAL_ORGANISER, None, edition.id, "au jury national",
+                 "Le lauréat est désigné : les conflits d’intérêts du jury national ne changent plus."
+                 if closed else None)
