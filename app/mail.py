@@ -173,7 +173,8 @@ def send_after_response() -> None:
 
     @after_this_request
     def deliver_once_sent(response):
-        # The server calls this once the body is written and the request's context is gone.
+        # The server calls this once the body is written and the request's context is gone (gunicorn at
+        # once; Werkzeug's development server with keep-alive only when the browser drops the connection).
         response.call_on_close(lambda: _deliver(app, keys))
         return response
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.clock import FixedClock
@@ -161,11 +161,18 @@ def login(client):
     return sign_in
 
 
+class OneRequestPerConnection(WSGIRequestHandler):
+    """HTTP/1.0, as a production server behind a proxy: Werkzeug's keep-alive would call the
+    response's close (which sends the emails) only when the browser drops the connection."""
+
+    protocol_version = "HTTP/1.0"
+
+
 @pytest.fixture
 def live_server(app):
     """The test's app served by a real HTTP server in a thread; yields its base URL."""
     db.session.commit()  # the server's transactions must not wait for the test's
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=OneRequestPerConnection)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -1,4 +1,4 @@
-"""An organiser's hand on a jury, regional or national: remove a juror, record or lift a conflict.
+"""An organiser's hand on a jury, regional or national: remove a juror, record or lift a conflict, remind.
 
 The two juries differ only by what their ``Panel`` says: the jury stage, the organiser's role,
 the dossiers the jury judges and whether it has finished. Operations check every rule, write one
@@ -15,6 +15,8 @@ from app.auth.tokens import Purpose, revoke_tokens
 from app.extensions import db
 from app.jury.stages import NATIONAL, REGIONAL, JuryStage
 from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User
+from app.regional.emails import queue_reminder_email
+from app.regional.jury import JurorProgress
 from workflows.machine import TransitionRefused
 from workflows.states import NationalStage, RegionStage, Role
 
@@ -25,7 +27,9 @@ class Panel:
     organiser: Role
     region_id: int | None
     edition_id: int
-    # Where the jury sits, in French: « dans la région », « au jury national ».
+    # The jury, its region and where it sits, in French: « jury régional », Bretagne, « dans la région ».
+    jury: str
+    place: str | None
     where: str
     # Why conflicts no longer change, once the jury has finished; None while they may.
     closed: str | None = field(default=None)
@@ -113,6 +117,17 @@ class Panel:
         declaration.declared_by_id, declaration.declared_at = actor.id, now
         db.session.flush()
 
+    def remind(self, progress: list[JurorProgress], *, actor: User, now: datetime) -> list[JurorProgress]:
+        """Email every juror with pending expected work, once per juror and click; returns who was reminded."""
+        pending = [row for row in progress if row.pending]
+        for row in pending:
+            queue_reminder_email(row.juror, self.jury, self.place,
+                                 f"{self.stage.name}:{self.region_id or self.edition_id}", row.pending, now)
+        self._record("jury.remind", actor=actor, now=now,
+                     data={"stage": self.stage.name, "jurors": [row.juror.id for row in pending]})
+        db.session.flush()
+        return pending
+
     def conflicts(self) -> list[tuple[ConflictDeclaration, User, Candidature]]:
         """The conflicts of interest standing at this jury, newest first."""
         return db.session.execute(
@@ -134,12 +149,13 @@ class Panel:
 
 def regional_panel(region: Region) -> Panel:
     closed = region.stage == RegionStage.CLOSED.value
-    return Panel(REGIONAL, Role.REGIONAL_ORGANISER, region.id, region.edition_id, "dans la région",
+    return Panel(REGIONAL, Role.REGIONAL_ORGANISER, region.id, region.edition_id, "jury régional", region.name,
+                 "dans la région",
                  "La sélection régionale est close : les conflits d’intérêts ne changent plus." if closed else None)
 
 
 def national_panel(edition: Edition) -> Panel:
     closed = edition.national_stage not in (NationalStage.REGIONAL.value, NationalStage.NATIONAL_JURY.value)
-    return Panel(NATIONAL, Role.NATIONAL_ORGANISER, None, edition.id, "au jury national",
+    return Panel(NATIONAL, Role.NATIONAL_ORGANISER, None, edition.id, "jury national", None, "au jury national",
                  "Le lauréat est désigné : les conflits d’intérêts du jury national ne changent plus."
                  if closed else None)

@@ -173,6 +173,17 @@ def remove(user_id: int):
     return redirect(url_for(".jury"))
 
 
+@bp.post("/jury/relancer")
+@organisers
+def remind():
+    edition = _edition()
+    if ConfirmForm().validate_on_submit():
+        progress = national_progress(edition)
+        _flash_all(_apply(lambda: national_panel(edition).remind(progress, actor=current_user, now=now()),
+                          _("%(count)s juré(s) relancé(s) par courriel.", count=sum(row.pending > 0 for row in progress))))
+    return redirect(url_for(".jury"))
+
+
 @bp.post("/jury/conflits")
 @organisers
 def conflicts():

@@ -52,10 +52,10 @@ def queue_juror_added_email(user: User, region: Region, now: datetime) -> None:
                 now)
 
 
-def queue_reminder_email(user: User, region: Region, pending: int, now: datetime) -> None:
-    """Remind a juror how many dossiers they still have to score."""
+def queue_reminder_email(user: User, jury: str, place: str | None, scope: str, pending: int, now: datetime) -> None:
+    """Remind a juror how many dossiers they still have to score for ``jury`` (« jury régional ») of ``place``."""
     dossiers = f"{pending} dossier{'s' if pending > 1 else ''}"
-    queue_email(f"jury-reminder:{region.id}:{user.id}:{now.isoformat()}", user.email,
-                f"Jury régional — {dossiers} à évaluer",
-                f"Bonjour,\n\nIl vous reste {dossiers} à évaluer pour le jury régional ({region.name}).\n"
+    queue_email(f"jury-reminder:{scope}:{user.id}:{now.isoformat()}", user.email,
+                f"{jury.capitalize()} — {dossiers} à évaluer",
+                f"Bonjour,\n\nIl vous reste {dossiers} à évaluer pour le {jury}{f' ({place})' if place else ''}.\n"
                 f"Connectez-vous pour remettre vos grilles : {absolute_url('auth.login')}" + SIGNATURE, now)

@@ -26,7 +26,7 @@ from app.regional.forms import ConflictLiftForm, ConflictRecordForm, Inadmissibi
 from app.auth.tokens import Purpose
 from app.regional.invitations import accept_invitation as accept_invitation_operation, invite_juror
 from app.jury.panel import regional_panel
-from app.regional.jury import jury_progress, remind_jurors
+from app.regional.jury import jury_progress
 from app.candidatures.operations import region_facts
 from app.regional.operations import STALE_PAGE, open_regional_jury, requalify, set_aside
 from app.scoping import region_for_staff
@@ -267,7 +267,7 @@ def lift(region_id: int, declaration_id: int):
 def remind(region_id: int):
     region = organised_region(region_id)
     if ConfirmForm().validate_on_submit():
-        reminded = remind_jurors(region, actor=current_user, now=now())
+        reminded = regional_panel(region).remind(jury_progress(region), actor=current_user, now=now())
         committed(_("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
     return redirect(url_for(".jury", region_id=region.id))
 

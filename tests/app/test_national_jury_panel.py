@@ -1,4 +1,4 @@
-"""The national organiser's hand on the national jury: removing a juror, recording or lifting a conflict."""
+"""The national organiser's hand on the national jury: removing a juror, conflicts of interest, reminders."""
 
 from __future__ import annotations
 
@@ -160,12 +160,31 @@ def test_conflicts_no_longer_change_once_the_winner_is_declared(client, shortlis
     assert declarations() == []
 
 
+def test_reminders_email_the_national_jurors_with_pending_work(client, shortlist, sitting, make_user, clock,
+                                                               smtp_server):
+    done = make_user(Role.NATIONAL_JUROR, email="fini@example.org")
+    for pick in shortlist.picks:
+        sheet(pick, done, [3, 3, 3, 3], "national", clock())
+    db.session.commit()
+
+    client.form(f"{JURY}/relancer", page=JURY)
+
+    [message] = smtp_server.messages
+    assert (message.envelope_to, message.message["Subject"]) == (["nadia@example.org"],
+                                                                  "Jury national — 3 dossiers à évaluer")
+    assert "Il vous reste 3 dossiers à évaluer pour le jury national.\n" in message.body
+    assert "1 juré(s) relancé(s) par courriel." in page_text(client.get(JURY))
+    entry = db.session.scalars(db.select(AuditEntry).filter_by(action="jury.remind")).one()
+    assert (entry.actor_role, entry.data) == ("national_organiser", {"stage": "national", "jurors": [sitting.id]})
+
+
 @pytest.mark.parametrize("role", [Role.REGIONAL_ORGANISER, Role.NATIONAL_JUROR])
 def test_only_national_organisers_run_the_national_jury(client, login, make_user, shortlist, role):
     juror = make_user(Role.NATIONAL_JUROR, email="nadia@example.org")
     login(make_user(role, region="HDF" if role.is_regional else None))
 
-    statuses = [remove(client, juror).status_code, record_conflict(client, juror, shortlist.alpha).status_code]
+    statuses = [remove(client, juror).status_code, record_conflict(client, juror, shortlist.alpha).status_code,
+                client.form(f"{JURY}/relancer", page=JURY).status_code]
 
-    assert statuses == [403, 403]
+    assert statuses == [403, 403, 403]
     assert (roles_of(juror), declarations()) == (["national_juror"], [])
