@@ -14,7 +14,7 @@ from app.committing import commit_or_reasons
 from app.editions import current_edition
 from app.extensions import db
 from app.jury.panel import national_panel
-from app.models import Candidature, Edition, Region, RegionalPick, RoleMembership, User
+from app.models import Candidature, Edition, Region, RegionalPick, RoleMembership
 from app.national.forms import NationalJuryOpenForm, RegionReopenForm, WinnerForm
 from app.national.jury import invite_national_juror, national_jurors, national_progress, shortlist
 from app.national.operations import (
@@ -142,19 +142,26 @@ def _flash_all(reasons: list[str]) -> None:
         flash(reason, "error")
 
 
+def _on_jury_page(action, success: str, **forms):
+    """Apply ``action`` and go back to the jury page; refused, show it again with the typed values."""
+    reasons = _apply(action, success)
+    if not reasons:
+        return redirect(url_for(".jury"))
+    _flash_all(reasons)
+    return jury(status=422, **forms)
+
+
 @bp.post("/jury/inviter")
 @organisers
 def invite():
     edition, form = _edition(), JurorInviteForm()
     if form.validate_on_submit():
-        reasons = _apply(lambda: invite_national_juror(edition, actor=current_user, now=now(), email=form.email.data,
-                                                       name=form.name.data,
-                                                       organisation_identifier=form.organisation_identifier.data),
-                         _("%(email)s fait partie du jury national ; un courriel lui est envoyé.",
-                           email=form.email.data.strip().lower()))
-        if not reasons:
-            return redirect(url_for(".jury"))
-        _flash_all(reasons)
+        return _on_jury_page(
+            lambda: invite_national_juror(edition, actor=current_user, now=now(), email=form.email.data,
+                                          name=form.name.data,
+                                          organisation_identifier=form.organisation_identifier.data),
+            _("%(email)s fait partie du jury national ; un courriel lui est envoyé.",
+              email=form.email.data.strip().lower()), invite_form=form)
     return jury(invite_form=form, status=422)
 
 
@@ -192,14 +199,11 @@ def conflicts():
     if form.names_a_stranger():
         abort(404)
     if form.validate_on_submit():
-        juror = db.session.get(User, int(form.juror.data))
-        found = db.session.get(Candidature, int(form.candidature.data))
-        reasons = _apply(lambda: national_panel(edition).record_conflict(juror, found, actor=current_user, now=now(),
-                                                                         reason=form.reason.data),
-                         _("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."))
-        if not reasons:
-            return redirect(url_for(".jury"))
-        _flash_all(reasons)
+        juror, found = form.chosen()
+        return _on_jury_page(
+            lambda: national_panel(edition).record_conflict(juror, found, actor=current_user, now=now(),
+                                                            reason=form.reason.data),
+            _("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."), conflict_form=form)
     return jury(conflict_form=form, status=422)
 
 

@@ -9,6 +9,8 @@ from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from app.candidatures.operations import INADMISSIBILITY_REASONS
+from app.extensions import db
+from app.models import Candidature, User
 
 
 def reason_field(label, message) -> TextAreaField:
@@ -48,6 +50,9 @@ class ConflictRecordForm(FlaskForm):
         form.juror.choices = [SelectChoice(str(j.id), f"{j.display_name} <{j.email}>") for j in jurors]
         form.candidature.choices = [SelectChoice(str(c.id), c.title or str(c.id)) for c in candidatures]
         return form
+
+    def chosen(self) -> tuple[User, Candidature]:
+        return db.session.get(User, int(self.juror.data)), db.session.get(Candidature, int(self.candidature.data))
 
     def names_a_stranger(self) -> bool:
         """True when a juror or dossier was sent that is not among the choices: not this jury's."""

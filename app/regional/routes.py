@@ -229,8 +229,7 @@ def conflicts(region_id: int):
     if form.names_a_stranger():
         abort(404)
     if form.validate_on_submit():
-        juror = db.session.get(User, int(form.juror.data))
-        found = db.session.get(Candidature, int(form.candidature.data))
+        juror, found = form.chosen()
         try:
             regional_panel(region).record_conflict(juror, found, actor=current_user, now=now(),
                                                    reason=form.reason.data)
