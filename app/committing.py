@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.mail import send_after_response
+from app.mail import send_after_commit
 from workflows.machine import TransitionRefused
 
 
@@ -24,5 +24,5 @@ def commit_or_reasons(action: Callable[[], object], *, changed_meanwhile: str) -
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         return [changed_meanwhile]
-    send_after_response()
+    send_after_commit()
     return []

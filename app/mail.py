@@ -1,4 +1,4 @@
-"""The email outbox: queue in the caller's transaction, send over SMTP once the response has gone.
+"""The email outbox: queue in the caller's transaction, send over SMTP after the commit.
 
 Invariants:
 - an email is queued in the same transaction as the change it reports, so a rolled-back change
@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 import click
-from flask import after_this_request, current_app, g, has_app_context
+from flask import current_app, g, has_app_context
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
@@ -160,37 +160,21 @@ def send_pending(now: datetime, limit: int = 100) -> SendReport:
     return _send_ids(list(ids), now)
 
 
-def send_after_response() -> None:
-    """Send what this request queued once its response has gone out (call it after the commit).
-
-    The visitor never waits for the mail server, and a request that queues an email answers as fast
-    as one that does not: a password request for a known address is not told apart by its timing.
-    """
+def send_after_commit() -> SendReport:
+    """Best effort, right after a request commits: send what this request queued; never raises."""
     keys = g.pop("outbox_keys", [])
     if not keys:
-        return
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def deliver_once_sent(response):
-        # The server calls this once the body is written and the request's context is gone (gunicorn at
-        # once; Werkzeug's development server with keep-alive only when the browser drops the connection).
-        response.call_on_close(lambda: _deliver(app, keys))
-        return response
-
-
-def _deliver(app, keys: list[str]) -> None:
-    """Best effort, in an app context of its own: never raises, the CLI retries what fails."""
-    with app.app_context():
-        try:
-            ids = db.session.scalars(
-                db.select(OutboxEmail.id).where(OutboxEmail.key.in_(keys), OutboxEmail.sent_at.is_(None))
-                .order_by(OutboxEmail.id)
-            ).all()
-            _send_ids(list(ids), clock.now())
-        except Exception:
-            app.logger.exception("outbox: sending after the response failed; the emails stay queued")
-            db.session.rollback()
+        return SendReport()
+    try:
+        ids = db.session.scalars(
+            db.select(OutboxEmail.id).where(OutboxEmail.key.in_(keys), OutboxEmail.sent_at.is_(None))
+            .order_by(OutboxEmail.id)
+        ).all()
+        return _send_ids(list(ids), clock.now())
+    except Exception:  # the request has already succeeded; the CLI will retry
+        current_app.logger.exception("outbox: sending after commit failed; the emails stay queued")
+        db.session.rollback()
+        return SendReport()
 
 
 outbox_cli = AppGroup("outbox", help="Emails waiting in the outbox.")

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.clock import FixedClock
@@ -74,13 +74,10 @@ def clock() -> FixedClock:
 
 class Client(FlaskClient):
     """A test client whose requests run like a server's: in a fresh context, after the test's
-    own transaction has ended (on SQLite an open transaction would hold the write lock), and
-    buffered, so each response is closed once read, as a server closes it once sent (the emails
-    a request queued go out then)."""
+    own transaction has ended (on SQLite an open transaction would hold the write lock)."""
 
     def open(self, *args, **kwargs):
         db.session.commit()
-        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def form(self, url: str, data: dict | None = None, *, page: str | None = None, **kwargs):
@@ -161,18 +158,11 @@ def login(client):
     return sign_in
 
 
-class OneRequestPerConnection(WSGIRequestHandler):
-    """HTTP/1.0, as a production server behind a proxy: Werkzeug's keep-alive would call the
-    response's close (which sends the emails) only when the browser drops the connection."""
-
-    protocol_version = "HTTP/1.0"
-
-
 @pytest.fixture
 def live_server(app):
     """The test's app served by a real HTTP server in a thread; yields its base URL."""
     db.session.commit()  # the server's transactions must not wait for the test's
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=OneRequestPerConnection)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

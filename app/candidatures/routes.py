@@ -21,7 +21,7 @@ from app.scoping import owned_candidature
 from app.clock import now
 from app.editions import current_edition
 from app.extensions import db
-from app.mail import send_after_response
+from app.mail import send_after_commit
 from app.main.countdown import deadline_context
 from app.models import Candidature, Region
 from app.candidatures.receipts import receipt_time
@@ -126,7 +126,7 @@ def _save(candidature, form, contest):
         return _render(candidature, form, refused.reasons, status=422)
     if request.form.get("action") == "submit":
         return _submit(candidature)
-    send_after_response()
+    send_after_commit()
     flash(_("Votre dossier est enregistré."), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
 
@@ -145,7 +145,7 @@ def _submit(candidature):
         set_choices(form, candidature.edition.contest)
         reasons = [_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"), *refused.reasons]
         return _render(candidature, form, reasons, status=422)
-    send_after_response()
+    send_after_commit()
     flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 
 from app.extensions import db
@@ -56,32 +54,6 @@ def test_forgot_password_known_and_unknown_get_the_same_answer(app, client, make
     token = db.session.scalar(db.select(UserToken))
     assert (token.user_id, token.purpose, token.expires_at - token.created_at) == (
         user.id, "reset_password", timedelta(hours=1))
-
-
-def test_the_answer_does_not_wait_for_the_mail_server(app, live_server, make_user, smtp_server):
-    """A known address is answered as fast as an unknown one: its email leaves after the response."""
-    email = make_user(Role.CANDIDATE).email
-    db.session.commit()
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), NoRedirect())
-    form = browser.open(live_server + "/mot-de-passe/oubli", timeout=10).read().decode()
-    smtp_server.hold()
-
-    fields = urllib.parse.urlencode({"csrf_token": csrf_token(form), "email": email}).encode()
-    # A request that waited for the held mail server would time out here.
-    answer = browser.open(live_server + "/mot-de-passe/oubli", data=fields, timeout=5)
-
-    assert (answer.status, answer.headers["Location"]) == (302, "/connexion")
-    assert smtp_server.messages == []
-    smtp_server.release()
-    assert smtp_server.wait_for(email)
-    assert [m.envelope_to for m in smtp_server.messages] == [[email]]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Hand back the redirect itself, as the answer to look at."""
-
-    def http_error_302(self, request, response, code, message, headers):
-        return response
 
 
 def test_reset_link_sets_the_new_password_and_ends_every_session(app, client, clock, make_user, login, smtp_server):
