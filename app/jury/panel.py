@@ -14,7 +14,9 @@ from app.audit import record
 from app.auth.tokens import Purpose, revoke_tokens
 from app.extensions import db
 from app.jury.stages import NATIONAL, REGIONAL, JuryStage
-from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User
+from app.models import (
+    Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, Scoresheet, User,
+)
 from app.regional.emails import queue_reminder_email
 from app.regional.jury import JurorProgress
 from workflows.machine import TransitionRefused
@@ -39,6 +41,17 @@ class Panel:
         if self.region_id is not None:
             return Candidature.region_id == self.region_id
         return Candidature.edition_id == self.edition_id
+
+    def _sits(self, juror: User) -> bool:
+        return juror.has_role(self.stage.role) and (
+            self.region_id is None or self.region_id in juror.region_ids(self.stage.role))
+
+    def _judges(self, candidature: Candidature) -> bool:
+        """The region's dossiers; at the national stage, the edition's regional picks."""
+        if self.region_id is not None:
+            return candidature.region_id == self.region_id
+        return candidature.edition_id == self.edition_id and db.session.scalar(
+            db.select(RegionalPick.id).filter_by(candidature_id=candidature.id)) is not None
 
     def _sheets(self, juror_id: int):
         return (db.select(Scoresheet).join(Candidature)
@@ -76,6 +89,8 @@ class Panel:
             raise TransitionRefused(["Indiquez la raison du conflit d’intérêts."])
         if self.closed:
             raise TransitionRefused([self.closed])
+        if not self._sits(juror) or not self._judges(candidature):
+            raise TransitionRefused(["Ce juré ou ce dossier ne relève pas de ce jury."])
         sheet_status = db.session.scalar(db.select(Scoresheet.status).filter_by(
             candidature_id=candidature.id, juror_id=juror.id, stage=self.stage.name))
         if sheet_status == "submitted":

@@ -6,9 +6,11 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEntry, ConflictDeclaration, RoleMembership, Scoresheet
+from app.jury.panel import national_panel
 from app.national.jury import national_progress
 from tests.app.attachment_helpers import page_text
 from tests.app.national_helpers import fresh, sheet, shortlist  # noqa: F401  (fixture)
+from workflows.machine import TransitionRefused
 from workflows.states import Role
 
 JURY = "/national/jury"
@@ -112,6 +114,17 @@ def test_recorded_conflict_takes_the_dossier_out_of_the_jurors_work(client, shor
 
 def test_a_conflict_on_a_dossier_off_the_shortlist_is_404(client, shortlist, sitting):
     assert record_conflict(client, sitting, shortlist.delta).status_code == 404
+    assert declarations() == []
+
+
+def test_the_operation_refuses_a_dossier_or_juror_of_another_jury(shortlist, sitting, clock):
+    """Whatever the form offers, the operation itself keeps to the national jury's jurors and picks."""
+    panel = national_panel(shortlist.edition)
+    regional_juror = shortlist.regional_jurors["HDF"][0]
+
+    for juror, candidature in ((sitting, shortlist.delta), (regional_juror, shortlist.alpha)):
+        with pytest.raises(TransitionRefused, match="ne relève pas de ce jury"):
+            panel.record_conflict(juror, candidature, actor=shortlist.organiser, now=clock(), reason=REASON)
     assert declarations() == []
 
 
