@@ -181,7 +181,8 @@ def test_invalid_identifier_is_refused_and_nothing_is_saved(client, draft):
 
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Identifiant invalide : attendu un numéro SIRET (14 chiffres) ou RNA" in page
+    assert ("Identifiant invalide : la clé de contrôle du numéro SIRET ne correspond pas ; "
+            "vérifiez chaque chiffre.") in page
     assert 'value="35600000000049"' in page
     assert reload(draft).structure_name is None
 
@@ -190,6 +191,13 @@ def test_identifier_typed_with_spaces_is_stored_normalised(client, draft):
     post_dossier(client, draft, complete_form(category="association", identifier="356 000 000 00048"))
 
     assert reload(draft).identifier == "35600000000048"
+
+
+def test_identifier_la_poste_establishment_siret_is_accepted(client, draft):
+    # No Luhn key: La Poste's establishments have a digit sum that is a multiple of 5.
+    post_dossier(client, draft, complete_form(category="association", identifier="356 000 000 49837"))
+
+    assert reload(draft).identifier == "35600000049837"
 
 
 @pytest.mark.parametrize(
