@@ -31,6 +31,20 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def env_count(name: str, default: int = 0) -> int:
+    """A whole number of at least 0 from the environment; anything else stops the start."""
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{name} doit être un nombre entier positif ou nul : {raw!r} n’en est pas un.")
+    return value
+
+
 def development_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
     """A random key generated once and kept in ``instance/`` so sessions survive restarts."""
     path = instance_dir / "secret_key"
@@ -86,6 +100,8 @@ class Config:
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies whose X-Forwarded-For is trusted (read by prepare); 0 keeps the socket address.
+    TRUSTED_PROXIES = 0
     # Three attachments of 10 MB plus the form fields; the per-file limit comes from the contest.
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)))
     BABEL_DEFAULT_LOCALE = "fr"
@@ -101,7 +117,8 @@ class Config:
 
     @classmethod
     def prepare(cls) -> None:
-        """Hook run by create_app before the app reads the settings."""
+        """Hook run by create_app before the app reads the settings: refuse a bad one there."""
+        cls.TRUSTED_PROXIES = env_count("TRUSTED_PROXIES")
 
 
 class DevelopmentConfig(Config):
@@ -110,6 +127,7 @@ class DevelopmentConfig(Config):
 
     @classmethod
     def prepare(cls) -> None:
+        super().prepare()
         if not cls.SECRET_KEY:
             cls.SECRET_KEY = development_secret_key()
 
@@ -132,6 +150,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def prepare(cls) -> None:
+        super().prepare()
         cls.SECRET_KEY = check_secret_key(cls.SECRET_KEY)
 
 

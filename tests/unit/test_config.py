@@ -164,3 +164,37 @@ def test_config_from_env_unknown_name_refused(monkeypatch):
         config.config_from_env()
 
     assert str(refused.value) == "CONCOURS_ENV inconnu : 'staging' (development, testing, production)"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 0), ("", 0), ("0", 0), ("1", 1), ("2", 2)])
+def test_trusted_proxies_read_from_environment(monkeypatch, value, expected):
+    monkeypatch.setattr(TestingConfig, "TRUSTED_PROXIES", 0)  # prepare sets it; restored after the test
+    if value is None:
+        monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    else:
+        monkeypatch.setenv("TRUSTED_PROXIES", value)
+
+    TestingConfig.prepare()
+
+    assert TestingConfig.TRUSTED_PROXIES == expected
+
+
+@pytest.mark.parametrize("value", ["deux", "1.5", "-1", "oui"])
+def test_trusted_proxies_not_a_count_refuses_to_start(monkeypatch, tmp_path, value):
+    monkeypatch.setattr(TestingConfig, "TRUSTED_PROXIES", 0)
+    monkeypatch.setenv("TRUSTED_PROXIES", value)
+
+    with pytest.raises(ConfigError) as refused:
+        create_app(TestingConfig, overrides={"UPLOAD_DIR": str(tmp_path / "uploads")})
+
+    assert str(refused.value) == f"TRUSTED_PROXIES doit être un nombre entier positif ou nul : {value!r} n’en est pas un."
+
+
+def test_trusted_proxies_read_in_production(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(36))
+    monkeypatch.setattr(ProductionConfig, "TRUSTED_PROXIES", 0)
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+
+    ProductionConfig.prepare()
+
+    assert ProductionConfig.TRUSTED_PROXIES == 1
