@@ -56,7 +56,7 @@ def load_user(user_id: str) -> User | None:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
-@throttled(throttle.LOGIN)
+@throttled(throttle.LOGIN_FAILURES, failures_only=True)
 def login():
     if current_user.is_authenticated:
         return redirect(workspace_url(current_user))
@@ -68,6 +68,7 @@ def login():
             db.session.commit()
             flash(_("Vous êtes connecté."), "success")
             return redirect(safe_next(request.args.get("next"), workspace_url(user)))
+        throttle.record_failed_sign_in()
         flash(_("Adresse électronique ou mot de passe incorrect."), "error")
     return render_template("auth/login.html", form=form)
 
