@@ -7,8 +7,20 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
+
+# Primary keys are PostgreSQL ``integer`` columns; a bigger id in a URL names nothing.
+MAX_DATABASE_INTEGER = 2**31 - 1
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """``<int:...>`` bounded to the database's integer range: a bigger number is a 404 like any
+    unknown id, instead of an overflow in the database driver (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_DATABASE_INTEGER, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config_class: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -17,6 +29,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     app.config.from_object(config_class)
     app.config.update(overrides or {})
+    app.url_map.converters["int"] = DatabaseIntegerConverter  # before any route is added
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
     trusted_proxies = int(app.config.get("TRUSTED_PROXIES", 0))
