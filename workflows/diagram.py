@@ -1,12 +1,32 @@
-"""Mermaid picture of the candidature state machine, generated from ``machine.CANDIDATURE``.
+"""The README's pictures of the rules, generated from the code: the candidature state machine
+(``machine.CANDIDATURE``, as Mermaid) and the lifecycle table (``lifecycle.WINDOWS``, as Markdown).
 
-Invariants: the output depends only on the table (one edge per source, target and transition,
-in the declaration order of the states, then by name), so the README picture cannot drift from
-the code; ``readme_block()`` is exactly the text between the README markers
-``<!-- state-diagram:start -->`` and ``<!-- state-diagram:end -->``.
+Invariants: the output depends only on the tables (one edge per source, target and transition,
+in the declaration order of the states, then by name; one row per act, one column per moment),
+so the README cannot drift from the code; ``readme_block(kind)`` is exactly the text between the
+README markers ``<!-- <kind>:start -->`` and ``<!-- <kind>:end -->``, which a test compares.
 """
 
+import sys
+
+from workflows.definition import CONTESTS_DIR, load_contest
+from workflows.lifecycle import Act, Moment, refusal
 from workflows.machine import CANDIDATURE, Machine
+from workflows.states import NationalStage as N
+from workflows.states import RegionStage as R
+
+# The moments a contest goes through, in order, as the lifecycle table's columns.
+MOMENTS = (
+    ("dépôt ouvert", Moment(False, N.REGIONAL, R.SUBMISSIONS)),
+    ("date limite passée", Moment(True, N.REGIONAL, R.SUBMISSIONS)),
+    ("jury régional ouvert", Moment(True, N.REGIONAL, R.JURY_OPEN)),
+    ("région close", Moment(True, N.REGIONAL, R.CLOSED)),
+    ("région excusée", Moment(True, N.REGIONAL, R.EXCUSED)),
+    ("jury national, région close", Moment(True, N.NATIONAL_JURY, R.CLOSED)),
+    ("jury national, région rouverte", Moment(True, N.NATIONAL_JURY, R.JURY_OPEN)),
+    ("lauréat désigné", Moment(True, N.WINNER_DECLARED, R.CLOSED)),
+    ("résultats publiés", Moment(True, N.PUBLISHED, R.CLOSED)),
+)
 
 
 def mermaid_diagram(machine: Machine = CANDIDATURE) -> str:
@@ -24,10 +44,27 @@ def mermaid_diagram(machine: Machine = CANDIDATURE) -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme_block() -> str:
-    """The fenced diagram, with the newlines that separate it from the markers."""
-    return f"\n```mermaid\n{mermaid_diagram()}```\n"
+def lifecycle_table() -> str:
+    """A Markdown table: for each act, ✓ at the moments it is possible."""
+    rules = load_contest(CONTESTS_DIR / "ssp-2017.toml")  # only its deadline label is read
+    lines = ["| acte | qui | " + " | ".join(name for name, _moment in MOMENTS) + " |",
+             "|---|---|" + "---|" * len(MOMENTS)]
+    for act in Act:
+        cells = ["✓" if refusal(act, moment, rules) is None else "·" for _name, moment in MOMENTS]
+        lines.append(f"| {act.label[0].upper() + act.label[1:]} | {act.role.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+BLOCKS = {
+    "state-diagram": lambda: f"\n```mermaid\n{mermaid_diagram()}```\n",
+    "lifecycle-table": lambda: f"\n{lifecycle_table()}",
+}
+
+
+def readme_block(kind: str = "state-diagram") -> str:
+    """The generated text that sits between the README's ``kind`` markers."""
+    return BLOCKS[kind]()
 
 
 if __name__ == "__main__":
-    print(readme_block(), end="")
+    print(readme_block(*sys.argv[1:2]), end="")

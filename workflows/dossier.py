@@ -15,7 +15,7 @@ from datetime import datetime
 
 from workflows.definition import Choice, Contest
 from workflows.identifiers import identifier_problem
-from workflows.machine import Facts, before_deadline
+from workflows.lifecycle import Act, Moment, refusal
 from workflows.states import State
 
 # The dossier's plain fields, then the per-criterion answers and the attestations (mappings).
@@ -85,7 +85,7 @@ def edit_blockers(state: State, now: datetime, rules: Contest) -> list[str]:
     """French reasons why the candidate may not change the dossier (or its attachments) now."""
     if state not in EDITABLE_STATES:
         return [f"Ce dossier ne peut plus être modifié : il est à l’état « {state.label} »."]
-    late = before_deadline(Facts(state=state, now=now), rules)
+    late = refusal(Act.EDIT_DOSSIER, Moment.at(now, rules), rules)
     return [f"{late} Le dossier n’est plus modifiable."] if late else []
 
 

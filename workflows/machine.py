@@ -2,10 +2,12 @@
 
 Invariants:
 - a state changes only through a ``Transition`` of ``CANDIDATURE``, ``REGION`` or ``NATIONAL``;
-  there is no force flag: corrections (requalify, reopen_region, unselect) are transitions too;
+  there is no force flag: corrections (requalify, reopen_region, reinstate_region, unselect) are
+  transitions too;
 - a transition is refused, with French reasons, when the current state is not one of its
-  sources or the role is not one of its roles; only then are the written reason and the guards
-  looked at, and every failing guard gives its reason;
+  sources or the role is not one of its roles; only then are the moment of the contest (its
+  ``act`` judged by ``workflows.lifecycle``), the written reason and the guards looked at, and
+  every failing one gives its reason;
 - a guard is ``guard(facts, rules) -> str | None``: None when it passes, else a French reason
   (``dossier_complete`` returns one reason per missing item, as a tuple);
 - facts are frozen values built by the caller; the clock is ``facts.now``, read once per request;
@@ -21,6 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from workflows.definition import Contest
+from workflows.lifecycle import Act, Moment, refusal
 from workflows.states import NationalStage, RegionStage, Role, State
 
 REASON_REQUIRED = "Une justification écrite est obligatoire."
@@ -41,6 +44,9 @@ class Facts:
     scoresheets_missing: int = 0
     winner_declared: bool = False
 
+    def moment(self, rules: Contest) -> Moment:
+        return Moment.at(self.now, rules, self.national_stage, self.region_stage)
+
 
 @dataclass(frozen=True, slots=True)
 class RegionFacts:
@@ -51,14 +57,21 @@ class RegionFacts:
     reason: str = ""
     scoresheets_missing: int = 0
 
+    def moment(self, rules: Contest) -> Moment:
+        return Moment.at(self.now, rules, self.national_stage, self.stage)
+
 
 @dataclass(frozen=True, slots=True)
 class NationalFacts:
     stage: NationalStage
     now: datetime
+    # Regions neither closed nor excused, by code.
     regions_open: tuple[str, ...] = ()
     reason: str = ""
     winner_declared: bool = False
+
+    def moment(self, rules: Contest) -> Moment:
+        return Moment.at(self.now, rules, self.stage)
 
 
 Guard = Callable[..., "str | tuple[str, ...] | None"]
@@ -70,6 +83,7 @@ class Transition:
     sources: frozenset[StrEnum]
     target: StrEnum
     roles: frozenset[Role]
+    act: Act  # when it is possible, judged by workflows.lifecycle
     guards: tuple[Guard, ...] = ()
     needs_reason: bool = False
 
@@ -115,6 +129,8 @@ class Machine:
             reasons.append(ROLE_REFUSED)
         if reasons:
             return reasons
+        if untimely := refusal(transition.act, facts.moment(rules), rules):
+            reasons.append(untimely)
         if transition.needs_reason and not facts.reason.strip():
             reasons.append(REASON_REQUIRED)
         for guard in transition.guards:
@@ -137,38 +153,9 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count > 1 else ''}"
 
 
-def before_deadline(facts, rules: Contest) -> str | None:
-    """Submissions and withdrawals stop at the deadline instant."""
-    if not rules.is_before_deadline(facts.now):
-        return f"La date limite de dépôt ({rules.deadline_label}) est dépassée."
-    return None
-
-
-def deadline_passed(facts, rules: Contest) -> str | None:
-    """The regional jury opens only once no candidate may still submit."""
-    if rules.is_before_deadline(facts.now):
-        return ("Le jury régional ne peut être ouvert qu’après la date limite de dépôt "
-                f"({rules.deadline_label}).")
-    return None
-
-
 def dossier_complete(facts: Facts, rules: Contest) -> tuple[str, ...]:
     """Every item the definition requires is present in the dossier."""
     return tuple(f"Élément manquant : {item}." for item in facts.missing_items)
-
-
-def region_not_closed(facts: Facts, rules: Contest) -> str | None:
-    """Admissibility changes only while the region has not closed its selection."""
-    if facts.region_stage == RegionStage.CLOSED:
-        return "La sélection régionale est close : seul l’organisateur national peut la rouvrir."
-    return None
-
-
-def region_jury_open(facts: Facts, rules: Contest) -> str | None:
-    """Picks are made and undone only while the regional jury sits."""
-    if facts.region_stage != RegionStage.JURY_OPEN:
-        return f"Le jury régional n’est pas ouvert (étape « {facts.region_stage.label} »)."
-    return None
 
 
 def quota_not_reached(facts: Facts, rules: Contest) -> str | None:
@@ -184,21 +171,6 @@ def scoresheets_complete(facts: Facts | RegionFacts, rules: Contest) -> str | No
     if facts.scoresheets_missing:
         return (f"Il manque {_plural(facts.scoresheets_missing, 'grille')} d’évaluation "
                 "du jury régional.")
-    return None
-
-
-def winner_not_chosen(facts: Facts | RegionFacts, rules: Contest) -> str | None:
-    """A region reopens only while the national jury has not chosen the winner."""
-    if facts.national_stage not in (NationalStage.REGIONAL, NationalStage.NATIONAL_JURY):
-        return ("Le lauréat national est désigné : la sélection régionale ne peut plus "
-                "être rouverte.")
-    return None
-
-
-def national_jury_sitting(facts: Facts, rules: Contest) -> str | None:
-    """The winner is chosen while the national jury sits."""
-    if facts.national_stage != NationalStage.NATIONAL_JURY:
-        return f"Le jury national n’est pas ouvert (étape « {facts.national_stage.label} »)."
     return None
 
 
@@ -234,17 +206,25 @@ def picks_within_quota(facts: RegionFacts, rules: Contest) -> str | None:
     return None
 
 
-def regions_closed_or_reason(facts: NationalFacts, rules: Contest) -> str | None:
-    """The national jury opens before every region has closed only with a justification."""
-    if not facts.regions_open or facts.reason.strip():
+def no_picks(facts: RegionFacts, rules: Contest) -> str | None:
+    """A region that picked dossiers closes its selection; it is not excused."""
+    if facts.picks:
+        return ("La région a déjà retenu des candidatures : son ARS clôture la sélection, "
+                "la région n’est pas excusée.")
+    return None
+
+
+def regions_settled(facts: NationalFacts, rules: Contest) -> str | None:
+    """The national stage moves on only once every region is closed or excused."""
+    if not facts.regions_open:
         return None
     names = ", ".join(rules.region(code).name for code in facts.regions_open)
-    return (f"Des régions n’ont pas clôturé leur sélection ({names}) : ouvrir le jury national "
-            "demande une justification écrite.")
+    return (f"Des régions n’ont ni clôturé leur sélection ni été excusées ({names}) : clôturez-les "
+            "ou excusez-les avec un motif écrit.")
 
 
-def _t(name, sources, target, role, *guards, needs_reason=False) -> Transition:
-    return Transition(name, frozenset(sources), target, frozenset({role}), guards, needs_reason)
+def _t(name, sources, target, role, *guards, act=None, needs_reason=False) -> Transition:
+    return Transition(name, frozenset(sources), target, frozenset({role}), Act(act or name), guards, needs_reason)
 
 
 # Short aliases keep each row of the tables on a line or two; deleted after use.
@@ -253,35 +233,37 @@ CANDIDATE, REG_ORG, NAT_ORG = Role.CANDIDATE, Role.REGIONAL_ORGANISER, Role.NATI
 
 CANDIDATURE = Machine(
     S.DRAFT, "une candidature à l’état", "state",
-    _t("submit", {S.DRAFT}, S.SUBMITTED, CANDIDATE, before_deadline, dossier_complete),
-    _t("withdraw", {S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, CANDIDATE, before_deadline),
-    _t("declare_inadmissible", {S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG,
-       region_not_closed, needs_reason=True),
-    _t("requalify", {S.INADMISSIBLE}, S.SUBMITTED, REG_ORG, region_not_closed, needs_reason=True),
-    _t("open_regional_jury", {S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, deadline_passed),
+    _t("submit", {S.DRAFT}, S.SUBMITTED, CANDIDATE, dossier_complete),
+    _t("withdraw", {S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, CANDIDATE),
+    _t("declare_inadmissible", {S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG, needs_reason=True),
+    _t("requalify", {S.INADMISSIBLE}, S.SUBMITTED, REG_ORG, needs_reason=True),
+    _t("open_regional_jury", {S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, act=Act.ENTER_REGIONAL_JURY),
     _t("select_for_nation", {S.REGIONAL_JURY}, S.NATIONAL_SHORTLIST, REG_ORG,
-       region_jury_open, quota_not_reached, scoresheets_complete, needs_reason=True),
-    _t("unselect", {S.NATIONAL_SHORTLIST}, S.REGIONAL_JURY, REG_ORG, region_jury_open),
+       quota_not_reached, scoresheets_complete, needs_reason=True),
+    _t("unselect", {S.NATIONAL_SHORTLIST}, S.REGIONAL_JURY, REG_ORG),
     _t("close_region", {S.REGIONAL_JURY}, S.REGIONAL_NOT_SELECTED, REG_ORG),
-    _t("reopen_region", {S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG, winner_not_chosen),
-    _t("declare_winner", {S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG,
-       national_jury_sitting, no_winner_yet, needs_reason=True),
+    _t("excuse_region", {S.SUBMITTED, S.REGIONAL_JURY}, S.REGION_EXCUSED, NAT_ORG, needs_reason=True),
+    _t("reinstate_region", {S.REGION_EXCUSED}, S.SUBMITTED, NAT_ORG, needs_reason=True),
+    _t("reopen_region", {S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG),
+    _t("declare_winner", {S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG, no_winner_yet, needs_reason=True),
     _t("not_select_nationally", {S.NATIONAL_SHORTLIST}, S.NATIONAL_NOT_SELECTED, NAT_ORG,
-       winner_recorded),
+       winner_recorded, act=Act.DECLARE_WINNER),
 )
 
 REGION = Machine(
     R.SUBMISSIONS, "une région à l’étape", "stage",
-    _t("open_regional_jury", {R.SUBMISSIONS}, R.JURY_OPEN, REG_ORG, deadline_passed),
+    _t("open_regional_jury", {R.SUBMISSIONS}, R.JURY_OPEN, REG_ORG),
     _t("close_region", {R.JURY_OPEN}, R.CLOSED, REG_ORG,
        enough_picks_or_reason, picks_within_quota, scoresheets_complete),
-    _t("reopen_region", {R.CLOSED}, R.JURY_OPEN, NAT_ORG, winner_not_chosen),
+    _t("excuse_region", {R.SUBMISSIONS, R.JURY_OPEN}, R.EXCUSED, NAT_ORG, no_picks, needs_reason=True),
+    _t("reinstate_region", {R.EXCUSED}, R.SUBMISSIONS, NAT_ORG, needs_reason=True),
+    _t("reopen_region", {R.CLOSED}, R.JURY_OPEN, NAT_ORG, needs_reason=True),
 )
 
 NATIONAL = Machine(
     N.REGIONAL, "le concours à l’étape", "stage",
-    _t("open_national_jury", {N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, regions_closed_or_reason),
-    _t("declare_winner", {N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, needs_reason=True),
+    _t("open_national_jury", {N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, regions_settled),
+    _t("declare_winner", {N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, regions_settled, needs_reason=True),
     _t("publish_results", {N.WINNER_DECLARED}, N.PUBLISHED, NAT_ORG, winner_recorded),
 )
 

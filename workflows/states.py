@@ -28,6 +28,8 @@ class State(_Labelled):
     REGIONAL_NOT_SELECTED = "regional_not_selected", "non retenue en région"
     WINNER = "winner", "lauréate"
     NATIONAL_NOT_SELECTED = "national_not_selected", "non retenue au national"
+    # Settled without a jury: the national organiser excused the region (no regional jury this year).
+    REGION_EXCUSED = "region_excused", "non examinée : pas de jury régional"
 
 
 class Role(_Labelled):
@@ -48,6 +50,7 @@ class RegionStage(_Labelled):
     SUBMISSIONS = "submissions", "dépôt des candidatures"
     JURY_OPEN = "jury_open", "jury régional ouvert"
     CLOSED = "closed", "sélection régionale close"
+    EXCUSED = "excused", "excusée : pas de jury régional"
 
 
 class NationalStage(_Labelled):

@@ -14,9 +14,11 @@ from app.candidatures.receipts import queue_receipt_email
 from app.extensions import db
 from app.jury.workload import missing_regional
 from app.models import Candidature, Edition, Partner, Region, RegionalPick, User
+from app.moments import require
 from workflows.dossier import FIELDS, MAPPINGS, dossier_problems, edit_blockers, missing_items
 from workflows.identifiers import normalise
-from workflows.machine import CANDIDATURE, Facts, RegionFacts, TransitionRefused, before_deadline
+from workflows.lifecycle import Act, Moment
+from workflows.machine import CANDIDATURE, Facts, RegionFacts, TransitionRefused
 from workflows.states import NationalStage, RegionStage, Role, State
 
 DOSSIER_FIELDS = FIELDS + MAPPINGS
@@ -95,8 +97,7 @@ class EditConflict(Exception):
 
 def create_candidature(*, owner: User, edition: Edition, region: Region, now: datetime) -> Candidature:
     """A new draft in ``region`` before the deadline; the caller commits."""
-    if late := before_deadline(Facts(state=State.DRAFT, now=now), edition.contest):
-        raise TransitionRefused([late])
+    require(Act.EDIT_DOSSIER, Moment.at(now, edition.contest), edition)
     candidature = Candidature(edition=edition, region=region, owner=owner, state=State.DRAFT.value,
                               created_at=now, updated_at=now)
     db.session.add(candidature)

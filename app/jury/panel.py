@@ -1,13 +1,14 @@
 """An organiser's hand on a jury, regional or national: remove a juror, record or lift a conflict, remind.
 
 The two juries differ only by what their ``Panel`` says: the jury stage, the organiser's role,
-the dossiers the jury judges and whether it has finished. Operations check every rule, write one
-audit row, flush and never commit: the request handler commits once.
+the dossiers the jury judges and the moment of the contest it sits at (``workflows.lifecycle``
+says which act is possible then). Operations check every rule, write one audit row, flush and
+never commit: the request handler commits once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from app.audit import record
@@ -17,10 +18,19 @@ from app.jury.stages import NATIONAL, REGIONAL, JuryStage
 from app.models import (
     Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, Scoresheet, User,
 )
+from app.moments import require
 from app.regional.emails import queue_reminder_email
 from app.regional.jury import JurorProgress
+from workflows.lifecycle import Act, Moment
 from workflows.machine import TransitionRefused
 from workflows.states import NationalStage, RegionStage, Role
+
+
+@dataclass(frozen=True)
+class PanelActs:
+    remove: Act
+    conflicts: Act
+    remind: Act
 
 
 @dataclass(frozen=True)
@@ -33,8 +43,14 @@ class Panel:
     jury: str
     place: str | None
     where: str
-    # Why conflicts no longer change, once the jury has finished; None while they may.
-    closed: str | None = field(default=None)
+    # Where the contest stands for this jury, and the organiser's acts on it (remove, conflicts, remind).
+    edition: Edition
+    region_stage: RegionStage | None
+    acts: PanelActs
+
+    def _require(self, act: Act, now: datetime) -> None:
+        moment = Moment.at(now, self.edition.contest, NationalStage(self.edition.national_stage), self.region_stage)
+        require(act, moment, self.edition)
 
     def _judged(self):
         """The dossiers this jury judges, as a condition on Candidature."""
@@ -63,6 +79,7 @@ class Panel:
 
     def remove_juror(self, membership: RoleMembership, *, actor: User, now: datetime) -> None:
         """Take a juror off the jury, only before they submitted a scoresheet to it."""
+        self._require(self.acts.remove, now)
         juror = membership.user
         sheets = db.session.scalars(self._sheets(juror.id)).all()
         if any(sheet.status == "submitted" for sheet in sheets):
@@ -85,10 +102,9 @@ class Panel:
         It replaces a juror's own « no conflict » declaration (the organiser knows better); an existing
         conflict stays as declared, and a dossier the juror already scored is refused.
         """
+        self._require(self.acts.conflicts, now)
         if not reason.strip():
             raise TransitionRefused(["Indiquez la raison du conflit d’intérêts."])
-        if self.closed:
-            raise TransitionRefused([self.closed])
         if not self._sits(juror) or not self._judges(candidature):
             raise TransitionRefused(["Ce juré ou ce dossier ne relève pas de ce jury."])
         sheet_status = db.session.scalar(db.select(Scoresheet.status).filter_by(
@@ -118,12 +134,11 @@ class Panel:
         The organiser's decision is kept as a « no conflict » of their own, so the automatic
         detection does not record the conflict again; a juror's own declaration stays theirs.
         """
+        self._require(self.acts.conflicts, now)
         if not reason.strip():
             raise TransitionRefused(["Indiquez pourquoi le conflit d’intérêts est levé."])
         if declaration.source == "juror":
             raise TransitionRefused(["Un conflit d’intérêts déclaré par le juré lui-même ne peut pas être levé."])
-        if self.closed:
-            raise TransitionRefused([self.closed])
         record("conflict.lift", actor=actor, role=self.organiser.value, at=now,
                candidature=db.session.get(Candidature, declaration.candidature_id), reason=reason.strip(),
                data={"juror_id": declaration.juror_id, "stage": self.stage.name, "source": declaration.source,
@@ -134,6 +149,7 @@ class Panel:
 
     def remind(self, progress: list[JurorProgress], *, actor: User, now: datetime) -> list[JurorProgress]:
         """Email every juror with pending expected work, once per juror and click; returns who was reminded."""
+        self._require(self.acts.remind, now)
         pending = [row for row in progress if row.pending]
         for row in pending:
             queue_reminder_email(row.juror, self.jury, self.place,
@@ -163,14 +179,12 @@ class Panel:
 
 
 def regional_panel(region: Region) -> Panel:
-    closed = region.stage == RegionStage.CLOSED.value
     return Panel(REGIONAL, Role.REGIONAL_ORGANISER, region.id, region.edition_id, "jury régional", region.name,
-                 "dans la région",
-                 "La sélection régionale est close : les conflits d’intérêts ne changent plus." if closed else None)
+                 "dans la région", region.edition, RegionStage(region.stage),
+                 PanelActs(Act.REMOVE_REGIONAL_JUROR, Act.RECORD_REGIONAL_CONFLICT, Act.REMIND_REGIONAL_JURORS))
 
 
 def national_panel(edition: Edition) -> Panel:
-    closed = edition.national_stage not in (NationalStage.REGIONAL.value, NationalStage.NATIONAL_JURY.value)
     return Panel(NATIONAL, Role.NATIONAL_ORGANISER, None, edition.id, "jury national", None, "au jury national",
-                 "Le lauréat est désigné : les conflits d’intérêts du jury national ne changent plus."
-                 if closed else None)
+                 edition, None,
+                 PanelActs(Act.REMOVE_NATIONAL_JUROR, Act.RECORD_NATIONAL_CONFLICT, Act.REMIND_NATIONAL_JURORS))

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import clock
 from app.extensions import db
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.models import Candidature, Edition, User
-from workflows.states import NationalStage, RegionStage, Role, State
+from app.moments import region_moment
+from workflows.lifecycle import Act, refusal
+from workflows.states import NationalStage, Role, State
 
 # Past these states a juror still reads what they judged (their sheet stays theirs).
 _AFTER_REGIONAL = (State.REGIONAL_NOT_SELECTED, State.WINNER, State.NATIONAL_NOT_SELECTED)
@@ -27,8 +30,9 @@ class JuryStage:
     listed: tuple[str, ...]
     # States in which a juror of this jury may still read a dossier.
     readable: frozenset[str]
+    # The jurors' own work (declarations, scoresheets), judged by workflows.lifecycle.
+    act: Act
     _in_scope: Callable[[User], object]
-    _blocker: Callable[[Candidature], str | None]
 
     def candidatures(self, juror: User) -> list[Candidature]:
         """What the juror has to judge, by id: never an order derived from marks."""
@@ -46,7 +50,7 @@ class JuryStage:
 
     def blocker(self, candidature: Candidature) -> str | None:
         """A French reason why the jury cannot declare or score now; None while it sits."""
-        return self._blocker(candidature)
+        return refusal(self.act, region_moment(candidature.region, clock.now()), candidature.edition.contest)
 
 
 def _regional_scope(juror: User):
@@ -59,38 +63,20 @@ def _national_scope(juror: User):
     return Edition.national_stage != NationalStage.REGIONAL.value
 
 
-def _regional_blocker(candidature: Candidature) -> str | None:
-    stage = RegionStage(candidature.region.stage)
-    if stage == RegionStage.CLOSED:
-        return "Le jury régional est clos : les déclarations et les fiches de notation ne sont plus modifiables."
-    if stage != RegionStage.JURY_OPEN:
-        return "Le jury régional n’est pas encore ouvert."
-    return None
-
-
-def _national_blocker(candidature: Candidature) -> str | None:
-    stage = NationalStage(candidature.edition.national_stage)
-    if stage == NationalStage.REGIONAL:
-        return "Le jury national n’est pas encore ouvert."
-    if stage != NationalStage.NATIONAL_JURY:
-        return "Le jury national est clos : les déclarations et les fiches de notation ne sont plus modifiables."
-    return None
-
-
 REGIONAL = JuryStage(
     name="regional",
     role=Role.REGIONAL_JUROR,
     listed=REGIONAL_JURY_STATES,
     readable=frozenset({*REGIONAL_JURY_STATES, *_AFTER_REGIONAL}),
+    act=Act.JUDGE_REGIONAL,
     _in_scope=_regional_scope,
-    _blocker=_regional_blocker,
 )
 NATIONAL = JuryStage(
     name="national",
     role=Role.NATIONAL_JUROR,
     listed=(State.NATIONAL_SHORTLIST.value, *_AFTER_NATIONAL),
     readable=frozenset({State.NATIONAL_SHORTLIST.value, *_AFTER_NATIONAL}),
+    act=Act.JUDGE_NATIONAL,
     _in_scope=_national_scope,
-    _blocker=_national_blocker,
 )
 STAGES = {stage.name: stage for stage in (REGIONAL, NATIONAL)}

@@ -30,8 +30,6 @@ class Edition(db.Model):
     definition_toml: Mapped[str] = mapped_column(Text)
     submission_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     national_stage: Mapped[str] = mapped_column(String(32), default=NationalStage.REGIONAL.value)
-    # Why the national jury opened while some regions were still open.
-    missing_regions_reason: Mapped[str | None] = mapped_column(Text)
     winner_rationale: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -65,7 +63,7 @@ class Region(db.Model):
     code: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(32), default=RegionStage.SUBMISSIONS.value)
-    # Written reason when a region closes with no pick.
+    # Written reason when a region closes short of its quota, or why it was excused.
     closing_reason: Mapped[str | None] = mapped_column(Text)
 
     edition: Mapped[Edition] = relationship(back_populates="regions")

@@ -18,18 +18,37 @@ OUTCOMES = {
     State.REGIONAL_NOT_SELECTED: "Votre projet n’a pas été retenu par le jury régional.",
     State.INADMISSIBLE: "Votre candidature a été déclarée irrecevable, comme l’agence régionale de santé vous "
                         "l’a indiqué.",
+    State.REGION_EXCUSED: ("Votre région n’a pas réuni de jury régional cette année : votre projet n’a pas pu "
+                           "être examiné, comme nous vous l’avons indiqué."),
 }
-NOT_CARRIED_ON = "Votre projet n’a pas été retenu pour l’étape nationale."
 
 
 def queue_outcome_email(candidature: Candidature, now: datetime) -> None:
     """Tell the candidate the outcome of their candidature, once per candidature."""
-    outcome = OUTCOMES.get(State(candidature.state), NOT_CARRIED_ON)
+    outcome = OUTCOMES[State(candidature.state)]
     edition = candidature.edition
     queue_candidate_email(f"results:{edition.id}:{candidature.id}", candidature,
                   f"Résultats du concours — {edition.contest.name}",
                   [f"Les résultats du concours « {edition.contest.title} » sont publiés.", "", outcome, "",
                    f"Les résultats : {absolute_url('results.index')}"], now)
+
+
+def queue_excused_email(candidature: Candidature, now: datetime) -> None:
+    """Tell the candidate the truth when their region held no jury: their dossier could not be examined."""
+    queue_candidate_email(f"excused:{candidature.id}:{now.isoformat()}", candidature,
+                          "Votre candidature ne pourra pas être examinée cette année",
+                          [f"La région {candidature.region.name} n’a pas réuni de jury régional pour cette édition "
+                           "du concours : votre candidature ne pourra pas être examinée. Nous le regrettons.", "",
+                           f"Motif indiqué par les organisateurs nationaux : {candidature.region.closing_reason}"],
+                          now)
+
+
+def queue_reinstated_email(candidature: Candidature, now: datetime) -> None:
+    """Tell the candidate their region will hold its jury after all."""
+    queue_candidate_email(f"reinstated:{candidature.id}:{now.isoformat()}", candidature,
+                          "Votre candidature sera examinée",
+                          [f"La région {candidature.region.name} réunira finalement son jury régional : "
+                           "votre candidature sera examinée. Oubliez notre précédent message."], now)
 
 
 def queue_national_invitation_email(user: User, edition: Edition, token: UserToken, raw: str, now: datetime) -> None:

@@ -2,18 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-
 from app.regional.forms import reason_field
 
 
-class NationalJuryOpenForm(FlaskForm):
-    reason = TextAreaField(_l("Pourquoi ouvrir le jury national sans ces régions"), description=_l(
-        "Obligatoire tant qu’une région n’a pas clôturé sa sélection ; conservé au journal."))
+class RegionDecisionForm(FlaskForm):
+    """The written reason of a national decision on a region (excuse, reinstate, reopen)."""
 
-
-class RegionReopenForm(FlaskForm):
-    reason = reason_field(_l("Motif de la réouverture"), _l("Indiquez pourquoi la région est rouverte."))
+    reason = reason_field(_l("Motif"), _l("Indiquez le motif de cette décision."))
 
 
 class WinnerForm(FlaskForm):

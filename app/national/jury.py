@@ -11,11 +11,13 @@ from app.extensions import db
 from app.jury.stages import NATIONAL
 from app.jury.workload import expected_pairs, expected_sheets
 from app.models import Candidature, Edition, RegionalPick, RoleMembership, User
+from app.moments import edition_moment, require
 from app.national.emails import queue_national_invitation_email, queue_national_juror_added_email
 from app.regional.invitations import JUROR_IDENTIFIERS, issue_invitation
 from app.regional.jury import JurorProgress
 from scoring import Scoresheet, completeness
 from workflows.identifiers import identifier_problem, normalise
+from workflows.lifecycle import Act
 from workflows.machine import TransitionRefused
 from workflows.states import Role
 
@@ -56,6 +58,7 @@ def national_progress(edition: Edition) -> list[JurorProgress]:
 def invite_national_juror(edition: Edition, *, actor: User, now: datetime, email: str, name: str,
                           organisation_identifier: str = "") -> User:
     """Add a national juror: a new account with an invitation link, or a notice to an existing account."""
+    require(Act.INVITE_NATIONAL_JUROR, edition_moment(edition, now), edition)
     identifier = normalise(organisation_identifier or "") or None
     if identifier and (problem := identifier_problem(identifier, JUROR_IDENTIFIERS)):
         raise TransitionRefused([problem])

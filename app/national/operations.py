@@ -1,4 +1,5 @@
-"""The national organiser's decisions: open the national jury, reopen a region, declare the winner, publish.
+"""The national organiser's decisions: excuse, reinstate or reopen a region, open the national jury,
+declare the winner, publish.
 
 Each operation first locks the edition's row (PostgreSQL; SQLite serialises every write
 transaction already), so two organisers acting at the same moment are judged one after the
@@ -17,16 +18,16 @@ from app.audit import record
 from app.candidatures.operations import fire
 from app.extensions import db
 from app.models import Candidature, Edition, Region, User
-from app.national.emails import queue_outcome_email
+from app.national.emails import OUTCOMES, queue_excused_email, queue_outcome_email, queue_reinstated_email
 from app.candidatures.operations import region_facts
 from workflows.dossier import text_problem
-from workflows.machine import NATIONAL, REASON_REQUIRED, REGION, NationalFacts, TransitionRefused
+from workflows.machine import NATIONAL, REGION, NationalFacts, TransitionRefused
 from workflows.states import NationalStage, RegionStage, Role, State
 
 ORGANISER = Role.NATIONAL_ORGANISER
 ALREADY_DECLARED = "Le lauréat national vient d’être désigné par une autre personne : rien n’a été enregistré."
-# Candidatures whose candidate is told the outcome: everything that was submitted and not withdrawn.
-TOLD_OUTCOME = tuple(state.value for state in State if state not in (State.DRAFT, State.WITHDRAWN))
+# Candidatures whose candidate is told the outcome: every submitted one, each in its final state by then.
+TOLD_OUTCOME = tuple(state.value for state in OUTCOMES)
 
 
 def lock_edition(edition: Edition, *read_again) -> None:
@@ -38,10 +39,13 @@ def lock_edition(edition: Edition, *read_again) -> None:
         db.session.refresh(row)
 
 
+SETTLED_STAGES = (RegionStage.CLOSED.value, RegionStage.EXCUSED.value)
+
+
 def open_regions(edition: Edition) -> list[Region]:
-    """The regions that have not closed their selection, by name."""
+    """The regions that have neither closed their selection nor been excused, by name."""
     return db.session.scalars(
-        db.select(Region).where(Region.edition_id == edition.id, Region.stage != RegionStage.CLOSED.value)
+        db.select(Region).where(Region.edition_id == edition.id, Region.stage.not_in(SETTLED_STAGES))
         .order_by(Region.name)
     ).all()
 
@@ -69,38 +73,59 @@ def _move(edition: Edition, name: str, *, actor: User, now: datetime, reason: st
            from_state=previous, to_state=target.value, reason=reason.strip() or None, data=data)
 
 
-def open_national_jury(edition: Edition, *, actor: User, now: datetime, reason: str) -> None:
-    """Open the national jury once every region has closed, or with the reason why some are missing."""
-    _refuse_long(reason, edition)
+def open_national_jury(edition: Edition, *, actor: User, now: datetime) -> None:
+    """Open the national jury, after the deadline, once every region is closed or excused."""
     lock_edition(edition)
-    missing = [region.code for region in open_regions(edition)]
-    _move(edition, "open_national_jury", actor=actor, now=now, reason=reason if missing else "",
-          data={"regions_open": missing})
-    edition.missing_regions_reason = reason.strip() if missing else None
+    _move(edition, "open_national_jury", actor=actor, now=now)
     db.session.flush()
+
+
+def _move_region(region: Region, name: str, settle: tuple[State, ...], *, actor: User, now: datetime,
+                 reason: str) -> list[Candidature]:
+    """Fire ``name`` on the region and on its candidatures in ``settle``, on the locked edition."""
+    edition = region.edition
+    _refuse_long(reason, edition)
+    lock_edition(edition, region)
+    target = REGION.check(name, region_facts(region, now, reason), ORGANISER, edition.contest)
+    moved = db.session.scalars(
+        db.select(Candidature).where(Candidature.region_id == region.id,
+                                     Candidature.state.in_([state.value for state in settle]))
+        .order_by(Candidature.id)
+    ).all()
+    for candidature in moved:
+        fire(candidature, name, actor=actor, role=ORGANISER, now=now, reason=reason)
+    previous, closing_reason = region.stage, region.closing_reason
+    region.stage = target.value
+    region.closing_reason = reason.strip() if target == RegionStage.EXCUSED else None
+    record(f"region.{name}", actor=actor, role=ORGANISER.value, at=now, region_id=region.id,
+           edition_id=edition.id, from_state=previous, to_state=target.value, reason=reason.strip(),
+           data={"candidatures": [c.id for c in moved], "closing_reason": closing_reason})
+    db.session.flush()
+    return moved
+
+
+def excuse_region(region: Region, *, actor: User, now: datetime, reason: str) -> list[Candidature]:
+    """Excuse a region that held no jury: each of its dossiers before a jury is settled, its candidate told why."""
+    excused = _move_region(region, "excuse_region", (State.SUBMITTED, State.REGIONAL_JURY), actor=actor, now=now,
+                           reason=reason)
+    for candidature in excused:
+        queue_excused_email(candidature, now)
+    return excused
+
+
+def reinstate_region(region: Region, *, actor: User, now: datetime, reason: str) -> list[Candidature]:
+    """Undo an excuse before the national jury opens: the region and its dossiers wait for their jury again."""
+    reinstated = _move_region(region, "reinstate_region", (State.REGION_EXCUSED,), actor=actor, now=now,
+                              reason=reason)
+    for candidature in reinstated:
+        queue_reinstated_email(candidature, now)
+    return reinstated
 
 
 def reopen_region(region: Region, *, actor: User, now: datetime, reason: str) -> list[Candidature]:
     """Reopen a closed region before the winner is declared; its candidatures not selected go back to its jury."""
-    edition = region.edition
-    if not reason.strip():
-        raise TransitionRefused([REASON_REQUIRED])
-    _refuse_long(reason, edition)
-    lock_edition(edition, region)
-    target = REGION.check("reopen_region", region_facts(region, now, reason), ORGANISER, edition.contest)
-    reopened = db.session.scalars(
-        db.select(Candidature).filter_by(region_id=region.id, state=State.REGIONAL_NOT_SELECTED.value)
-        .order_by(Candidature.id)
-    ).all()
-    for candidature in reopened:
-        fire(candidature, "reopen_region", actor=actor, role=ORGANISER, now=now, reason=reason)
-    previous, closing_reason = region.stage, region.closing_reason
-    region.stage, region.closing_reason = target.value, None
-    record("region.reopen_region", actor=actor, role=ORGANISER.value, at=now, region_id=region.id,
-           edition_id=edition.id, from_state=previous, to_state=target.value, reason=reason.strip(),
-           data={"reopened": [c.id for c in reopened], "closing_reason": closing_reason})
-    db.session.flush()
-    return reopened
+    return _move_region(region, "reopen_region", (State.REGIONAL_NOT_SELECTED,), actor=actor, now=now,
+                        reason=reason)
 
 
 def _settle_other_picks(edition: Edition, *, actor: User, now: datetime) -> list[Candidature]:
@@ -127,9 +152,9 @@ def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rati
         db.session.flush()
     except IntegrityError as race:  # the partial unique index: another winner was committed meanwhile
         raise TransitionRefused([ALREADY_DECLARED]) from race
+    others = _settle_other_picks(edition, actor=actor, now=now)
     _move(edition, "declare_winner", actor=actor, now=now, reason=rationale, data={"candidature_id": candidature.id})
     edition.winner_rationale = rationale.strip()
-    others = _settle_other_picks(edition, actor=actor, now=now)
     db.session.flush()
     return others
 
@@ -137,9 +162,6 @@ def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rati
 def publish_results(edition: Edition, *, actor: User, now: datetime) -> int:
     """Publish the results and queue each candidate's outcome email; returns how many were queued."""
     lock_edition(edition)
-    NATIONAL.check("publish_results", national_facts(edition, now), ORGANISER, edition.contest)
-    _settle_other_picks(edition, actor=actor, now=now)  # a late pick of a region that was missing
-    db.session.flush()
     _move(edition, "publish_results", actor=actor, now=now)
     edition.published_at = now
     told = db.session.scalars(

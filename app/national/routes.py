@@ -1,10 +1,12 @@
-"""The national organiser's pages: overview of the regions, shortlist, national jury, ranking, winner, publication.
+"""The national organiser's pages: overview of the regions (excuse, reinstate, reopen), shortlist, national jury,
+ranking, winner, publication.
 
 Only national organisers reach them (403 for anyone else); they act on the current edition.
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import roles_required
@@ -15,10 +17,11 @@ from app.editions import current_edition
 from app.extensions import db
 from app.jury.panel import national_panel
 from app.models import Candidature, Edition, Region, RegionalPick, RoleMembership
-from app.national.forms import NationalJuryOpenForm, RegionReopenForm, WinnerForm
+from app.national.forms import RegionDecisionForm, WinnerForm
 from app.national.jury import invite_national_juror, national_jurors, national_progress, shortlist
 from app.national.operations import (
-    ORGANISER, declare_winner, national_facts, open_national_jury, open_regions, publish_results, reopen_region,
+    ORGANISER, declare_winner, excuse_region, national_facts, open_national_jury, open_regions, publish_results,
+    reinstate_region, reopen_region,
 )
 from app.national.ranking import national_ranking
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
@@ -55,9 +58,13 @@ def _available(edition: Edition) -> list[str]:
     return NATIONAL.available(national_facts(edition, now(), reason=TYPED_IN_FORM), ORGANISER, edition.contest)
 
 
+# The national organiser's decisions on a region, in the order the overview offers them.
+
+
+
 @bp.get("")
 @organisers
-def overview(open_form=None, reasons=(), status=200):
+def overview(reasons=(), status=200):
     edition = _edition()
     counts = db.session.execute(
         db.select(Candidature.region_id, Candidature.state, db.func.count(Candidature.id))
@@ -70,48 +77,73 @@ def overview(open_form=None, reasons=(), status=200):
     rows = []
     for region in edition.regions:
         by_state = {state: count for region_id, state, count in counts if region_id == region.id}
+        possible = REGION.available(region_facts(region, now(), reason=TYPED_IN_FORM), ORGANISER, edition.contest)
         rows.append({
             "region": region,
             "submitted": sum(n for state, n in by_state.items() if state not in (State.DRAFT, State.WITHDRAWN)),
             "drafts": by_state.get(State.DRAFT.value, 0),
             "picks": picks.get(region.id, 0),
-            "reopen": region.stage == "closed" and "reopen_region" in REGION.available(
-                region_facts(region, now(), reason=TYPED_IN_FORM), ORGANISER, edition.contest),
+            "decisions": [name for name in DECISION_PATHS if name in possible],
         })
     return render_template("national/overview.html", edition=edition, rows=rows, open=open_regions(edition),
-                           available=_available(edition), form=open_form or NationalJuryOpenForm(formdata=None),
-                           reasons=reasons), status
+                           available=_available(edition), form=ConfirmForm(), reasons=reasons,
+                           decision_paths=DECISION_PATHS, decision_labels=DECISION_LABELS), status
 
 
 @bp.post("/ouvrir-jury")
 @organisers
 def open_jury():
-    edition, form = _edition(), NationalJuryOpenForm()
-    reasons = []
-    if form.validate_on_submit():
-        reasons = _apply(lambda: open_national_jury(edition, actor=current_user, now=now(),
-                                                    reason=form.reason.data or ""),
+    edition, reasons = _edition(), []
+    if ConfirmForm().validate_on_submit():
+        reasons = _apply(lambda: open_national_jury(edition, actor=current_user, now=now()),
                          _("Le jury national est ouvert."))
         if not reasons:
             return redirect(url_for(".overview"))
-    return overview(open_form=form, reasons=reasons, status=422)
+    return overview(reasons=reasons, status=422)
 
 
-@bp.route("/regions/<int:region_id>/rouvrir", methods=["GET", "POST"])
+# decision -> (operation, page title, what happens, button, success message)
+DECISION_PAGES = {
+    "excuse_region": (
+        excuse_region, _l("Excuser la région : %(region)s"),
+        _l("La région n’a pas réuni de jury régional. Ses dossiers déposés ne seront pas examinés : chaque "
+           "candidat concerné reçoit un courriel qui le lui dit, avec le motif ci-dessous. La région ne compte "
+           "plus parmi celles qu’attend le jury national."),
+        _l("Excuser la région"), _l("La région %(region)s est excusée ; ses candidats sont prévenus par courriel.")),
+    "reinstate_region": (
+        reinstate_region, _l("Réintégrer la région : %(region)s"),
+        _l("La région pourra de nouveau ouvrir son jury régional ; ses dossiers lui sont rendus et chaque candidat "
+           "concerné reçoit un courriel."),
+        _l("Réintégrer la région"), _l("La région %(region)s est réintégrée ; ses candidats sont prévenus.")),
+    "reopen_region": (
+        reopen_region, _l("Rouvrir la sélection régionale : %(region)s"),
+        _l("Le jury régional siège de nouveau : ses candidatures non retenues lui sont soumises à nouveau et "
+           "l’organisateur régional peut modifier sa sélection, puis clôturer une nouvelle fois."),
+        _l("Rouvrir la sélection régionale"), _l("La sélection régionale (%(region)s) est rouverte.")),
+}
+DECISION_PATHS = {"excuse_region": "excuser", "reinstate_region": "reintegrer", "reopen_region": "rouvrir"}
+DECISION_LABELS = {"excuse_region": _l("Excuser"), "reinstate_region": _l("Réintégrer"), "reopen_region": _l("Rouvrir")}
+
+
+@bp.route("/regions/<int:region_id>/<any(excuser, reintegrer, rouvrir):decision>", methods=["GET", "POST"])
 @organisers
-def reopen(region_id: int):
+def decide(region_id: int, decision: str):
+    """Excuse, reinstate or reopen a region: a page that says what will happen, with the written reason."""
     edition = _edition()
     region = db.session.get(Region, region_id)
     if region is None or region.edition_id != edition.id:
         abort(404)
-    form, reasons = RegionReopenForm(), []
+    name = next(name for name, path in DECISION_PATHS.items() if path == decision)
+    operation, title, consequence, button, success = DECISION_PAGES[name]
+    form, reasons = RegionDecisionForm(), []
     if form.validate_on_submit():
-        reasons = _apply(lambda: reopen_region(region, actor=current_user, now=now(), reason=form.reason.data),
-                         _("La sélection régionale (%(region)s) est rouverte.", region=region.name))
+        reasons = _apply(lambda: operation(region, actor=current_user, now=now(), reason=form.reason.data),
+                         str(success % {"region": region.name}))
         if not reasons:
             return redirect(url_for(".overview"))
     status = 422 if reasons or form.errors else 200
-    return render_template("national/reopen.html", region=region, form=form, reasons=reasons,
+    return render_template("national/region_decision.html", region=region, form=form, reasons=reasons,
+                           title=title % {"region": region.name}, consequence=consequence, button=button,
                            limit=edition.contest.limits.reason), status
 
 

@@ -14,9 +14,11 @@ from app.auth.operations import normalise_email
 from app.auth.tokens import Purpose, issue_token, revoke_tokens, use_token
 from app.extensions import db
 from app.models import Region, RoleMembership, User, UserToken
+from app.moments import region_moment, require
 from app.passwords import hash_password
 from app.regional.emails import queue_invitation_email, queue_juror_added_email
 from workflows.identifiers import identifier_problem, normalise
+from workflows.lifecycle import Act
 from workflows.machine import TransitionRefused
 from workflows.states import Role
 
@@ -42,6 +44,7 @@ def invite_juror(region: Region, *, actor: User, now: datetime, email: str, name
 
     Inviting again someone who never chose a password sends a new link (the old one stops working).
     """
+    require(Act.INVITE_REGIONAL_JUROR, region_moment(region, now), region.edition)
     identifier = normalise(organisation_identifier or "") or None
     if identifier and (problem := identifier_problem(identifier, JUROR_IDENTIFIERS)):
         raise TransitionRefused([problem])

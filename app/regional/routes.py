@@ -266,8 +266,11 @@ def lift(region_id: int, declaration_id: int):
 def remind(region_id: int):
     region = organised_region(region_id)
     if ConfirmForm().validate_on_submit():
-        reminded = regional_panel(region).remind(jury_progress(region), actor=current_user, now=now())
-        committed(_("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
+        try:
+            reminded = regional_panel(region).remind(jury_progress(region), actor=current_user, now=now())
+            committed(_("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
+        except TransitionRefused as refusal:
+            refused(refusal.reasons)
     return redirect(url_for(".jury", region_id=region.id))
 
 

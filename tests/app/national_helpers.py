@@ -1,8 +1,11 @@
-"""A contest at the national stage: HDF picked Alpha and Beta, IDF picked Gamma, every region closed."""
+"""A contest at the national stage: HDF picked Alpha and Beta, IDF picked Gamma, every region closed.
+
+The clock stands after the submission deadline (the dossiers were submitted before it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,6 +15,8 @@ from tests import factories
 from workflows.states import Role
 
 CRITERIA = ("partenariat", "securite", "reproductibilite", "originalite")
+# A month after the 2017 deadline: the regions have closed, the national stage runs.
+AFTER_DEADLINE = datetime(2017, 11, 15, 10, 0, tzinfo=UTC)
 OPINION = "Un partenariat exemplaire."
 
 
@@ -82,6 +87,7 @@ def shortlist(edition, make_user, clock) -> Shortlist:
         sheet(delta, juror, [5, 4, 5, 4], "regional", now)
     sheet(gamma, jurors["IDF"][0], [2, 2, 2, 2], "regional", now)
     db.session.commit()
+    clock.set(AFTER_DEADLINE)
     return Shortlist(edition, make_user(Role.NATIONAL_ORGANISER), alpha, beta, gamma, delta, inadmissible, draft,
                      jurors)
 

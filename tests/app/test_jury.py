@@ -190,7 +190,8 @@ def test_declaration_refused_once_region_is_closed(client, login, jury):
     response = client.form(urls(jury.dossier)["declaration"], {"choice": "none"}, page="/jury")
 
     assert response.status_code == 422
-    assert "Le jury régional est clos" in response.get_data(as_text=True)
+    assert ("Le travail du jury régional (déclarations d’intérêts, notation) n’est pas possible quand la région "
+            "est à l’étape « sélection régionale close »." in response.get_data(as_text=True))
     assert declarations() == []
 
 

@@ -46,7 +46,8 @@ def test_national_jury_closed_refuses_scoresheet_edits(client, login, make_user,
     response = post_sheet(client, shortlisted, marks_form(4, action="submit"), stage="national")
 
     assert response.status_code == 422
-    assert "Le jury national est clos" in response.get_data(as_text=True)
+    assert ("Le lauréat national est désigné : le travail du jury national (déclarations d’intérêts, notation) "
+            "n’est plus possible." in response.get_data(as_text=True))
     assert db.session.scalars(db.select(Scoresheet)).all() == []
 
 

@@ -113,7 +113,8 @@ def test_scoresheet_edit_after_close_is_refused(client, declared):
     response = post_sheet(client, declared.dossier, marks_form(1, action="submit"))
 
     assert response.status_code == 422
-    assert "Le jury régional est clos" in response.get_data(as_text=True)
+    assert ("Le travail du jury régional (déclarations d’intérêts, notation) n’est pas possible quand la région "
+            "est à l’étape « sélection régionale close »." in response.get_data(as_text=True))
     assert sheets()[0][3:] == ("submitted", "", sorted((key, 5, "") for key in CRITERIA))
 
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import AuditEntry, User
 from tests.app.attachment_helpers import page_text
 from tests.app.national_helpers import audit, fresh, region, shortlist, states  # noqa: F401  (fixture)
-from tests.conftest import PASSWORD
+from tests.conftest import BEFORE_DEADLINE, PASSWORD
 from tests.smtp import smtp_server  # noqa: F401
 from workflows.states import Role
 
@@ -37,46 +37,45 @@ def test_overview_counts_candidatures_drafts_and_picks_per_region(client, login,
 
     text = page_text(client.get("/national"))
 
-    assert "Hauts-de-France ouverte jury régional ouvert 3 1 2" in text
-    assert "Île-de-France close sélection régionale close 2 0 1" in text
-    assert "Régions dont la sélection n’est pas close : Hauts-de-France." in text
+    assert "Hauts-de-France en cours jury régional ouvert 3 1 2 Martinique" in text  # picks: no excuse
+    assert "Île-de-France réglée sélection régionale close 2 0 1 Rouvrir Île-de-France" in text
+    assert "Régions ni closes ni excusées : Hauts-de-France." in text
 
 
-def test_open_national_jury_refused_while_a_region_is_open_without_reason(client, login, shortlist):
+def test_open_national_jury_refused_while_a_region_is_neither_closed_nor_excused(client, login, shortlist):
     region(shortlist.edition, "HDF").stage = "jury_open"
     db.session.commit()
-    login(shortlist.organiser)
-
-    response = client.form("/national/ouvrir-jury", {"reason": "  "}, page="/national")
-
-    assert response.status_code == 422
-    assert ("Des régions n’ont pas clôturé leur sélection (Hauts-de-France) : ouvrir le jury national demande "
-            "une justification écrite.") in page_text(response)
-    assert fresh(shortlist.edition).national_stage == "regional"
-    assert audit("edition.open_national_jury") == []
-
-
-def test_open_national_jury_with_reason_records_why_regions_are_missing(client, login, shortlist):
-    region(shortlist.edition, "HDF").stage = "jury_open"
-    db.session.commit()
-    login(shortlist.organiser)
-
-    response = client.form("/national/ouvrir-jury", {"reason": "Jury régional empêché."}, page="/national")
-
-    edition = fresh(shortlist.edition)
-    assert response.status_code == 302
-    assert (edition.national_stage, edition.missing_regions_reason) == ("national_jury", "Jury régional empêché.")
-    assert audit("edition.open_national_jury") == [(None, None, "regional", "national_jury", "Jury régional empêché.")]
-
-
-def test_open_national_jury_when_every_region_closed_needs_no_reason(client, login, shortlist):
     login(shortlist.organiser)
 
     response = client.form("/national/ouvrir-jury", {}, page="/national")
 
-    edition = fresh(shortlist.edition)
+    assert response.status_code == 422
+    assert ("Des régions n’ont ni clôturé leur sélection ni été excusées (Hauts-de-France) : clôturez-les ou "
+            "excusez-les avec un motif écrit.") in page_text(response)
+    assert fresh(shortlist.edition).national_stage == "regional"
+    assert audit("edition.open_national_jury") == []
+
+
+def test_open_national_jury_refused_before_the_deadline(client, login, shortlist, clock):
+    clock.set(BEFORE_DEADLINE)
+    login(shortlist.organiser)
+
+    response = client.form("/national/ouvrir-jury", {}, page="/national")
+
+    assert response.status_code == 422
+    assert ("L’ouverture du jury national n’est possible qu’après la date limite de dépôt (dimanche 15 octobre "
+            "2017 à minuit, heure de Paris).") in page_text(response)
+    assert fresh(shortlist.edition).national_stage == "regional"
+
+
+def test_open_national_jury_when_every_region_is_closed(client, login, shortlist):
+    login(shortlist.organiser)
+
+    response = client.form("/national/ouvrir-jury", {}, page="/national")
+
     assert response.status_code == 302
-    assert (edition.national_stage, edition.missing_regions_reason) == ("national_jury", None)
+    assert fresh(shortlist.edition).national_stage == "national_jury"
+    assert audit("edition.open_national_jury") == [(None, None, "regional", "national_jury", None)]
     assert "Le jury national est ouvert." in page_text(client.get("/national"))
 
 
@@ -104,7 +103,7 @@ def test_reopen_region_requires_a_reason(client, login, shortlist):
     response = client.form(f"/national/regions/{hdf.id}/rouvrir", {"reason": ""})
 
     assert response.status_code == 422
-    assert "Indiquez pourquoi la région est rouverte." in page_text(response)
+    assert "Indiquez le motif de cette décision." in page_text(response)
     assert region(shortlist.edition, "HDF").stage == "closed"
 
 
@@ -117,7 +116,8 @@ def test_reopen_region_refused_once_the_winner_is_declared(client, login, shortl
     response = client.form(f"/national/regions/{hdf.id}/rouvrir", {"reason": "Trop tard ?"})
 
     assert response.status_code == 422
-    assert "Le lauréat national est désigné : la sélection régionale ne peut plus être rouverte." in page_text(response)
+    assert ("Le lauréat national est désigné : la réouverture d’une sélection régionale n’est plus possible."
+            in page_text(response))
     assert (region(shortlist.edition, "HDF").stage, states(shortlist.delta)) == ("closed", ["regional_not_selected"])
     assert "Rouvrir" not in page_text(client.get("/national"))
 

@@ -169,7 +169,8 @@ def test_conflicts_no_longer_change_once_the_winner_is_declared(client, shortlis
     response = record_conflict(client, sitting, shortlist.alpha)
 
     assert response.status_code == 422
-    assert "Le lauréat est désigné : les conflits d’intérêts du jury national ne changent plus." in page_text(response)
+    assert ("Le lauréat national est désigné : l’enregistrement ou la levée d’un conflit d’intérêts au jury "
+            "national n’est plus possible.") in page_text(response)
     assert declarations() == []
 
 

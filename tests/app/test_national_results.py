@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import User
+from app.models import Candidature, User
 from tests.app.attachment_helpers import page_text
 from tests.app.national_helpers import audit, fresh, shortlist, states  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD
@@ -74,7 +74,7 @@ def test_publishing_emails_every_candidate_their_outcome(client, login, shortlis
     assert "il n’a pas été désigné lauréat national" in received["gamma@example.org"]
     assert "n’a pas été retenu par le jury régional" in received["delta@example.org"]
     assert "déclarée irrecevable" in received["epsilon@example.org"]
-    assert "Résultats publiés le 01/10/2017 10:00" in page_text(client.get("/national/publication"))
+    assert "Résultats publiés le 15/11/2017 11:00" in page_text(client.get("/national/publication"))
 
 
 def test_publishing_again_sends_nothing_more(client, login, shortlist, smtp_server):
@@ -125,16 +125,18 @@ def test_regional_staff_cannot_publish(client, login, make_user, shortlist):
     assert fresh(shortlist.edition).published_at is None
 
 
-def test_publishing_settles_a_pick_made_after_the_winner(client, login, shortlist, smtp_server):
+def test_no_pick_once_the_winner_is_declared(client, login, shortlist, make_user):
     declared(shortlist, shortlist.alpha)
-    shortlist.delta.state = "national_shortlist"  # a region that was missing picked it late
+    delta = db.session.get(Candidature, shortlist.delta.id)
+    hdf = delta.region
+    hdf.stage = "jury_open"  # as if the region had never closed: the edition's stage still forbids it
+    delta.state = "regional_jury"
     db.session.commit()
-    login(shortlist.organiser)
+    login(make_user(Role.REGIONAL_ORGANISER, region="HDF"))
 
-    response = client.form("/national/publication", {})
+    response = client.form(f"/ars/{hdf.id}/selection/{delta.id}", {"opinion": "Trop tard."})
 
-    assert response.status_code == 302
-    assert states(shortlist.delta) == ["national_not_selected"]
-    assert [row[0] for row in audit("candidature.not_select_nationally")] == [shortlist.delta.id]
-    [message] = smtp_server.to("delta@example.org")
-    assert "il n’a pas été désigné lauréat national" in message.body
+    assert response.status_code == 422
+    assert ("Le lauréat national est désigné : le choix d’un dossier pour l’étape nationale n’est plus possible."
+            in page_text(response))
+    assert states(shortlist.delta) == ["regional_jury"]

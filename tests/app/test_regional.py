@@ -12,7 +12,7 @@ from tests.app.regional_helpers import (  # noqa: F401  (fixtures)
 from workflows.machine import TransitionRefused
 from workflows.states import Role
 
-TOO_EARLY = ("Le jury régional ne peut être ouvert qu’après la date limite de dépôt "
+TOO_EARLY = ("L’ouverture du jury régional n’est possible qu’après la date limite de dépôt "
              "(dimanche 15 octobre 2017 à minuit, heure de Paris).")
 
 

@@ -251,6 +251,7 @@ def test_organiser_conflict_needs_a_reason(client, organiser, make_user, dossier
 def test_reminders_email_exactly_the_jurors_with_pending_work(client, organiser, make_user, dossier, smtp_server,
                                                               clock):
     first, second = dossier("regional_jury"), dossier("regional_jury")
+    first.region.stage = "jury_open"
     done, idle, conflicted = (make_user(Role.REGIONAL_JUROR, email=f"{name}@example.org")
                               for name in ("fini", "oisif", "conflit"))
     make_user(Role.REGIONAL_JUROR, region="IDF", email="ailleurs@example.org")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from workflows.definition import CONTESTS_DIR, Quota, load_contest
+from workflows.lifecycle import Act
 from workflows.machine import (
     CANDIDATURE,
     NATIONAL,
@@ -33,8 +34,10 @@ CANDIDATE, REG_ORG, NAT_ORG = Role.CANDIDATE, Role.REGIONAL_ORGANISER, Role.NATI
 
 LATE = ("La date limite de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris) "
         "est dépassée.")
-TOO_EARLY = ("Le jury régional ne peut être ouvert qu’après la date limite de dépôt "
+TOO_EARLY = ("L’ouverture du jury régional n’est possible qu’après la date limite de dépôt "
              "(dimanche 15 octobre 2017 à minuit, heure de Paris).")
+ENTER_TOO_EARLY = ("La présentation d’un dossier au jury régional n’est possible qu’après la date limite "
+                   "de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris).")
 REASON = "Une justification écrite est obligatoire."
 ROLE = "Votre rôle ne permet pas cette action."
 
@@ -48,9 +51,11 @@ LABELS = {
     S.REGIONAL_NOT_SELECTED: "non retenue en région",
     S.WINNER: "lauréate",
     S.NATIONAL_NOT_SELECTED: "non retenue au national",
+    S.REGION_EXCUSED: "non examinée : pas de jury régional",
     R.SUBMISSIONS: "dépôt des candidatures",
     R.JURY_OPEN: "jury régional ouvert",
     R.CLOSED: "sélection régionale close",
+    R.EXCUSED: "excusée : pas de jury régional",
     N.REGIONAL: "sélections régionales en cours",
     N.NATIONAL_JURY: "jury national ouvert",
     N.WINNER_DECLARED: "lauréat désigné",
@@ -91,21 +96,28 @@ CANDIDATURE_RULES = {
     "declare_inadmissible": ({S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG,
                              {"reason": "Projet commercial."}),
     "requalify": ({S.INADMISSIBLE}, S.SUBMITTED, REG_ORG, {"reason": "Erreur de lecture."}),
-    "open_regional_jury": ({S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, {}),
+    "open_regional_jury": ({S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, {"region_stage": R.JURY_OPEN}),
     "select_for_nation": ({S.REGIONAL_JURY}, S.NATIONAL_SHORTLIST, REG_ORG,
                           {"region_stage": R.JURY_OPEN, "reason": "Avis favorable de l’ARS."}),
     "unselect": ({S.NATIONAL_SHORTLIST}, S.REGIONAL_JURY, REG_ORG, {"region_stage": R.JURY_OPEN}),
-    "close_region": ({S.REGIONAL_JURY}, S.REGIONAL_NOT_SELECTED, REG_ORG, {}),
-    "reopen_region": ({S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG, {}),
+    "close_region": ({S.REGIONAL_JURY}, S.REGIONAL_NOT_SELECTED, REG_ORG, {"region_stage": R.JURY_OPEN}),
+    "excuse_region": ({S.SUBMITTED, S.REGIONAL_JURY}, S.REGION_EXCUSED, NAT_ORG,
+                      {"reason": "Aucun jury réuni cette année."}),
+    "reinstate_region": ({S.REGION_EXCUSED}, S.SUBMITTED, NAT_ORG,
+                         {"region_stage": R.EXCUSED, "reason": "Le jury se réunira."}),
+    "reopen_region": ({S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG, {"region_stage": R.CLOSED}),
     "declare_winner": ({S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG,
                        {"national_stage": N.NATIONAL_JURY, "reason": "Projet exemplaire."}),
     "not_select_nationally": ({S.NATIONAL_SHORTLIST}, S.NATIONAL_NOT_SELECTED, NAT_ORG,
-                              {"winner_declared": True}),
+                              {"national_stage": N.NATIONAL_JURY, "winner_declared": True}),
 }
 REGION_RULES = {
     "open_regional_jury": ({R.SUBMISSIONS}, R.JURY_OPEN, REG_ORG, {}),
     "close_region": ({R.JURY_OPEN}, R.CLOSED, REG_ORG, {}),
-    "reopen_region": ({R.CLOSED}, R.JURY_OPEN, NAT_ORG, {}),
+    "excuse_region": ({R.SUBMISSIONS, R.JURY_OPEN}, R.EXCUSED, NAT_ORG,
+                      {"picks": 0, "reason": "Aucun jury réuni cette année."}),
+    "reinstate_region": ({R.EXCUSED}, R.SUBMISSIONS, NAT_ORG, {"reason": "Le jury se réunira."}),
+    "reopen_region": ({R.CLOSED}, R.JURY_OPEN, NAT_ORG, {"reason": "Un dossier oublié."}),
 }
 NATIONAL_RULES = {
     "open_national_jury": ({N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, {}),
@@ -155,28 +167,36 @@ CANDIDATURE_REFUSALS = {
                [LATE, "Élément manquant : le titre du projet.", "Élément manquant : le résumé."]),
     "withdraw": (candidature(S.SUBMITTED), [LATE]),
     "declare_inadmissible": (candidature(S.SUBMITTED, region_stage=R.CLOSED, reason=" \n"),
-                             [REASON, "La sélection régionale est close : seul l’organisateur "
-                                      "national peut la rouvrir."]),
-    "requalify": (candidature(S.INADMISSIBLE, region_stage=R.CLOSED),
-                  [REASON, "La sélection régionale est close : seul l’organisateur national "
-                           "peut la rouvrir."]),
-    "open_regional_jury": (candidature(S.SUBMITTED, now=LAST_SECOND), [TOO_EARLY]),
+                             ["La déclaration d’irrecevabilité d’un dossier n’est pas possible quand la région "
+                              "est à l’étape « sélection régionale close ».", REASON]),
+    "requalify": (candidature(S.INADMISSIBLE, national_stage=N.NATIONAL_JURY, region_stage=R.CLOSED),
+                  ["La requalification d’un dossier irrecevable n’est pas possible quand la région est à "
+                   "l’étape « sélection régionale close ».", REASON]),
+    "open_regional_jury": (candidature(S.SUBMITTED, now=LAST_SECOND), [ENTER_TOO_EARLY]),
     "select_for_nation": (candidature(S.REGIONAL_JURY, region_picks=2, scoresheets_missing=3),
-                          [REASON,
-                           "Le jury régional n’est pas ouvert (étape « dépôt des candidatures »).",
+                          ["Le choix d’un dossier pour l’étape nationale n’est pas possible quand la région "
+                           "est à l’étape « dépôt des candidatures ».", REASON,
                            "La région a déjà retenu 2 candidatures, le maximum prévu.",
                            "Il manque 3 grilles d’évaluation du jury régional."]),
-    "unselect": (candidature(S.NATIONAL_SHORTLIST, region_stage=R.CLOSED),
-                 ["Le jury régional n’est pas ouvert (étape « sélection régionale close »)."]),
-    "reopen_region": (candidature(S.REGIONAL_NOT_SELECTED, national_stage=N.WINNER_DECLARED),
-                      ["Le lauréat national est désigné : la sélection régionale ne peut plus "
-                       "être rouverte."]),
+    "unselect": (candidature(S.NATIONAL_SHORTLIST, region_stage=R.JURY_OPEN, national_stage=N.WINNER_DECLARED),
+                 ["Le lauréat national est désigné : le retrait d’un dossier retenu n’est plus possible."]),
+    "close_region": (candidature(S.REGIONAL_JURY, region_stage=R.CLOSED, national_stage=N.NATIONAL_JURY),
+                     ["La clôture de la sélection régionale n’est pas possible quand la région est à l’étape "
+                      "« sélection régionale close »."]),
+    "excuse_region": (candidature(S.SUBMITTED, national_stage=N.NATIONAL_JURY),
+                      ["L’excuse d’une région sans jury régional n’est plus possible : le concours est à "
+                       "l’étape « jury national ouvert ».", REASON]),
+    "reinstate_region": (candidature(S.REGION_EXCUSED, region_stage=R.EXCUSED, national_stage=N.PUBLISHED,
+                                     reason="Le jury se réunira."),
+                         ["Les résultats sont publiés : la réintégration d’une région excusée n’est plus "
+                          "possible."]),
+    "reopen_region": (candidature(S.REGIONAL_NOT_SELECTED, region_stage=R.CLOSED, national_stage=N.WINNER_DECLARED),
+                      ["Le lauréat national est désigné : la réouverture d’une sélection régionale n’est plus "
+                       "possible."]),
     "declare_winner": (candidature(S.NATIONAL_SHORTLIST, winner_declared=True),
-                       [REASON,
-                        "Le jury national n’est pas ouvert "
-                        "(étape « sélections régionales en cours »).",
-                        "Le lauréat national est déjà désigné."]),
-    "not_select_nationally": (candidature(S.NATIONAL_SHORTLIST),
+                       ["La désignation du lauréat n’est pas encore possible : le concours est à l’étape "
+                        "« sélections régionales en cours ».", REASON, "Le lauréat national est déjà désigné."]),
+    "not_select_nationally": (candidature(S.NATIONAL_SHORTLIST, national_stage=N.NATIONAL_JURY),
                               ["Aucune candidature n’est encore désignée lauréate."]),
 }
 
@@ -189,8 +209,10 @@ def test_candidature_guards_failing_give_every_reason(name):
     assert blockers(name, facts, role, RULES) == expected
 
 
-def test_close_region_candidature_has_no_guard():
-    assert CANDIDATURE.transitions["close_region"].guards == ()
+def test_close_region_candidature_has_no_guard_but_its_moment():
+    transition = CANDIDATURE.transitions["close_region"]
+
+    assert (transition.guards, transition.act) == ((), Act.CLOSE_REGION)
 
 
 @pytest.mark.parametrize(("name", "now", "expected"), [
@@ -204,12 +226,13 @@ def test_deadline_boundary_sunday_midnight_paris(name, now, expected):
 
 
 @pytest.mark.parametrize(("now", "expected"), [
-    (LAST_SECOND, [TOO_EARLY]),
+    (LAST_SECOND, [ENTER_TOO_EARLY]),
     (DEADLINE, S.REGIONAL_JURY),
 ])
 def test_open_regional_jury_boundary_sunday_midnight_paris(now, expected):
-    assert outcome(CANDIDATURE, "open_regional_jury", candidature(S.SUBMITTED, now=now),
-                   REG_ORG) == expected
+    facts = candidature(S.SUBMITTED, now=now, region_stage=R.JURY_OPEN)
+
+    assert outcome(CANDIDATURE, "open_regional_jury", facts, REG_ORG) == expected
 
 
 def test_deadline_boundary_ignores_the_process_timezone():
@@ -271,8 +294,8 @@ def test_available_candidate_draft_before_deadline():
 @pytest.mark.parametrize("role", list(Role))
 def test_available_during_the_regional_jury_only_for_the_regional_organiser(role):
     facts = candidature(S.REGIONAL_JURY, region_stage=R.JURY_OPEN, reason="Avis favorable.")
-    expected = {CANDIDATE: [], REG_ORG: ["declare_inadmissible", "select_for_nation",
-                                         "close_region"]}
+    expected = {CANDIDATE: [], REG_ORG: ["declare_inadmissible", "select_for_nation", "close_region"],
+                NAT_ORG: ["excuse_region"]}
 
     assert available(facts, role, RULES) == expected.get(role, [])
 
@@ -336,30 +359,76 @@ def test_region_open_regional_jury_at_the_deadline(now, expected):
     assert outcome(REGION, "open_regional_jury", facts, REG_ORG) == expected
 
 
+REOPENED = "Un dossier oublié."
+
+
 @pytest.mark.parametrize(("national_stage", "expected"), [
     (N.REGIONAL, R.JURY_OPEN),
     (N.NATIONAL_JURY, R.JURY_OPEN),
     (N.WINNER_DECLARED,
-     ["Le lauréat national est désigné : la sélection régionale ne peut plus être rouverte."]),
-    (N.PUBLISHED,
-     ["Le lauréat national est désigné : la sélection régionale ne peut plus être rouverte."]),
+     ["Le lauréat national est désigné : la réouverture d’une sélection régionale n’est plus possible."]),
+    (N.PUBLISHED, ["Les résultats sont publiés : la réouverture d’une sélection régionale n’est plus possible."]),
 ])
 def test_reopen_region_only_before_the_winner(national_stage, expected):
-    facts = region(R.CLOSED, national_stage=national_stage)
+    facts = region(R.CLOSED, national_stage=national_stage, reason=REOPENED)
 
     assert outcome(REGION, "reopen_region", facts, NAT_ORG) == expected
+
+
+def test_reopen_region_needs_a_reason():
+    assert outcome(REGION, "reopen_region", region(R.CLOSED), NAT_ORG) == [REASON]
+
+
+@pytest.mark.parametrize(("facts", "expected"), [
+    (region(R.SUBMISSIONS, picks=0, reason="Pas de jury."), R.EXCUSED),
+    (region(R.JURY_OPEN, picks=0, reason="Jury dissous."), R.EXCUSED),
+    (region(R.SUBMISSIONS, picks=0), [REASON]),
+    (region(R.JURY_OPEN, picks=1, reason="Jury dissous."),
+     ["La région a déjà retenu des candidatures : son ARS clôture la sélection, la région n’est pas excusée."]),
+    (region(R.SUBMISSIONS, picks=0, reason="Pas de jury.", now=LAST_SECOND),
+     ["L’excuse d’une région sans jury régional n’est possible qu’après la date limite de dépôt "
+      "(dimanche 15 octobre 2017 à minuit, heure de Paris)."]),
+    (region(R.SUBMISSIONS, picks=0, reason="Pas de jury.", national_stage=N.NATIONAL_JURY),
+     ["L’excuse d’une région sans jury régional n’est plus possible : le concours est à l’étape "
+      "« jury national ouvert »."]),
+])
+def test_excuse_region_after_the_deadline_with_a_reason_and_no_pick(facts, expected):
+    assert outcome(REGION, "excuse_region", facts, NAT_ORG) == expected
+
+
+@pytest.mark.parametrize(("national_stage", "expected"), [
+    (N.REGIONAL, R.SUBMISSIONS),
+    (N.NATIONAL_JURY, ["La réintégration d’une région excusée n’est plus possible : le concours est à l’étape "
+                       "« jury national ouvert »."]),
+])
+def test_reinstate_region_only_before_the_national_jury(national_stage, expected):
+    facts = region(R.EXCUSED, national_stage=national_stage, reason="Le jury se réunira.")
+
+    assert outcome(REGION, "reinstate_region", facts, NAT_ORG) == expected
 
 
 @pytest.mark.parametrize(("facts", "expected"), [
     (national(N.REGIONAL), N.NATIONAL_JURY),
     (national(N.REGIONAL, regions_open=("BRE", "COR")),
-     ["Des régions n’ont pas clôturé leur sélection (Bretagne, Corse) : ouvrir le jury national "
-      "demande une justification écrite."]),
-    (national(N.REGIONAL, regions_open=("BRE", "COR"), reason="Calendrier du ministère."),
-     N.NATIONAL_JURY),
+     ["Des régions n’ont ni clôturé leur sélection ni été excusées (Bretagne, Corse) : clôturez-les ou "
+      "excusez-les avec un motif écrit."]),
+    (national(N.REGIONAL, regions_open=("BRE",), reason="Calendrier du ministère."),
+     ["Des régions n’ont ni clôturé leur sélection ni été excusées (Bretagne) : clôturez-les ou "
+      "excusez-les avec un motif écrit."]),
+    (national(N.REGIONAL, now=LAST_SECOND),
+     ["L’ouverture du jury national n’est possible qu’après la date limite de dépôt "
+      "(dimanche 15 octobre 2017 à minuit, heure de Paris)."]),
 ])
-def test_open_national_jury_waits_for_regions_or_a_reason(facts, expected):
+def test_open_national_jury_after_the_deadline_once_every_region_is_settled(facts, expected):
     assert outcome(NATIONAL, "open_national_jury", facts, NAT_ORG) == expected
+
+
+def test_declare_winner_waits_for_a_reopened_region():
+    facts = national(N.NATIONAL_JURY, regions_open=("BRE",), reason="Unanimité.")
+
+    assert outcome(NATIONAL, "declare_winner", facts, NAT_ORG) == [
+        "Des régions n’ont ni clôturé leur sélection ni été excusées (Bretagne) : clôturez-les ou "
+        "excusez-les avec un motif écrit."]
 
 
 def test_national_declare_winner_needs_a_rationale():

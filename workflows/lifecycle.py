@@ -1,0 +1,185 @@
+"""Which act is possible at which moment of the contest: the one place that joins the levels.
+
+A ``Moment`` is the edition's stage, the stage of the region an act concerns, and whether the
+submission deadline has passed. ``refusal(act, moment, rules)`` is the only judge of timing:
+the state machines ask it for each transition (``Transition.act``), and the acts that are not
+transitions (inviting a juror, scoring, recording a conflict…) ask it directly.
+
+Invariants:
+- a candidate acts only before the deadline, whatever the stages;
+- a region acts (its ARS and its jurors) only while the regional selections run, or while the
+  national jury sits if the national organiser reopened that region; never once a winner is
+  declared;
+- the national jury opens only after the deadline (and, guarded by the machine, once every
+  region is closed or excused);
+- once the results are published no act is possible: what they depend on never changes;
+- ``WINDOWS`` names every act, and an act needs only the dimensions its window constrains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from workflows.definition import Contest
+from workflows.states import NationalStage as N
+from workflows.states import RegionStage as R
+from workflows.states import Role
+
+
+class Act(StrEnum):
+    """Every act of the contest; the value names it in the audit log and the lifecycle table."""
+
+    def __new__(cls, value: str, label: str, role: Role):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label  # a French noun phrase: « l’ouverture du jury régional »
+        member.role = role
+        return member
+
+    EDIT_DOSSIER = "edit_dossier", "la modification du dossier et de ses pièces jointes", Role.CANDIDATE
+    SUBMIT = "submit", "le dépôt du dossier", Role.CANDIDATE
+    WITHDRAW = "withdraw", "le retrait de la candidature", Role.CANDIDATE
+    DECLARE_INADMISSIBLE = ("declare_inadmissible", "la déclaration d’irrecevabilité d’un dossier",
+                            Role.REGIONAL_ORGANISER)
+    REQUALIFY = "requalify", "la requalification d’un dossier irrecevable", Role.REGIONAL_ORGANISER
+    INVITE_REGIONAL_JUROR = "invite_regional_juror", "l’invitation d’un juré régional", Role.REGIONAL_ORGANISER
+    REMOVE_REGIONAL_JUROR = "remove_regional_juror", "le retrait d’un juré régional", Role.REGIONAL_ORGANISER
+    OPEN_REGIONAL_JURY = "open_regional_jury", "l’ouverture du jury régional", Role.REGIONAL_ORGANISER
+    ENTER_REGIONAL_JURY = ("enter_regional_jury", "la présentation d’un dossier au jury régional",
+                           Role.REGIONAL_ORGANISER)
+    RECORD_REGIONAL_CONFLICT = ("record_regional_conflict",
+                                "l’enregistrement ou la levée d’un conflit d’intérêts au jury régional",
+                                Role.REGIONAL_ORGANISER)
+    REMIND_REGIONAL_JURORS = "remind_regional_jurors", "la relance des jurés régionaux", Role.REGIONAL_ORGANISER
+    JUDGE_REGIONAL = ("judge_regional", "le travail du jury régional (déclarations d’intérêts, notation)",
+                      Role.REGIONAL_JUROR)
+    SELECT_FOR_NATION = "select_for_nation", "le choix d’un dossier pour l’étape nationale", Role.REGIONAL_ORGANISER
+    UNSELECT = "unselect", "le retrait d’un dossier retenu", Role.REGIONAL_ORGANISER
+    CLOSE_REGION = "close_region", "la clôture de la sélection régionale", Role.REGIONAL_ORGANISER
+    EXCUSE_REGION = "excuse_region", "l’excuse d’une région sans jury régional", Role.NATIONAL_ORGANISER
+    REINSTATE_REGION = "reinstate_region", "la réintégration d’une région excusée", Role.NATIONAL_ORGANISER
+    REOPEN_REGION = "reopen_region", "la réouverture d’une sélection régionale", Role.NATIONAL_ORGANISER
+    INVITE_NATIONAL_JUROR = "invite_national_juror", "l’invitation d’un juré national", Role.NATIONAL_ORGANISER
+    REMOVE_NATIONAL_JUROR = "remove_national_juror", "le retrait d’un juré national", Role.NATIONAL_ORGANISER
+    RECORD_NATIONAL_CONFLICT = ("record_national_conflict",
+                                "l’enregistrement ou la levée d’un conflit d’intérêts au jury national",
+                                Role.NATIONAL_ORGANISER)
+    OPEN_NATIONAL_JURY = "open_national_jury", "l’ouverture du jury national", Role.NATIONAL_ORGANISER
+    REMIND_NATIONAL_JURORS = "remind_national_jurors", "la relance des jurés nationaux", Role.NATIONAL_ORGANISER
+    JUDGE_NATIONAL = ("judge_national", "le travail du jury national (déclarations d’intérêts, notation)",
+                      Role.NATIONAL_JUROR)
+    DECLARE_WINNER = "declare_winner", "la désignation du lauréat", Role.NATIONAL_ORGANISER
+    PUBLISH_RESULTS = "publish_results", "la publication des résultats", Role.NATIONAL_ORGANISER
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Where the contest stands for one act; None for a dimension the act does not depend on."""
+
+    deadline_passed: bool
+    national: N | None = None
+    region: R | None = None
+
+    @classmethod
+    def at(cls, now: datetime, rules: Contest, national: N | None = None, region: R | None = None) -> Moment:
+        """The moment of ``now`` (timezone-aware) under ``rules``, at the given stages."""
+        return cls(not rules.is_before_deadline(now), national, region)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """When an act is possible: ``pairs`` of (national stage, region stage), region None for an
+    act on the edition; ``deadline`` True (after it), False (before it) or None (either)."""
+
+    pairs: frozenset[tuple[N, R | None]] | None = None  # None: any stage (a candidate's acts)
+    deadline: bool | None = None
+
+
+def _regional(*stages: R, deadline: bool | None = None) -> Window:
+    """A region's act: while the regional selections run, or, at the jury stage, in a region the
+    national organiser reopened while the national jury sits."""
+    pairs = {(N.REGIONAL, stage) for stage in stages}
+    if R.JURY_OPEN in stages:
+        pairs.add((N.NATIONAL_JURY, R.JURY_OPEN))
+    return Window(frozenset(pairs), deadline)
+
+
+def _national(*stages: N, deadline: bool | None = None) -> Window:
+    return Window(frozenset((stage, None) for stage in stages), deadline)
+
+
+def _regions_at(national: N, *stages: R, deadline: bool | None = None) -> Window:
+    """A national organiser's act on a region at one national stage."""
+    return Window(frozenset((national, stage) for stage in stages), deadline)
+
+
+BEFORE_DEADLINE = Window(deadline=False)
+WINDOWS: dict[Act, Window] = {
+    Act.EDIT_DOSSIER: BEFORE_DEADLINE,
+    Act.SUBMIT: BEFORE_DEADLINE,
+    Act.WITHDRAW: BEFORE_DEADLINE,
+    Act.DECLARE_INADMISSIBLE: _regional(R.SUBMISSIONS, R.JURY_OPEN),
+    Act.REQUALIFY: _regional(R.SUBMISSIONS, R.JURY_OPEN),
+    Act.INVITE_REGIONAL_JUROR: _regional(R.SUBMISSIONS, R.JURY_OPEN),
+    Act.REMOVE_REGIONAL_JUROR: _regional(R.SUBMISSIONS, R.JURY_OPEN),
+    Act.OPEN_REGIONAL_JURY: _regional(R.SUBMISSIONS, deadline=True),
+    Act.ENTER_REGIONAL_JURY: _regional(R.JURY_OPEN, deadline=True),
+    Act.RECORD_REGIONAL_CONFLICT: _regional(R.SUBMISSIONS, R.JURY_OPEN),
+    Act.REMIND_REGIONAL_JURORS: _regional(R.JURY_OPEN),
+    Act.JUDGE_REGIONAL: _regional(R.JURY_OPEN),
+    Act.SELECT_FOR_NATION: _regional(R.JURY_OPEN),
+    Act.UNSELECT: _regional(R.JURY_OPEN),
+    Act.CLOSE_REGION: _regional(R.JURY_OPEN),
+    Act.EXCUSE_REGION: _regions_at(N.REGIONAL, R.SUBMISSIONS, R.JURY_OPEN, deadline=True),
+    Act.REINSTATE_REGION: _regions_at(N.REGIONAL, R.EXCUSED),
+    Act.REOPEN_REGION: Window(frozenset({(N.REGIONAL, R.CLOSED), (N.NATIONAL_JURY, R.CLOSED)})),
+    Act.INVITE_NATIONAL_JUROR: _national(N.REGIONAL, N.NATIONAL_JURY),
+    Act.REMOVE_NATIONAL_JUROR: _national(N.REGIONAL, N.NATIONAL_JURY),
+    Act.RECORD_NATIONAL_CONFLICT: _national(N.REGIONAL, N.NATIONAL_JURY),
+    Act.OPEN_NATIONAL_JURY: _national(N.REGIONAL, deadline=True),
+    Act.REMIND_NATIONAL_JURORS: _national(N.NATIONAL_JURY),
+    Act.JUDGE_NATIONAL: _national(N.NATIONAL_JURY),
+    Act.DECLARE_WINNER: _national(N.NATIONAL_JURY),
+    Act.PUBLISH_RESULTS: _national(N.WINNER_DECLARED),
+}
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def refusal(act: Act, moment: Moment, rules: Contest) -> str | None:
+    """None when ``act`` is possible at ``moment``, else the French reason why not."""
+    window = WINDOWS[act]
+    what = _sentence(act.label)
+    if window.deadline is False and moment.deadline_passed:
+        return f"La date limite de dépôt ({rules.deadline_label}) est dépassée."
+    if window.deadline is True and not moment.deadline_passed:
+        return f"{what} n’est possible qu’après la date limite de dépôt ({rules.deadline_label})."
+    if window.pairs is None:
+        return None
+    on_region = any(region is not None for _national, region in window.pairs)
+    if moment.national is None or (on_region and moment.region is None):
+        raise ValueError(f"{act}: the moment lacks the stages its window needs ({moment})")
+    if (moment.national, moment.region if on_region else None) in window.pairs:
+        return None
+    return _why_not(act, moment, window, on_region)
+
+
+def _why_not(act: Act, moment: Moment, window: Window, on_region: bool) -> str:
+    what, national = _sentence(act.label), moment.national
+    stages = list(N)
+    allowed = {stage for stage, _region in window.pairs}
+    if national == N.PUBLISHED:
+        return f"Les résultats sont publiés : {act.label} n’est plus possible."
+    if national not in allowed and national == N.WINNER_DECLARED:
+        return f"Le lauréat national est désigné : {act.label} n’est plus possible."
+    if national not in allowed:
+        when = "pas encore" if stages.index(national) < min(map(stages.index, allowed)) else "plus"
+        return f"{what} n’est {when} possible : le concours est à l’étape « {national.label} »."
+    if on_region and national == N.NATIONAL_JURY and (N.REGIONAL, moment.region) in window.pairs:
+        return (f"Le jury national est ouvert : {act.label} n’est possible que dans une région rouverte "
+                "par l’organisateur national.")
+    return f"{what} n’est pas possible quand la région est à l’étape « {moment.region.label} »."
