@@ -7,6 +7,7 @@ fields do not validate their own choices here.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from workflows.definition import Contest
 from workflows.dossier import FIELDS
+from workflows.identifiers import normalise
 
 PARTNER_ROWS = 4
 
@@ -133,3 +135,45 @@ def form_data(dossier: dict, contest: Contest, version: int) -> dict:
     partners = list(dossier.get("partners") or [])
     data["partners"] = partners + [{}] * max(0, PARTNER_ROWS - len(partners))
     return data
+
+
+def stored_differences(form: DossierBaseForm, stored: dict, contest: Contest) -> dict[str, dict]:
+    """Where the stored dossier differs from what was typed: field name -> its label and the stored value shown."""
+    typed = dossier_from_form(form, contest)
+    if typed.get("identifier"):
+        typed["identifier"] = normalise(typed["identifier"])  # as the save compares it
+    differences = {}
+
+    def differ(name: str, label, mine, theirs, shown: str) -> None:
+        if mine != theirs:
+            differences[name] = {"label": str(label), "value": shown or _("(vide)")}
+
+    for name in FIELDS:
+        field, theirs = form[name], stored.get(name)
+        if isinstance(field, SelectMultipleField):
+            differ(name, field.label.text, sorted(typed[name]), sorted(theirs or []), _labels(field, theirs or []))
+        elif isinstance(field, RadioField):
+            differ(name, field.label.text, typed[name], _clean(theirs), _labels(field, [theirs] if theirs else []))
+        else:
+            differ(name, field.label.text, typed[name], _clean(theirs), _clean(theirs) or "")
+    for criterion in contest.criteria:
+        theirs = _clean((stored.get("answers") or {}).get(criterion.key))
+        differ(f"answer_{criterion.key}", criterion.label, typed["answers"].get(criterion.key), theirs, theirs or "")
+    for attestation in contest.attestations:
+        theirs = bool((stored.get("attestations") or {}).get(attestation.key))
+        differ(f"attestation_{attestation.key}", attestation.label, typed["attestations"][attestation.key], theirs,
+               _("cochée") if theirs else _("non cochée"))
+    partners = [{key: partner.get(key) or "" for key in ("side", "name", "organisation", "role")}
+                for partner in stored.get("partners") or ()]
+    sides = {choice.value: str(choice.label) for choice in form.partners[0].form.side.choices}
+    differ("partners", _("Partenaires"), typed["partners"], partners, "\n".join(
+        f"{sides.get(p['side'], p['side'])} : {', '.join(filter(None, (p['name'], p['organisation'], p['role'])))}"
+        for p in partners))
+    return differences
+
+
+def _labels(field, keys) -> str:
+    """The labels of the chosen keys in the form's order (an unknown key as it is, last)."""
+    known = {choice.value for choice in field.choices}
+    return ", ".join([str(choice.label) for choice in field.choices if choice.value in keys]
+                     + [key for key in keys if key not in known])

@@ -6,7 +6,14 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import roles_required
 from app.auth.forms import ConfirmForm
-from app.candidatures.forms import CandidatureCreateForm, dossier_form_class, dossier_from_form, form_data, set_choices
+from app.candidatures.forms import (
+    CandidatureCreateForm,
+    dossier_form_class,
+    dossier_from_form,
+    form_data,
+    set_choices,
+    stored_differences,
+)
 from app.candidatures.operations import (
     DossierInvalid,
     EditConflict,
@@ -87,7 +94,7 @@ def edit(candidature_id: int):
     return _render(candidature, form)
 
 
-def _render(candidature, form, reasons=(), status=200):
+def _render(candidature, form, reasons=(), status=200, stored=None):
     contest = candidature.edition.contest
     return render_template(
         "candidatures/edit.html",
@@ -95,11 +102,18 @@ def _render(candidature, form, reasons=(), status=200):
         contest=contest,
         form=form,
         reasons=reasons,
+        stored=stored or {},
         read_only=bool(edit_blockers(State(candidature.state), now(), contest)),
         missing=missing_items(dossier_of(candidature), contest),
         state_label=state_shown_to_candidate(candidature),
         **deadline_context(contest, now()),
     ), status
+
+
+def _refused(candidature, form, reasons, status, stored=None):
+    """Show what was typed again, on top of the stored version: the next « Enregistrer » is accepted."""
+    form.version.data = str(candidature.version)
+    return _render(candidature, form, reasons, status, stored)
 
 
 def _save(candidature, form, contest):
@@ -111,27 +125,30 @@ def _save(candidature, form, contest):
         db.session.commit()
     except (EditConflict, StaleDataError):
         db.session.rollback()
-        return _render(candidature, form, [_(
-            "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne). "
-            "Vos saisies sont affichées ci-dessous mais n’ont pas été enregistrées : rechargez la page "
-            "pour voir la version enregistrée, puis reportez vos modifications.")], status=409)
+        return _refused(candidature, form, [_(
+            "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
+            "vos saisies, affichées ci-dessous, n’ont pas été enregistrées. Sous chaque champ qui diffère, "
+            "la version enregistrée est indiquée. Pour garder vos saisies, appuyez de nouveau sur "
+            "« Enregistrer » : elles remplaceront la version enregistrée. Pour garder la version enregistrée, "
+            "rechargez la page.")], status=409, stored=stored_differences(form, dossier_of(candidature), contest))
     except DossierInvalid as invalid:
         db.session.rollback()
         unplaced = _attach_errors(form, invalid.problems)
-        return _render(candidature, form,
-                       [_("Certaines informations ne sont pas valides : rien n’a été enregistré."), *unplaced],
-                       status=422)
+        return _refused(candidature, form,
+                        [_("Certaines informations ne sont pas valides : rien n’a été enregistré."), *unplaced],
+                        status=422)
     except TransitionRefused as refused:
         db.session.rollback()
-        return _render(candidature, form, refused.reasons, status=422)
+        return _refused(candidature, form, refused.reasons, status=422)
     if request.form.get("action") == "submit":
-        return _submit(candidature)
+        return _submit(candidature, form)
     send_after_commit()
     flash(_("Votre dossier est enregistré."), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
 
 
-def _submit(candidature):
+def _submit(candidature, form):
+    """Submit the draft just saved; refused, the page shows what was typed (saved) at its new version."""
     if candidature.state == State.SUBMITTED.value:  # a second click on the same button
         flash(_("Votre candidature est déposée."), "success")
         return redirect(url_for(".edit", candidature_id=candidature.id))
@@ -140,11 +157,8 @@ def _submit(candidature):
         db.session.commit()
     except TransitionRefused as refused:
         db.session.rollback()
-        form = dossier_form_class(candidature.edition.contest)(
-            data=form_data(dossier_of(candidature), candidature.edition.contest, candidature.version))
-        set_choices(form, candidature.edition.contest)
         reasons = [_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"), *refused.reasons]
-        return _render(candidature, form, reasons, status=422)
+        return _refused(candidature, form, reasons, status=422)
     send_after_commit()
     flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
@@ -46,6 +47,25 @@ def scoresheet_data(sheet, contest: Contest) -> dict:
         data[f"mark_{mark.criterion}"] = str(mark.value)
         data[f"justification_{mark.criterion}"] = mark.justification
     return data
+
+
+def sheet_differences(form: ScoresheetBaseForm, sheet, contest: Contest) -> dict[str, dict]:
+    """Where the stored sheet differs from what was typed: field name -> its label and the stored value shown."""
+    stored = scoresheet_data(sheet, contest)
+    levels = {str(level.value): f"{level.value} — {level.label}" for level in contest.scale.levels}
+    differences = {}
+
+    def differ(name: str, label: str, shown: str) -> None:
+        if (form[name].data or "").strip() != (stored.get(name) or "").strip():
+            differences[name] = {"label": label, "value": shown}
+
+    for criterion in contest.criteria:
+        mark, text = stored.get(f"mark_{criterion.key}"), stored.get(f"justification_{criterion.key}")
+        differ(f"mark_{criterion.key}", criterion.label, levels.get(mark, mark) if mark else _("aucune note"))
+        differ(f"justification_{criterion.key}",
+               f"{criterion.label} — {form[f'justification_{criterion.key}'].label.text}", text or _("(vide)"))
+    differ("comment", str(form.comment.label.text), stored.get("comment") or _("(vide)"))
+    return differences
 
 
 def prefixed(form_data, prefix: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from app.jury.forms import (
     prefixed,
     scoresheet_data,
     scoresheet_form_class,
+    sheet_differences,
 )
 from app.jury.independence import declaration_of, has_submitted, may_read_dossier, opinions_for, sheet_of
 from app.jury.operations import (
@@ -176,21 +177,23 @@ def _save(jury: JuryStage, candidature: Candidature, form):
         db.session.commit()
     except ScoresheetConflict:
         db.session.rollback()
-        return _render_sheet(jury, candidature, form, [_(
-            "Votre fiche a été modifiée entre-temps (dans un autre onglet ?). Vos saisies sont affichées "
-            "ci-dessous mais n’ont pas été enregistrées : rechargez la page pour voir la version enregistrée, "
-            "puis reportez vos modifications.")], status=409)
+        stored = sheet_differences(form, sheet_of(current_user, candidature, jury), candidature.edition.contest)
+        return _refused(jury, candidature, form, [_(
+            "Votre fiche a été modifiée entre-temps (dans un autre onglet ?) : vos saisies, affichées ci-dessous, "
+            "n’ont pas été enregistrées. Sous chaque champ qui diffère, la version enregistrée est indiquée. "
+            "Pour garder vos saisies, enregistrez de nouveau : elles remplaceront la version enregistrée. "
+            "Pour garder la version enregistrée, rechargez la page.")], status=409, stored=stored)
     except ScoresheetInvalid as invalid:
         db.session.rollback()
         unplaced = [message for field, message in invalid.problems.items() if field not in form]
         for field, message in invalid.problems.items():
             if field in form:
                 form[field].errors = [message]
-        return _render_sheet(jury, candidature, form, [
+        return _refused(jury, candidature, form, [
             _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *unplaced], status=422)
     except JuryRefused as refused:
         db.session.rollback()
-        return _render_sheet(jury, candidature, form, refused.reasons, status=422)
+        return _refused(jury, candidature, form, refused.reasons, status=422)
     if sheet.status == "submitted":
         flash(_("Votre fiche de notation est rendue. Vous pouvez la modifier tant que le jury n’est pas clos."),
               "success")
@@ -199,10 +202,17 @@ def _save(jury: JuryStage, candidature: Candidature, form):
     return redirect(url_for(".scoresheet", stage=jury.name, candidature_id=candidature.id))
 
 
-def _render_sheet(jury: JuryStage, candidature: Candidature, form, reasons=(), status=200):
+def _refused(jury: JuryStage, candidature: Candidature, form, reasons, status, stored=None):
+    """Show what was typed again, on top of the stored sheet: the next save is accepted."""
+    sheet = sheet_of(current_user, candidature, jury)
+    form.version.data = str(sheet.version if sheet else 0)
+    return _render_sheet(jury, candidature, form, reasons, status, stored)
+
+
+def _render_sheet(jury: JuryStage, candidature: Candidature, form, reasons=(), status=200, stored=None):
     sheet = sheet_of(current_user, candidature, jury)
     return render_template(
         "jury/scoresheet.html", stage=jury, candidature=candidature, contest=candidature.edition.contest,
-        form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(candidature),
+        form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(candidature), stored=stored or {},
         opinions=opinions_for(current_user, candidature, jury),
     ), status

@@ -1,0 +1,79 @@
+"""What a candidate types is never lost: after a refused submission the next « Enregistrer » saves,
+and two tabs editing the same dossier show both versions instead of losing either."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.models import Candidature
+from tests.browser.helpers import sign_in
+from workflows.states import Role
+
+SUMMARY = "Des usagers et des soignants écrivent ensemble le livret de sortie."
+DESCRIPTION = "Depuis 2016, la commission des usagers et l’équipe de chirurgie…\nDeuxième ligne."
+
+
+def open_new_dossier(page, live_server: str, email: str) -> None:
+    sign_in(page, live_server, email)
+    page.get_by_label("Région (agence régionale de santé)").select_option(label="Hauts-de-France")
+    page.get_by_role("button", name="Créer un dossier").click()
+    expect(page.get_by_text("Votre dossier est créé.")).to_be_visible()
+
+
+def test_typed_text_survives_a_refused_submission(page, shot, live_server, edition, make_user, settle):
+    email = make_user(Role.CANDIDATE).email
+    settle()
+    open_new_dossier(page, live_server, email)
+
+    page.get_by_label("Titre du projet", exact=True).fill("Patients traceurs de leur sortie")
+    page.get_by_label("Résumé du projet", exact=True).fill(SUMMARY)
+    page.get_by_role("button", name="Enregistrer et déposer ma candidature").click()
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("Votre brouillon est enregistré, mais il ne peut pas encore être déposé")
+    expect(refusal).to_contain_text("la description du projet")
+    expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)
+    shot("depot-refuse")
+
+    page.get_by_label("Description du projet", exact=True).fill(DESCRIPTION)
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+    page.reload()
+    shot("apres-rechargement")
+
+    expect(page.get_by_label("Titre du projet", exact=True)).to_have_value("Patients traceurs de leur sortie")
+    expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)
+    expect(page.get_by_label("Description du projet", exact=True)).to_have_value(DESCRIPTION)
+    settle()
+    candidature = db.session.scalars(db.select(Candidature)).one()
+    assert (candidature.state, candidature.summary) == ("draft", SUMMARY)
+    assert candidature.description.splitlines() == DESCRIPTION.splitlines()  # the browser sends CRLF
+
+
+def test_two_tabs_show_both_versions_and_saving_again_keeps_the_typed_one(page, shot, live_server, edition,
+                                                                          make_user, settle):
+    email = make_user(Role.CANDIDATE).email
+    settle()
+    open_new_dossier(page, live_server, email)
+    other_tab = page.context.new_page()
+    other_tab.goto(page.url)
+    other_tab.get_by_label("Titre du projet", exact=True).fill("Titre de l’autre onglet")
+    other_tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(other_tab.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+
+    page.get_by_label("Titre du projet", exact=True).fill("Titre de ce premier onglet")
+    page.get_by_label("Résumé du projet", exact=True).fill(SUMMARY)
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Ce dossier a été modifié entre-temps")
+    expect(page.get_by_label("Titre du projet", exact=True)).to_have_value("Titre de ce premier onglet")
+    expect(page.locator("#title-stored")).to_have_text("Version enregistrée : Titre de l’autre onglet")
+    shot("conflit")
+
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+    page.reload()
+
+    expect(page.get_by_label("Titre du projet", exact=True)).to_have_value("Titre de ce premier onglet")
+    expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)
+    settle()
+    assert db.session.scalar(db.select(Candidature.title)) == "Titre de ce premier onglet"
