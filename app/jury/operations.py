@@ -51,7 +51,7 @@ def declare_conflict(candidature: Candidature, juror: User, *, has_conflict: boo
     reason = (reason or "").strip()
     limit = candidature.edition.contest.limits.reason
     existing = declaration_of(juror, candidature, stage)
-    reasons = [blocker] if (blocker := stage.blocker(candidature)) else []
+    reasons = [blocker] if (blocker := stage.blocker(candidature, now)) else []
     if has_conflict and not reason:
         reasons.append("Indiquez la nature de votre lien d’intérêt avec ce projet.")
     if len(reason) > limit:
@@ -81,7 +81,8 @@ def detect_conflicts(juror: User, candidatures: Iterable[Candidature], now: date
         return []
     found = []
     for candidature in candidatures:
-        if normalise(candidature.identifier or "") != mine:
+        # Once the jury has finished, nothing changes what its figures were computed from.
+        if normalise(candidature.identifier or "") != mine or stage.blocker(candidature, now):
             continue
         existing = declaration_of(juror, candidature, stage)
         # A conflict already on record, or an organiser's decision (a lifted false match), stands.
@@ -115,7 +116,7 @@ def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, o
     declaration = declaration_of(juror, candidature, stage)
     if declaration is None or declaration.has_conflict:
         raise JuryRefused(["Déclarez d’abord n’avoir aucun lien d’intérêt avec ce projet."])
-    if blocker := stage.blocker(candidature):
+    if blocker := stage.blocker(candidature, now):
         raise JuryRefused([blocker])
     sheet = sheet_of(juror, candidature, stage)
     if version is not None and version != (sheet.version if sheet else 0):

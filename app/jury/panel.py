@@ -21,13 +21,14 @@ from app.models import (
 from app.moments import require
 from app.regional.emails import queue_reminder_email
 from app.regional.jury import JurorProgress
-from workflows.lifecycle import Act, Moment
+from workflows.lifecycle import Act, Moment, refusal
 from workflows.machine import TransitionRefused
 from workflows.states import NationalStage, RegionStage, Role
 
 
 @dataclass(frozen=True)
 class PanelActs:
+    invite: Act
     remove: Act
     conflicts: Act
     remind: Act
@@ -48,9 +49,16 @@ class Panel:
     region_stage: RegionStage | None
     acts: PanelActs
 
+    def _moment(self, now: datetime) -> Moment:
+        return Moment.at(now, self.edition.contest, NationalStage(self.edition.national_stage), self.region_stage)
+
     def _require(self, act: Act, now: datetime) -> None:
-        moment = Moment.at(now, self.edition.contest, NationalStage(self.edition.national_stage), self.region_stage)
-        require(act, moment, self.edition)
+        require(act, self._moment(now), self.edition)
+
+    def possible(self, now: datetime) -> dict[str, bool]:
+        """Which of the organiser's acts on this jury the moment allows (the page offers only those)."""
+        moment = self._moment(now)
+        return {name: refusal(act, moment, self.edition.contest) is None for name, act in vars(self.acts).items()}
 
     def _judged(self):
         """The dossiers this jury judges, as a condition on Candidature."""
@@ -181,10 +189,12 @@ class Panel:
 def regional_panel(region: Region) -> Panel:
     return Panel(REGIONAL, Role.REGIONAL_ORGANISER, region.id, region.edition_id, "jury régional", region.name,
                  "dans la région", region.edition, RegionStage(region.stage),
-                 PanelActs(Act.REMOVE_REGIONAL_JUROR, Act.RECORD_REGIONAL_CONFLICT, Act.REMIND_REGIONAL_JURORS))
+                 PanelActs(Act.INVITE_REGIONAL_JUROR, Act.REMOVE_REGIONAL_JUROR, Act.RECORD_REGIONAL_CONFLICT,
+                           Act.REMIND_REGIONAL_JURORS))
 
 
 def national_panel(edition: Edition) -> Panel:
     return Panel(NATIONAL, Role.NATIONAL_ORGANISER, None, edition.id, "jury national", None, "au jury national",
                  edition, None,
-                 PanelActs(Act.REMOVE_NATIONAL_JUROR, Act.RECORD_NATIONAL_CONFLICT, Act.REMIND_NATIONAL_JURORS))
+                 PanelActs(Act.INVITE_NATIONAL_JUROR, Act.REMOVE_NATIONAL_JUROR, Act.RECORD_NATIONAL_CONFLICT,
+                           Act.REMIND_NATIONAL_JURORS))

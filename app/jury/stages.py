@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from app import clock
 from app.extensions import db
@@ -48,9 +49,10 @@ class JuryStage:
             db.select(Candidature.id).join(Edition).where(Candidature.id == candidature.id, self._in_scope(juror))
         ))
 
-    def blocker(self, candidature: Candidature) -> str | None:
-        """A French reason why the jury cannot declare or score now; None while it sits."""
-        return refusal(self.act, region_moment(candidature.region, clock.now()), candidature.edition.contest)
+    def blocker(self, candidature: Candidature, now: datetime | None = None) -> str | None:
+        """A French reason why the jury cannot declare or score at ``now`` (the request's instant); None while it sits."""
+        moment = region_moment(candidature.region, now or clock.now())
+        return refusal(self.act, moment, candidature.edition.contest)
 
 
 def _regional_scope(juror: User):

@@ -163,8 +163,9 @@ def _conflict_form(edition: Edition, formdata=None) -> ConflictRecordForm:
 @organisers
 def jury(invite_form=None, conflict_form=None, status=200):
     edition = _edition()
+    panel = national_panel(edition)
     return render_template("national/jury.html", edition=edition, progress=national_progress(edition),
-                           conflicts=national_panel(edition).conflicts(), form=ConfirmForm(),
+                           conflicts=panel.conflicts(), can=panel.possible(now()), form=ConfirmForm(),
                            invite_form=invite_form or JurorInviteForm(formdata=None),
                            conflict_form=conflict_form or _conflict_form(edition)), status
 

@@ -177,9 +177,11 @@ def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
 @readers
 def jury(region_id: int, invite_form=None, conflict_form=None, status=200):
     region = region_for_staff(region_id, ORGANISER)
+    panel = regional_panel(region)
+    may_act = acting_role(region) == ORGANISER
     return render_template(
-        "regional/jury.html", region=region, progress=jury_progress(region), conflicts=regional_panel(region).conflicts(),
-        may_act=acting_role(region) == ORGANISER, form=ConfirmForm(),
+        "regional/jury.html", region=region, progress=jury_progress(region), conflicts=panel.conflicts(),
+        can={act: allowed and may_act for act, allowed in panel.possible(now()).items()}, form=ConfirmForm(),
         invite_form=invite_form or JurorInviteForm(formdata=None),
         conflict_form=conflict_form or _conflict_form(region),
     ), status
