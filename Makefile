@@ -1,5 +1,7 @@
 # The two commands: `make demo` (app with demo data on http://127.0.0.1:5000) and `make test`.
+# `make demo STAGE=jury-regional` puts the demo at another stage: depot, jury-regional, jury-national, resultats.
 VENV ?= .venv
+STAGE ?= depot
 PYTHON ?= python3
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
@@ -11,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 demo: setup
 	$(FLASK) db upgrade
-	$(FLASK) demo
+	$(FLASK) demo --stage $(STAGE)
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup chromium

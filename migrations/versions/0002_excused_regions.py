@@ -26,7 +26,7 @@ def _in(column, values):
 
 
 def _replace_check(table, name, column, values):
-    with op.batch_alter_table(table, recreate="always") as batch_op:
+    with op.batch_alter_table(table) as batch_op:
         batch_op.drop_constraint(op.f(f"ck_{table}_{name}"), type_="check")
         batch_op.create_check_constraint(op.f(f"ck_{table}_{name}"), _in(column, values))
 

@@ -1,39 +1,168 @@
-"""The demo command: idempotent, every role, candidatures in several states."""
+"""The demo command: every stage built through the real operations, every printed login works,
+idempotent, moving forward and refusing to go back."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from app.demo import ACCOUNTS, DEMO_SLUG
+import pytest
+
+from app.demo import DEMO_SLUG
 from app.extensions import db
-from app.models import Candidature, Edition, User
+from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, Scoresheet
+
+NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
 
 
-def run_demo(app):
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+def run_demo(app, *arguments, exit_code=0):
+    result = app.test_cli_runner().invoke(args=["demo", *arguments])
+    assert result.exit_code == exit_code, result.output
     return result
 
 
-def test_demo_creates_accounts_for_every_role_and_candidatures(app, clock):
-    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))
+@pytest.fixture
+def now(clock):
+    clock.set(NOW)
+    return clock
 
+
+def demo_edition() -> Edition:
+    db.session.expire_all()
+    return db.session.scalar(db.select(Edition).filter_by(slug=DEMO_SLUG))
+
+
+def stages() -> dict[str, str]:
+    return {region.code: region.stage for region in demo_edition().regions}
+
+
+def sheets(stage: str, code: str | None = None) -> Counter:
+    query = db.select(Scoresheet.status).join(Candidature).where(Scoresheet.stage == stage)
+    if code:
+        query = query.join(Region).where(Region.code == code)
+    return Counter(db.session.scalars(query))
+
+
+def test_depot_has_a_deadline_ahead_and_dossiers_in_every_state(app, now):
     result = run_demo(app)
 
-    edition = db.session.scalar(db.select(Edition).filter_by(slug=DEMO_SLUG))
-    states = Counter(db.session.scalars(db.select(Candidature.state)).all())
-    assert states == Counter({"submitted": 2, "draft": 1, "withdrawn": 1, "inadmissible": 1})
-    assert {u.email for u in db.session.scalars(db.select(User))} == {email for email, *_ in ACCOUNTS}
-    assert edition.contest.deadline_label == "vendredi 27 novembre 2026 à minuit, heure de Paris"
-    assert "candidat@demo.concours.invalid" in result.output
+    edition = demo_edition()
+    states = Counter(db.session.scalars(db.select(Candidature.state)))
+    per_region = Counter(db.session.scalars(db.select(Region.code).join(Candidature).where(
+        Candidature.state == "submitted")))
+    assert edition.contest.deadline_label == "samedi 5 décembre 2026 à minuit, heure de Paris"
+    assert (states["draft"], states["withdrawn"], states["inadmissible"]) == (1, 1, 1)
+    assert min(per_region.values()) >= 2 and max(per_region.values()) <= 6 and len(per_region) == 17
+    assert set(stages().values()) == {"submissions"}
+    assert "étape « dépôt des candidatures »" in result.output
 
 
-def test_demo_is_idempotent(app):
+def test_jury_regional_has_juries_at_work_one_region_closed_and_one_without_jury(app, now):
+    run_demo(app, "--stage", "jury-regional")
+
+    edition, regions = demo_edition(), stages()
+    hdf_picks = db.session.scalar(db.select(db.func.count(RegionalPick.id)).join(Region).where(Region.code == "HDF"))
+    conflicts = db.session.scalars(db.select(ConflictDeclaration).filter_by(has_conflict=True)).all()
+    assert not edition.contest.is_before_deadline(NOW)
+    assert (regions["HDF"], hdf_picks) == ("closed", 2)
+    assert (regions["IDF"], regions["ARA"], regions["COR"]) == ("jury_open", "jury_open", "submissions")
+    for code in ("IDF", "ARA"):
+        assert set(sheets("regional", code)) == {"submitted", "draft"}
+    assert [(c.source, c.stage) for c in conflicts] == [("juror", "regional")]
+    assert edition.national_stage == "regional"
+
+
+def test_jury_national_has_every_region_closed_or_excused_and_national_sheets_in_progress(app, now):
+    run_demo(app, "--stage", "jury-national")
+
+    edition, regions = demo_edition(), stages()
+    picks = db.session.scalars(db.select(RegionalPick.region_id)).all()
+    per_region = Counter(picks)
+    assert edition.national_stage == "national_jury"
+    assert regions.pop("COR") == "excused"
+    assert set(regions.values()) == {"closed"}
+    assert len(per_region) == 16 and set(per_region.values()) <= {1, 2}
+    assert set(sheets("national")) == {"submitted", "draft"}
+    assert Counter(db.session.scalars(db.select(Candidature.state).join(Region).where(Region.code == "COR"))) == \
+        Counter({"region_excused": 4})
+
+
+def test_resultats_has_a_winner_and_published_results(app, client, now):
+    run_demo(app, "--stage", "resultats")
+
+    edition = demo_edition()
+    winner = db.session.scalar(db.select(Candidature).filter_by(state="winner"))
+    assert (edition.national_stage, edition.published_at is not None) == ("published", True)
+    assert winner.title in client.get("/resultats").get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.max(AuditEntry.at))) <= NOW
+
+
+def test_every_printed_login_signs_in_to_its_workspace(app, now):
+    output = run_demo(app, "--stage", "jury-regional").output
+    password = re.search(r"mot de passe commun : (\S+)\)", output).group(1)
+    emails = re.findall(r"^    (\S+@demo\.example\.org)", output, flags=re.MULTILINE)
+
+    refused = []
+    for email in emails:
+        client = app.test_client()
+        response = client.form("/connexion", {"email": email, "password": password})
+        if response.status_code != 302 or "/connexion" in response.headers["Location"]:
+            refused.append(email)
+
+    assert len(emails) == len(set(emails)) == 77  # 19 candidates, 17 ARS, 37 jurors, 4 national and admin
+    assert refused == []
+
+
+def test_running_the_same_stage_twice_changes_nothing(app, now):
+    run_demo(app, "--stage", "jury-regional")
+    rows = db.session.scalar(db.select(db.func.count(AuditEntry.id)))
+
+    again = run_demo(app, "--stage", "jury-regional")
+
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == rows
+    assert "ars.idf@demo.example.org" in again.output
+
+
+def test_a_later_stage_moves_the_demo_forward(app, now):
+    run_demo(app, "--stage", "jury-regional")
+    now.advance(timedelta(days=2))
+
+    run_demo(app, "--stage", "jury-national")
+    now.advance(timedelta(days=2))
+    run_demo(app, "--stage", "resultats")
+
+    assert demo_edition().national_stage == "published"
+    assert stages()["COR"] == "excused"
+    assert db.session.scalar(db.select(db.func.max(AuditEntry.at))) <= now()
+
+
+def test_an_earlier_stage_is_refused(app, now):
+    run_demo(app, "--stage", "jury-national")
+
+    refused = run_demo(app, "--stage", "depot", exit_code=1)
+
+    assert "La démonstration est déjà à l’étape « jury-national » : elle ne revient pas en arrière." in refused.output
+    assert demo_edition().national_stage == "national_jury"
+
+
+def test_moving_on_from_depot_waits_for_its_deadline(app, now):
     run_demo(app)
 
-    run_demo(app)
+    refused = run_demo(app, "--stage", "jury-regional", exit_code=1)
+    now.advance(timedelta(days=7))
+    moved = run_demo(app, "--stage", "jury-regional")
 
-    assert db.session.scalar(db.select(db.func.count(Edition.id))) == 1
-    assert db.session.scalar(db.select(db.func.count(User.id))) == len(ACCOUNTS)
-    assert db.session.scalar(db.select(db.func.count(Candidature.id))) == 5
+    assert "sa date limite (samedi 5 décembre 2026 à minuit, heure de Paris) n’est pas passée" in refused.output
+    assert "étape « jurys régionaux »" in moved.output
+    assert stages()["HDF"] == "closed"
+
+
+def test_demo_refuses_production(app, now):
+    app.config["ENV_NAME"] = "production"
+
+    refused = run_demo(app, exit_code=1)
+
+    assert "La démonstration ne s’installe pas en production." in refused.output
+    assert demo_edition() is None
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == 0

@@ -1,0 +1,114 @@
+"""Who plays in the demonstration, and what their dossiers say.
+
+Every account shares one password. Addresses are under ``demo.example.org`` (a domain reserved
+for examples that the email check accepts). Each region has its ARS, its jurors and a project
+holder whose dossiers it judges; three regions have larger juries, to show a jury at work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workflows.definition import Contest
+from workflows.dossier import FIELDS
+from workflows.states import Role
+
+PASSWORD = "demo-concours-ssp"  # printed by the command; the demo refuses to run in production
+DOMAIN = "demo.example.org"
+# Regions whose story the demo tells: a jury that closed early, two juries still scoring, and a
+# region that never managed to gather its jury (excused at the national stage).
+CLOSED_EARLY, STILL_SCORING, NO_JURY = "HDF", ("IDF", "ARA"), "COR"
+LARGE_JURIES = (CLOSED_EARLY, *STILL_SCORING)
+FIRST_NAMES = ("Paul", "Sophie", "Nadia", "Louis", "Claire", "Yann", "Inès", "Hugo", "Léa", "Omar", "Julie",
+               "Marc", "Chloé", "Samir", "Anne", "Théo", "Rose")
+LAST_NAMES = ("Lefebvre", "Nguyen", "Morel", "Garnier", "Petit", "Rousseau", "Blanc", "Faure", "Mercier",
+              "Bonnet", "Lambert", "Fontaine", "Chevalier", "Robin", "Masson", "Gauthier", "Perrin")
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    role: Role
+    region: str | None
+    name: str
+
+
+def email(local: str) -> str:
+    return f"{local}@{DOMAIN}"
+
+
+def jurors_in(code: str) -> int:
+    return 3 if code in LARGE_JURIES else 2
+
+
+def accounts(contest: Contest) -> list[Account]:
+    """Every account of the demo, in the order the command prints them."""
+    people = [Account(email("candidat"), Role.CANDIDATE, None, "Jeanne Martin"),
+              Account(email("candidat2"), Role.CANDIDATE, None, "Karim Benali")]
+    people += [Account(email(f"porteur.{r.code.lower()}"), Role.CANDIDATE, None, f"Porteur de projets ({r.name})")
+               for r in contest.regions]
+    people += [Account(email(f"ars.{r.code.lower()}"), Role.REGIONAL_ORGANISER, r.code, f"ARS {r.name}")
+               for r in contest.regions]
+    for index, region in enumerate(contest.regions):
+        for seat in range(jurors_in(region.code)):
+            local = f"jure{seat + 1 if seat else ''}.{region.code.lower()}"
+            name = f"{FIRST_NAMES[(index + seat) % len(FIRST_NAMES)]} {LAST_NAMES[(index * 3 + seat) % len(LAST_NAMES)]}"
+            people.append(Account(email(local), Role.REGIONAL_JUROR, region.code, name))
+    people += [Account(email("national"), Role.NATIONAL_ORGANISER, None, "DGOS — organisation nationale"),
+               Account(email("jure.national"), Role.NATIONAL_JUROR, None, "Marc Durand"),
+               Account(email("jure2.national"), Role.NATIONAL_JUROR, None, "Aïcha Diallo"),
+               Account(email("admin"), Role.ADMIN, None, "Administrateur")]
+    return people
+
+
+# Projects as candidates describe them; each region's holder submits some of them.
+PROJECTS = (
+    ("Patients traceurs de leur sortie d’hospitalisation", "Centre hospitalier"),
+    ("Identito-vigilance : le patient acteur de son bracelet", "Maison de santé"),
+    ("Un carnet de liaison partagé en EHPAD", "EHPAD"),
+    ("Bien se servir de ses médicaments à domicile", "Association de patients"),
+    ("Des usagers formateurs pour les internes", "Centre hospitalier universitaire"),
+    ("Le check-list opératoire expliquée aux patients", "Clinique"),
+    ("Prévenir les chutes avec les aidants", "Service de soins infirmiers à domicile"),
+    ("Un comité patients-soignants pour les événements indésirables", "Groupement hospitalier de territoire"),
+    ("La douleur racontée par les enfants", "Hôpital pédiatrique"),
+    ("Hygiène des mains : les visiteurs s’engagent", "Centre hospitalier"),
+)
+FEATURED = {"candidat": ("HDF", PROJECTS[0]), "candidat2": ("IDF", PROJECTS[1])}
+
+
+def draft(title: str) -> dict:
+    """A dossier begun with its title only, as the form sends it (see app.candidatures.forms)."""
+    return {field: None for field in FIELDS} | {"title": title, "sectors": [], "modalities": [], "domains": [],
+                                                "answers": {}, "attestations": {}, "partners": []}
+
+
+def dossier(contest: Contest, title: str, structure: str, contact: Account) -> dict:
+    """Every field the definition asks for, as a candidate types it (see workflows.dossier)."""
+    domains = [choice.key for choice in contest.domains if not choice.requires_text]
+    return {
+        "category": contest.categories[len(title) % len(contest.categories)].key,
+        "structure_name": structure,
+        "identifier": None,
+        "sectors": [contest.sectors[0].key, contest.sectors[-1].key],
+        "contact_name": contact.name,
+        "contact_function": "Chargée de mission qualité et gestion des risques",
+        "contact_email": contact.email,
+        "contact_phone": "03 20 00 00 00",
+        "title": title,
+        "summary": f"{title} : des usagers et des soignants conçoivent ensemble une action de sécurité des soins.",
+        "description": ("Le projet réunit la commission des usagers, une association de patients et l’équipe de "
+                        "soins. Il a été conçu en ateliers communs, testé pendant six mois puis évalué."),
+        "modalities": [contest.modalities[0].key],
+        "domains": [domains[len(title) % len(domains)]],
+        "domain_other": None,
+        "project_stage": contest.project_stages[1].key,
+        "link": None,
+        "answers": {c.key: f"Notre réponse sur « {c.label} » : le projet a été mené à deux voix." for c in contest.criteria},
+        "attestations": {a.key: True for a in contest.attestations},
+        "partners": [
+            {"side": "usager", "name": "Association des usagers", "organisation": "France Assos Santé",
+             "role": "Co-pilote du projet"},
+            {"side": "soignant", "name": "Dr Claire Petit", "organisation": structure, "role": "Médecin référente"},
+        ],
+    }

@@ -1,0 +1,229 @@
+"""The demonstration's story, played through the real operations, one phase per stage of the contest.
+
+Every act goes through the operation a person's click would call (submitting, scoring, picking,
+closing, excusing, declaring the winner…), at an instant of a ``Timeline`` that never passes the
+real clock, so the audit log reads like a contest that really happened. A phase skips what is
+already done, so the story can be resumed from any stage it reached.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from reportlab.pdfgen import canvas
+from werkzeug.datastructures import FileStorage
+
+from app.attachments.operations import add_attachment
+from app.candidatures.operations import create_candidature, save_dossier, submit_candidature, withdraw_candidature
+from app.demo import cast
+from app.extensions import db
+from app.jury.independence import declaration_of, sheet_of
+from app.jury.operations import declare_conflict, save_scoresheet
+from app.jury.stages import NATIONAL, REGIONAL, JuryStage
+from app.jury.workload import regional_candidatures
+from app.models import Candidature, Edition, Region, User
+from app.national.jury import shortlist
+from app.national.operations import declare_winner, excuse_region, open_national_jury, publish_results
+from app.national.ranking import national_ranking
+from app.regional.operations import open_regional_jury, set_aside
+from app.selection.operations import close_region, select_for_nation, selection_fingerprint
+from app.selection.ranking import region_ranking
+from workflows.states import NationalStage, RegionStage, State
+
+
+class Timeline:
+    """Increasing instants between ``start`` and ``end``: one per act, a minute apart when there is room."""
+
+    def __init__(self, start: datetime, end: datetime, acts: int = 2000):
+        self.at, self.end = start, end
+        self.step = min(timedelta(minutes=1), max((end - start) / acts, timedelta(milliseconds=1)))
+
+    def __call__(self) -> datetime:
+        self.at = min(self.at + self.step, self.end)
+        return self.at
+
+
+@dataclass(frozen=True)
+class Cast:
+    edition: Edition
+    users: dict[str, User]  # by email
+
+    def one(self, local: str) -> User:
+        return self.users[cast.email(local)]
+
+    def ars(self, region: Region) -> User:
+        return self.one(f"ars.{region.code.lower()}")
+
+    def jurors(self, region: Region) -> list[User]:
+        return [self.one(f"jure{seat + 1 if seat else ''}.{region.code.lower()}")
+                for seat in range(cast.jurors_in(region.code))]
+
+    def national_jurors(self) -> list[User]:
+        return [self.one("jure.national"), self.one("jure2.national")]
+
+    def region(self, code: str) -> Region:
+        return next(region for region in self.edition.regions if region.code == code)
+
+
+def _presentation_pdf(title: str) -> bytes:
+    """A one-page PDF presentation, as a candidate would attach."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 770, title)
+    page.drawString(72, 750, "Présentation du projet au jury du concours.")
+    page.save()
+    return out.getvalue()
+
+
+def _submit(story: Cast, owner: User, region: Region, project: tuple[str, str], tl: Timeline, *,
+            attach: bool = False) -> Candidature:
+    title, structure = project
+    candidature = create_candidature(owner=owner, edition=story.edition, region=region, now=tl())
+    contact = next(a for a in cast.accounts(story.edition.contest) if a.email == owner.email)
+    save_dossier(candidature, cast.dossier(story.edition.contest, title, f"{structure} — {region.name}", contact),
+                 actor=owner, now=tl(), version=candidature.version)
+    if attach:
+        add_attachment(candidature, FileStorage(io.BytesIO(_presentation_pdf(title)), filename="présentation.pdf"),
+                       actor=owner, now=tl())
+    submit_candidature(candidature, actor=owner, now=tl())
+    return candidature
+
+
+def deposit(story: Cast, tl: Timeline) -> None:
+    """Dossiers in every state: drafts, submitted ones (2 to 6 per region), withdrawn, inadmissible."""
+    jeanne, karim = story.one("candidat"), story.one("candidat2")
+    hdf, idf = story.region("HDF"), story.region("IDF")
+    draft = create_candidature(owner=jeanne, edition=story.edition, region=hdf, now=tl())
+    save_dossier(draft, cast.draft("Un carnet de liaison partagé en EHPAD"), actor=jeanne, now=tl(),
+                 version=draft.version)
+    _submit(story, jeanne, hdf, cast.PROJECTS[0], tl, attach=True)
+    _submit(story, karim, idf, cast.PROJECTS[1], tl)
+    withdrawn = create_candidature(owner=karim, edition=story.edition, region=hdf, now=tl())
+    save_dossier(withdrawn, cast.draft("Projet abandonné"), actor=karim, now=tl(), version=withdrawn.version)
+    withdraw_candidature(withdrawn, actor=karim, now=tl())
+    commercial = _submit(story, karim, idf, ("Vente de piluliers connectés", "Société Pilulo"), tl)
+    set_aside(commercial, actor=story.ars(idf), now=tl(), code="commercial",
+              reason="Le projet est de nature commerciale : le concours distingue des actions non lucratives.")
+    featured = {"HDF": 1, "IDF": 1}  # submitted above, before each region's jury
+    for index, region in enumerate(story.edition.regions):
+        holder = story.one(f"porteur.{region.code.lower()}")
+        for number in range(2 + (index * 3) % 5 - featured.get(region.code, 0)):
+            _submit(story, holder, region, cast.PROJECTS[(index + number + 2) % len(cast.PROJECTS)], tl)
+        db.session.flush()
+
+
+def _marks(candidature: Candidature, juror: User, stage: JuryStage) -> dict[str, int]:
+    """Marks that differ between jurors but agree on quality: the featured dossiers come out on top."""
+    scale = candidature.edition.contest.scale
+    chance = random.Random(f"{stage.name}:{candidature.id}:{juror.email}")
+    quality = scale.max if candidature.owner.email == cast.email("candidat") else \
+        random.Random(candidature.id).randint(scale.min + 1, scale.max - 1)
+    return {c.key: max(scale.min, min(scale.max, quality + chance.choice((-1, 0, 0, 1))))
+            for c in candidature.edition.contest.criteria}
+
+
+def _judge(juror: User, candidature: Candidature, stage: JuryStage, tl: Timeline, *, submit: bool,
+           conflict: str = "") -> None:
+    """The juror's declaration, then their scoresheet (a draft, or submitted), unless already done."""
+    if declaration_of(juror, candidature, stage) is None:
+        declare_conflict(candidature, juror, has_conflict=bool(conflict), reason=conflict, now=tl(), stage=stage)
+    declaration = declaration_of(juror, candidature, stage)
+    sheet = sheet_of(juror, candidature, stage)
+    if declaration.has_conflict or (sheet is not None and (sheet.status == "submitted" or not submit)):
+        return
+    marks = _marks(candidature, juror, stage)
+    save_scoresheet(candidature, juror, marks, {key: "Appréciation du juré." for key in marks},
+                    "Un projet solide, porté à deux voix.", submit=submit, now=tl(), stage=stage)
+
+
+IDF_CONFLICT = "J’ai accompagné l’équipe de ce projet comme consultant l’an dernier."
+
+
+def _score_region(story: Cast, region: Region, tl: Timeline, *, complete: bool) -> None:
+    """The region's jurors at work: all sheets in when ``complete``, else some in, some drafts, one conflict."""
+    dossiers = regional_candidatures(region.id)
+    for seat, juror in enumerate(story.jurors(region)):
+        for number, candidature in enumerate(dossiers):
+            conflict = IDF_CONFLICT if (region.code == "IDF" and seat == 2 and number == 1) else ""
+            share = 1 if complete else (1, 0.5, 0)[seat]
+            _judge(juror, candidature, REGIONAL, tl, submit=number < share * len(dossiers), conflict=conflict)
+
+
+def _close(story: Cast, region: Region, tl: Timeline) -> None:
+    """The ARS picks its best ranked dossiers (one or two) with its opinion, then closes the region."""
+    ars, contest = story.ars(region), story.edition.contest
+    wanted = 2 if region.code == cast.CLOSED_EARLY else 1 + story.edition.regions.index(region) % 2
+    ranked = [line.candidature for line in region_ranking(region).lines if line.row is not None]
+    for candidature in ranked[:min(wanted, contest.quota.max)]:
+        if candidature.state == State.REGIONAL_JURY.value:
+            select_for_nation(candidature, actor=ars, now=tl(),
+                              opinion="Avis favorable de l’ARS : un partenariat exemplaire entre usagers et "
+                                      "soignants, transposable à d’autres équipes.")
+    db.session.flush()
+    close_region(region, actor=ars, now=tl(), reason="", fingerprint=selection_fingerprint(region))
+
+
+def regional(story: Cast, tl: Timeline) -> None:
+    """Every region but one opens its jury; most close with their picks, two juries are still scoring."""
+    for region in story.edition.regions:
+        if region.code == cast.NO_JURY or region.stage != RegionStage.SUBMISSIONS.value:
+            continue
+        open_regional_jury(region, actor=story.ars(region), now=tl())
+        _score_region(story, region, tl, complete=region.code not in cast.STILL_SCORING)
+        if region.code not in cast.STILL_SCORING:
+            _close(story, region, tl)
+
+
+NO_JURY_REASON = ("L’ARS n’a pas pu réunir son jury régional cette année (jurés indisponibles pendant la "
+                  "période d’examen).")
+
+
+def national(story: Cast, tl: Timeline) -> None:
+    """The last regions close, the one without a jury is excused, the national jury opens and starts scoring."""
+    for region in story.edition.regions:
+        if region.stage == RegionStage.JURY_OPEN.value:
+            _score_region(story, region, tl, complete=True)
+            _close(story, region, tl)
+    no_jury = story.region(cast.NO_JURY)
+    if no_jury.stage == RegionStage.SUBMISSIONS.value:
+        excuse_region(no_jury, actor=story.one("national"), now=tl(), reason=NO_JURY_REASON)
+    if story.edition.national_stage == NationalStage.REGIONAL.value:
+        open_national_jury(story.edition, actor=story.one("national"), now=tl())
+    _score_nation(story, tl, complete=False)
+
+
+def _score_nation(story: Cast, tl: Timeline, *, complete: bool) -> None:
+    picks = [pick.candidature for pick in shortlist(story.edition)]
+    for seat, juror in enumerate(story.national_jurors()):
+        share = 1 if complete else (0.6, 0.2)[seat]
+        for number, candidature in enumerate(picks):
+            if complete or number < share * len(picks) + 1:
+                _judge(juror, candidature, NATIONAL, tl, submit=number < share * len(picks))
+
+
+def results(story: Cast, tl: Timeline) -> None:
+    """Every national sheet in, the best ranked pick declared the winner, the results published."""
+    _score_nation(story, tl, complete=True)
+    if story.edition.national_stage == NationalStage.NATIONAL_JURY.value:
+        winner = national_ranking(story.edition).lines[0].candidature
+        declare_winner(winner, actor=story.one("national"), now=tl(),
+                       rationale="Le jury national distingue un partenariat exemplaire, évalué et transposable.")
+    if story.edition.national_stage == NationalStage.WINNER_DECLARED.value:
+        publish_results(story.edition, actor=story.one("national"), now=tl())
+
+
+PHASES = {"depot": deposit, "jury-regional": regional, "jury-national": national, "resultats": results}
+
+
+def reached(edition: Edition) -> str:
+    """The furthest stage the demo edition has reached, read from its rows."""
+    if edition.national_stage == NationalStage.PUBLISHED.value:
+        return "resultats"
+    if edition.national_stage != NationalStage.REGIONAL.value:
+        return "jury-national"
+    if any(region.stage != RegionStage.SUBMISSIONS.value for region in edition.regions):
+        return "jury-regional"
+    return "depot"
