@@ -1,4 +1,4 @@
-"""How a request ends an operation: commit and send the emails it queued, or roll back and say why."""
+"""How a request ends an operation: commit (its emails leave after, see app.mail), or roll back and say why."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.mail import send_after_commit
 from workflows.machine import TransitionRefused
 
 
@@ -24,5 +23,4 @@ def commit_or_reasons(action: Callable[[], object], *, changed_meanwhile: str) -
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         return [changed_meanwhile]
-    send_after_commit()
     return []

@@ -3,6 +3,9 @@
 Invariants:
 - an email is queued in the same transaction as the change it reports, so a rolled-back change
   sends nothing and a committed one is never forgotten;
+- a request's emails leave once its transaction has committed, by construction: the session's
+  after-commit hook sends what that transaction queued (no route has to remember it); what a
+  command queues waits for ``flask --app app outbox send``;
 - one idempotency ``key`` per event: queuing twice (a double click, a retried request) yields one row,
   guaranteed by the unique constraint even when two transactions race;
 - a failed delivery leaves the row pending with ``attempts`` and ``last_error``;
@@ -21,15 +24,18 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 import click
-from flask import current_app, g, has_app_context
+from flask import current_app, has_request_context
 from flask.cli import AppGroup
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db
 from app.models import Candidature, OutboxEmail
 
 ERROR_LENGTH = 300
+QUEUED = "outbox_queued"  # session.info key: the keys queued by the transaction under way
 # Refusals of one message; any other OSError (smtplib's errors included) means the server cannot
 # be reached, and the rest of the batch would fail the same way.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
@@ -48,8 +54,7 @@ def queue_email(key: str, recipient: str, subject: str, body: str, now: datetime
             db.session.add(email)
     except IntegrityError:
         return None
-    if has_app_context():
-        g.setdefault("outbox_keys", []).append(key)
+    db.session.info.setdefault(QUEUED, []).append(key)
     return email
 
 
@@ -106,41 +111,41 @@ def _short_error(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
 
 
-def _send_one(email_id: int, connection: _Connection, now: datetime) -> bool | None:
+def _send_one(session: Session, email_id: int, connection: _Connection, now: datetime) -> bool | None:
     """Send one pending email and commit its new state; None when it is gone or being sent elsewhere.
 
     Raises the connection error (after recording it) when the server cannot be reached.
     """
-    email = db.session.scalar(
+    email = session.scalar(
         db.select(OutboxEmail)
         .where(OutboxEmail.id == email_id, OutboxEmail.sent_at.is_(None))
         .with_for_update(skip_locked=True)
     )
     if email is None:
-        db.session.rollback()
+        session.rollback()
         return None
     email.attempts += 1
     try:
         connection.send(build_message(email, current_app.config["MAIL_FROM"]))
     except (*MESSAGE_ERRORS, OSError) as error:
         email.last_error = _short_error(error)
-        db.session.commit()
+        session.commit()
         current_app.logger.warning("outbox: email %s not sent: %s", email_id, _short_error(error))
         if not isinstance(error, MESSAGE_ERRORS):
             raise
         return False
     email.sent_at, email.last_error = now, None
-    db.session.commit()
+    session.commit()
     return True
 
 
-def _send_ids(ids: list[int], now: datetime) -> SendReport:
+def _send_ids(session: Session, ids: list[int], now: datetime) -> SendReport:
     sent = failed = 0
     connection = _Connection(current_app.config)
     try:
         for email_id in ids:
             try:
-                outcome = _send_one(email_id, connection, now)
+                outcome = _send_one(session, email_id, connection, now)
             except OSError:
                 failed += 1
                 break  # the server is unreachable: the rest stays queued for the next run
@@ -157,24 +162,37 @@ def send_pending(now: datetime, limit: int = 100) -> SendReport:
     ids = db.session.scalars(
         db.select(OutboxEmail.id).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id).limit(limit)
     ).all()
-    return _send_ids(list(ids), now)
+    return _send_ids(db.session, list(ids), now)
 
 
-def send_after_commit() -> SendReport:
-    """Best effort, right after a request commits: send what this request queued; never raises."""
-    keys = g.pop("outbox_keys", [])
-    if not keys:
-        return SendReport()
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    """Best effort, once a request's transaction has committed: send what it queued; never raises.
+
+    The committed session cannot run SQL any more: a session of its own, on its own connection,
+    locks and marks each email."""
+    if session.in_nested_transaction():  # a savepoint released: nothing is durable yet
+        return
+    keys = session.info.pop(QUEUED, [])
+    if not keys or not has_request_context():
+        return
     try:
-        ids = db.session.scalars(
-            db.select(OutboxEmail.id).where(OutboxEmail.key.in_(keys), OutboxEmail.sent_at.is_(None))
-            .order_by(OutboxEmail.id)
-        ).all()
-        return _send_ids(list(ids), clock.now())
-    except Exception:  # the request has already succeeded; the CLI will retry
+        with Session(db.engine) as sender:
+            ids = sender.scalars(
+                db.select(OutboxEmail.id).where(OutboxEmail.key.in_(keys), OutboxEmail.sent_at.is_(None))
+                .order_by(OutboxEmail.id)
+            ).all()
+            sender.rollback()  # the SELECT's transaction must not hold SQLite's lock while SMTP talks
+            _send_ids(sender, list(ids), clock.now())
+    except Exception:  # the request has already succeeded; ``outbox send`` will retry
         current_app.logger.exception("outbox: sending after commit failed; the emails stay queued")
-        db.session.rollback()
-        return SendReport()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_rolled_back(session: Session, transaction) -> None:
+    """A transaction that rolled back queued nothing (a commit has emptied the list already)."""
+    if transaction.parent is None:
+        session.info.pop(QUEUED, None)
 
 
 outbox_cli = AppGroup("outbox", help="Emails waiting in the outbox.")

@@ -21,7 +21,6 @@ from app.clock import now
 from app.extensions import db, login_manager
 from app.i18n import safe_next
 from app.workspaces import workspace_url
-from app.mail import send_after_commit
 from app.models import User
 
 bp = Blueprint("auth", __name__)
@@ -97,7 +96,6 @@ def register():
             db.session.commit()
         except IntegrityError:  # the same address registered at the same instant (a double click)
             db.session.rollback()
-        send_after_commit()
         flash(email_sent_message(), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
@@ -131,7 +129,6 @@ def forgot_password():
     if form.validate_on_submit():
         request_password_reset(form.email.data, now=now())
         db.session.commit()
-        send_after_commit()
         flash(email_sent_message(), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
@@ -151,7 +148,6 @@ def reset_password(token: str):
             db.session.rollback()
             return invalid_link_page("auth/reset.html")
         db.session.commit()
-        send_after_commit()
         logout_user()  # whoever was signed in here, every session of that account has ended
         flash(_("Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe."), "success")
         return redirect(url_for("auth.login"))

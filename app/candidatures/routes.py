@@ -28,7 +28,6 @@ from app.scoping import owned_candidature
 from app.clock import now
 from app.editions import current_edition
 from app.extensions import db
-from app.mail import send_after_commit
 from app.main.countdown import deadline_context
 from app.models import Candidature, Region
 from app.candidatures.receipts import receipt_time
@@ -142,7 +141,6 @@ def _save(candidature, form, contest):
         return _refused(candidature, form, refused.reasons, status=422)
     if request.form.get("action") == "submit":
         return _submit(candidature, form)
-    send_after_commit()
     flash(_("Votre dossier est enregistré."), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
 
@@ -159,7 +157,6 @@ def _submit(candidature, form):
         db.session.rollback()
         reasons = [_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"), *refused.reasons]
         return _refused(candidature, form, reasons, status=422)
-    send_after_commit()
     flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
 

@@ -143,9 +143,12 @@ IDF_CONFLICT = "J’ai accompagné l’équipe de ce projet comme consultant l�
 
 
 def _score_region(story: Cast, region: Region, tl: Timeline, *, complete: bool) -> None:
-    """The region's jurors at work: all sheets in when ``complete``, else some in, some drafts, one conflict."""
+    """The region's jurors at work: all sheets in when ``complete``; else some in, some drafts, one
+    conflict, and in Auvergne-Rhône-Alpes a third juror who has not started yet."""
     dossiers = regional_candidatures(region.id)
     for seat, juror in enumerate(story.jurors(region)):
+        if not complete and seat == 2 and region.code == "ARA":
+            continue
         for number, candidature in enumerate(dossiers):
             conflict = IDF_CONFLICT if (region.code == "IDF" and seat == 2 and number == 1) else ""
             share = 1 if complete else (1, 0.5, 0)[seat]
@@ -181,12 +184,17 @@ NO_JURY_REASON = ("L’ARS n’a pas pu réunir son jury régional cette année 
                   "période d’examen).")
 
 
-def national(story: Cast, tl: Timeline) -> None:
-    """The last regions close, the one without a jury is excused, the national jury opens and starts scoring."""
+def finish_regional_juries(story: Cast, tl: Timeline) -> None:
+    """The juries still scoring hand in every sheet; their ARS pick and close."""
     for region in story.edition.regions:
         if region.stage == RegionStage.JURY_OPEN.value:
             _score_region(story, region, tl, complete=True)
             _close(story, region, tl)
+
+
+def national(story: Cast, tl: Timeline) -> None:
+    """The last regions close, the one without a jury is excused, the national jury opens and starts scoring."""
+    finish_regional_juries(story, tl)
     no_jury = story.region(cast.NO_JURY)
     if no_jury.stage == RegionStage.SUBMISSIONS.value:
         excuse_region(no_jury, actor=story.one("national"), now=tl(), reason=NO_JURY_REASON)

@@ -20,7 +20,6 @@ from app.candidatures.operations import INADMISSIBILITY_REASONS, facts_for
 from app.clock import now
 from app.extensions import db
 from app.jury.workload import REGIONAL_JURY_STATES, regional_jurors
-from app.mail import send_after_commit
 from app.models import AuditEntry, Candidature, Region, RoleMembership, User
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
 from app.auth.tokens import Purpose
@@ -79,7 +78,6 @@ def refused(reasons: list) -> None:
 
 def committed(message: str) -> None:
     db.session.commit()
-    send_after_commit()
     flash(message, "success")
 
 

@@ -18,6 +18,7 @@ from tests.app.attachment_helpers import (  # noqa: F401  (fixtures)
     JPEG, PDF, PNG, audit_of, candidature, docx, files_on_disk, owner, page_text, rows, upload, upload_url,
 )
 from tests.conftest import PARIS
+from tests.smtp import smtp_server  # noqa: F401  (fixture)
 from workflows.states import Role
 
 DEADLINE_MESSAGE = "La date limite de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris) est dépassée."
@@ -249,3 +250,18 @@ def test_uploads_clean_removes_old_orphans_and_stale_temp_files(app, client, log
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [".upload-crashed", "0" * 32, "2 fichier(s) orphelin(s) supprimé(s)."]
     assert files_on_disk(app) == sorted([attachment.stored_name, "1" * 32])
+
+
+def test_attachment_change_on_a_submitted_dossier_emails_the_new_receipt(client, login, owner, candidature, clock,
+                                                                        smtp_server):
+    candidature.state, candidature.receipt_number = "submitted", "K3QF-7ZLA-P2MD-X9RT"
+    candidature.submitted_at = candidature.receipt_issued_at = clock()
+    db.session.commit()
+    login(owner)
+
+    response = upload(client, candidature, "Bilan 2017.pdf", PDF)
+
+    assert response.status_code == 302
+    [receipt] = smtp_server.wait_for(owner.email)
+    assert receipt.message["Subject"] == "Récépissé mis à jour — K3QF-7ZLA-P2MD-X9RT"
+    assert "Bilan 2017.pdf : SHA-256 " + hashlib.sha256(PDF).hexdigest() in receipt.body
