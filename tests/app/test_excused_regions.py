@@ -105,7 +105,9 @@ def test_once_excused_the_national_jury_opens_and_publication_tells_the_truth(cl
     [outcome] = smtp_server.to("ajaccio@example.org")[1:]
     assert "Votre région n’a pas réuni de jury régional cette année" in outcome.body
     assert "non retenu" not in outcome.body
-    assert "non examinée : pas de jury régional" in page_text(client.get(f"/ars/{cor.id}"))
+    dashboard = page_text(client.get(f"/ars/{cor.id}"))
+    assert "non examinée : pas de jury régional" in dashboard
+    assert f"Région excusée par l’organisation nationale {REASON}" in dashboard
 
 
 def test_reinstating_an_excused_region_gives_its_dossiers_back_to_its_jury(client, login, shortlist, corse,

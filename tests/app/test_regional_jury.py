@@ -314,6 +314,7 @@ def automatic_conflict(make_user, dossier, clock):
     juror = make_user(Role.REGIONAL_JUROR)
     juror.organisation_identifier = "620100057"
     candidature = dossier("regional_jury", identifier="620100057", structure_name="CH de Lens")
+    candidature.region.stage = "jury_open"
     [found] = detect_conflicts(juror, [candidature], clock())
     db.session.commit()
     return juror, candidature, found
@@ -358,6 +359,7 @@ def test_lifting_a_conflict_of_another_region_is_not_found(client, organiser, ma
     juror = make_user(Role.REGIONAL_JUROR, region="IDF")
     juror.organisation_identifier = "620100057"
     candidature = dossier("regional_jury", region="IDF", identifier="620100057")
+    candidature.region.stage = "jury_open"
     [found] = detect_conflicts(juror, [candidature], clock())
     db.session.commit()
 
