@@ -61,6 +61,14 @@ def test_upload_page_lists_the_file_with_its_hash(client, login, owner, candidat
     assert "1 sur 3 pièces jointes." in text
 
 
+def test_upload_page_links_back_to_the_dossier(client, login, owner, candidature):
+    login(owner)
+
+    html = client.get(upload_url(candidature)).get_data(as_text=True)
+
+    assert f'href="/candidatures/{candidature.id}"' in html
+
+
 def test_download_by_owner_is_an_attachment_with_safe_headers(client, login, owner, candidature):
     login(owner)
     upload(client, candidature, "Bilan.pdf", PDF)
