@@ -142,7 +142,7 @@ def _judge(juror: User, candidature: Candidature, stage: JuryStage, tl: Timeline
 IDF_CONFLICT = "J’ai accompagné l’équipe de ce projet comme consultant l’an dernier."
 
 
-def _score_region(story: Cast, region: Region, tl: Timeline, *, complete: bool) -> None:
+def score_region(story: Cast, region: Region, tl: Timeline, *, complete: bool) -> None:
     """The region's jurors at work: all sheets in when ``complete``; else some in, some drafts, one
     conflict, and in Auvergne-Rhône-Alpes a third juror who has not started yet."""
     dossiers = regional_candidatures(region.id)
@@ -175,7 +175,7 @@ def regional(story: Cast, tl: Timeline) -> None:
         if region.code == cast.NO_JURY or region.stage != RegionStage.SUBMISSIONS.value:
             continue
         open_regional_jury(region, actor=story.ars(region), now=tl())
-        _score_region(story, region, tl, complete=region.code not in cast.STILL_SCORING)
+        score_region(story, region, tl, complete=region.code not in cast.STILL_SCORING)
         if region.code not in cast.STILL_SCORING:
             _close(story, region, tl)
 
@@ -188,7 +188,7 @@ def finish_regional_juries(story: Cast, tl: Timeline) -> None:
     """The juries still scoring hand in every sheet; their ARS pick and close."""
     for region in story.edition.regions:
         if region.stage == RegionStage.JURY_OPEN.value:
-            _score_region(story, region, tl, complete=True)
+            score_region(story, region, tl, complete=True)
             _close(story, region, tl)
 
 
