@@ -18,7 +18,7 @@ from app.moments import require
 from workflows.dossier import FIELDS, MAPPINGS, dossier_problems, edit_blockers, missing_items
 from workflows.identifiers import normalise
 from workflows.lifecycle import Act, Moment
-from workflows.machine import CANDIDATURE, Facts, RegionFacts, TransitionRefused
+from workflows.machine import CANDIDATURE, Facts, RegionFacts, TransitionRefused, dossier_complete
 from workflows.states import NationalStage, RegionStage, Role, State
 
 DOSSIER_FIELDS = FIELDS + MAPPINGS
@@ -110,9 +110,9 @@ def create_candidature(*, owner: User, edition: Edition, region: Region, now: da
 def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: datetime, version: int) -> dict:
     """Store the typed dossier; returns the changes ``{field: [before, after]}`` written to the audit log.
 
-    Refuses after the deadline or once submitted to the jury (TransitionRefused), when the page
-    was based on an older version and its content differs (EditConflict), and invalid values
-    (DossierInvalid). Editing a submitted dossier re-issues its receipt.
+    Refuses after the deadline or once submitted to the jury, and a submitted dossier left incomplete
+    (TransitionRefused), when the page was based on an older version and its content differs
+    (EditConflict), and invalid values (DossierInvalid). Editing a submitted dossier re-issues its receipt.
     """
     contest = candidature.edition.contest
     if reasons := edit_blockers(State(candidature.state), now, contest):
@@ -127,6 +127,11 @@ def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: d
         raise EditConflict()
     if problems := dossier_problems(dossier, contest):
         raise DossierInvalid(problems)
+    if candidature.state == State.SUBMITTED.value and (missing := missing_items(dossier, contest)):
+        # A submitted dossier stays complete: the jury must never receive one that lacks an item.
+        raise TransitionRefused(["Ce dossier est déposé : il doit rester complet. Rien n’a été enregistré.",
+                                 *dossier_complete(Facts(state=State.SUBMITTED, now=now, missing_items=missing),
+                                                   contest)])
     _apply(candidature, dossier)
     candidature.updated_at = now
     reissue = candidature.state == State.SUBMITTED.value

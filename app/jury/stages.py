@@ -39,13 +39,13 @@ class JuryStage:
         """What the juror has to judge, by id: never an order derived from marks."""
         return db.session.scalars(
             db.select(Candidature).join(Edition)
-            .where(self._in_scope(juror), Candidature.state.in_(self.listed))
+            .where(self._in_scope(juror), Candidature.state.in_(self.listed), Candidature.owner_id != juror.id)
             .order_by(Candidature.id)
         ).all()
 
     def sits_on(self, juror: User, candidature: Candidature) -> bool:
-        """True when ``juror`` belongs to the jury that judges ``candidature``."""
-        return candidature.state in self.readable and bool(db.session.scalar(
+        """True when ``juror`` belongs to the jury that judges ``candidature`` (never their own dossier)."""
+        return candidature.state in self.readable and candidature.owner_id != juror.id and bool(db.session.scalar(
             db.select(Candidature.id).join(Edition).where(Candidature.id == candidature.id, self._in_scope(juror))
         ))
 

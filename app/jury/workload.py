@@ -49,9 +49,12 @@ def conflicted_pairs(candidature_ids: list[int], stage: str = REGIONAL) -> set[t
 
 
 def expected_pairs(candidature_ids: list[int], juror_ids: list[int], stage: str = REGIONAL) -> dict[int, set[int]]:
-    """candidature id -> ids of the jurors expected to score it: every juror but the conflicted ones."""
+    """candidature id -> ids of the jurors expected to score it: every juror but the conflicted ones
+    and the candidate themselves (a juror never judges a dossier they own)."""
     conflicts = conflicted_pairs(candidature_ids, stage)
-    return {c: {j for j in juror_ids if (j, c) not in conflicts} for c in candidature_ids}
+    owners = dict(db.session.execute(
+        db.select(Candidature.id, Candidature.owner_id).where(Candidature.id.in_(candidature_ids))).all())
+    return {c: {j for j in juror_ids if (j, c) not in conflicts and owners.get(c) != j} for c in candidature_ids}
 
 
 def expected_regional(region: Region, states=REGIONAL_JURY_STATES) -> dict[int, set[int]]:

@@ -35,8 +35,9 @@ def minutes_pdf(region: Region, ranking: RegionRanking, jurors: list[User],
         return Paragraph(escape(str(text) if text not in (None, "") else "—"), body)
 
     def table(header: list[str], rows: list[list], widths: list[float]) -> Table:
+        # A row taller than a page (an opinion of 2,000 characters without a space) splits across pages.
         grid = Table([[cell(h) for h in header], *([cell(v) for v in row] for row in rows)],
-                     colWidths=[w * mm for w in widths], repeatRows=1)
+                     colWidths=[w * mm for w in widths], repeatRows=1, splitInRow=1)
         grid.setStyle(GRID)
         return grid
 

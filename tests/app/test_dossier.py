@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEntry, Candidature, OutboxEmail, Region
+from tests.app.attachment_helpers import page_text
 from tests.conftest import PARIS
 from workflows.states import Role
 
@@ -161,6 +162,21 @@ def test_edit_after_submission_logs_a_diff_and_reissues_the_receipt(client, draf
                          "receipt_reissued": True}
     subjects = db.session.scalars(db.select(OutboxEmail.subject).order_by(OutboxEmail.id)).all()
     assert subjects == [f"Récépissé de dépôt — {draft.receipt_number}", f"Récépissé mis à jour — {draft.receipt_number}"]
+
+
+def test_submitted_dossier_emptied_is_refused_and_keeps_what_was_typed(client, draft):
+    post_dossier(client, draft, complete_form(), action="submit")
+    before = reload(draft).version
+
+    response = post_dossier(client, draft, complete_form(summary="", structure_name="Nouveau nom"))
+
+    draft = reload(draft)
+    assert response.status_code == 422
+    text = page_text(response)
+    assert "Ce dossier est déposé : il doit rester complet. Rien n’a été enregistré." in text
+    assert "Élément manquant : le résumé du projet." in text
+    assert 'value="Nouveau nom"' in response.get_data(as_text=True)
+    assert (draft.state, draft.version, draft.structure_name) == ("submitted", before, "Centre hospitalier de Lens")
 
 
 def test_second_tab_with_stale_version_gets_a_conflict_and_keeps_its_text(client, draft):

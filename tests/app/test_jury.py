@@ -241,3 +241,19 @@ def test_parallel_declarations_leave_one_row(app, client, login, jury):
     assert set(statuses) <= {302, 422} and 302 in statuses
     assert len(actions()) == statuses.count(302)
     assert declarations() == [(jury.juror.id, jury.dossier.id, "regional", False, None, "juror")]
+
+
+@pytest.mark.parametrize("page", ["declaration", "dossier", "scoresheet"])
+def test_a_juror_never_judges_their_own_dossier(client, login, jury, edition, clock, page):
+    """A candidate invited to their region's jury: their own dossier is neither listed, judged nor expected
+    (its attachments stay theirs, on the candidate's pages)."""
+    own = factories.candidature(edition, jury.juror, at=clock(), state="regional_jury", **DOSSIER)
+    db.session.add(own)
+    db.session.commit()
+    login(jury.juror)
+
+    response = client.get(urls(own)[page])
+
+    assert response.status_code == 404
+    assert f"/jury/regional/{own.id}/" not in client.get("/jury").get_data(as_text=True)
+    assert expected_regional(jury.hdf)[own.id] == {jury.colleague.id}

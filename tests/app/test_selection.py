@@ -334,3 +334,14 @@ def test_minutes_pdf_holds_jury_conflicts_ranking_in_order_opinions_and_date(cli
     assert "Document édité le 06/11/2017 à 18:45 (heure de Paris)." in text
     assert "Alice Juré alice" not in text and "Alice Juré regional_juror" in text
     assert "Bruno Juré Gamma Ancien salarié de la structure." in text
+
+
+def test_minutes_pdf_splits_an_opinion_taller_than_a_page(client, as_organiser, hdf, scored):
+    alpha = scored[0]
+    opinion = "W" * 2000  # no space, wide letters: one word, wrapped letter by letter into a row taller than a page
+    select(client, hdf, alpha, opinion=opinion)
+
+    response = client.get(f"/ars/{hdf.id}/proces-verbal.pdf")
+
+    assert response.status_code == 200
+    assert pdf_text(response).count("W") >= 2000  # every letter printed, over several pages
