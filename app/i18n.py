@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
@@ -40,11 +41,26 @@ def switch_language(code: str):
     return redirect(safe_next(request.args.get("next"), url_for("main.home")))
 
 
+def day(value: date, *, year: bool = True) -> str:
+    """« 1er janvier 2027 », « 20 novembre » in French; « 1 January 2027 » in English."""
+    from flask_babel import format_date, get_locale
+
+    text = format_date(value, "d MMMM y" if year else "d MMMM")
+    if value.day == 1 and get_locale().language == "fr":
+        return "1er" + text[1:]
+    return text
+
+
+def period(start: date, end: date) -> tuple[str, str]:
+    """The two ends of a period, the first without its year unless the period spans two years."""
+    return day(start, year=start.year != end.year), day(end)
+
+
 def register(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, day=day, period=period)
 
     @app.context_processor
     def _languages():

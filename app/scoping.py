@@ -12,7 +12,7 @@ from app.extensions import db
 from app.jury.independence import may_read_dossier
 from app.jury.stages import STAGES
 from app.models import Candidature, Region
-from workflows.states import Role
+from workflows.states import Role, State
 
 NATIONAL_STAFF = (Role.NATIONAL_ORGANISER,)
 
@@ -28,11 +28,14 @@ def region_for_staff(region_id: int, *roles: Role) -> Region:
 
 
 def may_view(candidature: Candidature) -> bool:
-    """The owner, the organisers, and the jurors judging it who declared no conflict of interest."""
+    """The owner; the organisers once it is submitted (a draft is the candidate's own business); the
+    jurors judging it who declared no conflict of interest."""
     user = current_user
-    if candidature.owner_id == user.id or user.has_role(*NATIONAL_STAFF):
+    if candidature.owner_id == user.id:
         return True
-    if candidature.region_id in user.region_ids(Role.REGIONAL_ORGANISER):
+    if candidature.state == State.DRAFT.value:
+        return False
+    if user.has_role(*NATIONAL_STAFF) or candidature.region_id in user.region_ids(Role.REGIONAL_ORGANISER):
         return True
     return any(may_read_dossier(user, candidature, stage) for stage in STAGES.values())
 

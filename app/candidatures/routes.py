@@ -33,6 +33,7 @@ from app.models import Candidature, Region
 from app.candidatures.receipts import receipt_time
 from app.pdf.receipt import receipt_pdf
 from workflows.dossier import edit_blockers, missing_items
+from workflows.lifecycle import Act, Moment, refusal
 from workflows.machine import TransitionRefused
 from workflows.states import Role, State
 
@@ -46,14 +47,19 @@ def index():
     candidatures = db.session.scalars(
         db.select(Candidature).filter_by(owner_id=current_user.id).order_by(Candidature.id)
     ).all()
+    edition = current_edition()
+    closed = (refusal(Act.EDIT_DOSSIER, Moment.at(now(), edition.contest), edition.contest) if edition
+              else _("Aucune édition du concours n’est ouverte."))
     return render_template("candidatures/index.html", candidatures=candidatures, create_form=_create_form(),
-                           state_label=state_shown_to_candidate)
+                           closed=closed, state_label=state_shown_to_candidate)
 
 
 def _create_form() -> CandidatureCreateForm:
     form = CandidatureCreateForm()
     edition = current_edition()
-    form.region.choices = [SelectChoice(str(r.id), r.name) for r in edition.regions] if edition else []
+    # No region chosen for the candidate: a dossier created in the wrong region cannot be moved.
+    form.region.choices = [SelectChoice("", _("— Choisissez la région de votre projet —")), *(
+        SelectChoice(str(r.id), r.name) for r in (edition.regions if edition else ()))]
     return form
 
 

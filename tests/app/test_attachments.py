@@ -225,6 +225,10 @@ def test_staff_download_follows_the_candidature_scope(app, client, login, make_u
     upload(client, candidature, "a.pdf", PDF)
     [attachment] = rows()
     client.form("/deconnexion", page=upload_url(candidature))
+    submitted_at = attachment.uploaded_at
+    candidature.state, candidature.receipt_number, candidature.submitted_at = (
+        "submitted", "K3QF-7ZLA-P2MD-X9RT", submitted_at)
+    db.session.commit()
     staff = {
         "regional organiser of the region": (make_user(Role.REGIONAL_ORGANISER, region="HDF"), 200),
         "national organiser": (make_user(Role.NATIONAL_ORGANISER), 200),
@@ -239,6 +243,19 @@ def test_staff_download_follows_the_candidature_scope(app, client, login, make_u
         client.form("/deconnexion", page=upload_url(candidature) if statuses[who] == 200 else "/")
 
     assert statuses == {who: expected for who, (_user, expected) in staff.items()}
+
+
+def test_a_drafts_attachments_stay_the_candidates_own(client, login, make_user, owner, candidature):
+    login(owner)
+    upload(client, candidature, "a.pdf", PDF)
+    client.form("/deconnexion", page=upload_url(candidature))
+    statuses = []
+    for user in (make_user(Role.REGIONAL_ORGANISER, region="HDF"), make_user(Role.NATIONAL_ORGANISER)):
+        login(user)
+        statuses.append(client.get(upload_url(candidature)).status_code)
+        client.form("/deconnexion", page="/")
+
+    assert statuses == [404, 404]
 
 
 def test_uploads_clean_removes_old_orphans_and_stale_temp_files(app, client, login, owner, candidature):

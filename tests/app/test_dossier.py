@@ -380,3 +380,20 @@ def test_candidate_sees_why_the_dossier_was_declared_inadmissible(client, draft,
     page = client.get("/candidatures").get_data(as_text=True)
 
     assert "irrecevable — Projet à visée commerciale : Le projet vend des piluliers." in page
+
+
+def test_new_dossier_form_asks_for_the_region_without_choosing_one(client, candidate):
+    page = client.get("/candidatures").get_data(as_text=True)
+
+    assert '<select aria-describedby="region-hint" class="fr-select" id="region" name="region"><option value="">— Choisissez la région de votre projet —</option>' in page
+    assert 'selected' not in page.split('id="region"')[1].split('</select>')[0]
+    assert "Créer un dossier" in page
+
+
+def test_no_new_dossier_form_after_the_deadline(client, candidate, clock):
+    clock.set(datetime(2017, 10, 16, 0, 0, tzinfo=PARIS))
+
+    text = page_text(client.get("/candidatures"))
+
+    assert "La date limite de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris) est dépassée." in text
+    assert "Créer un dossier" not in text
