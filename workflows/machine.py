@@ -69,6 +69,7 @@ class NationalFacts:
     regions_open: tuple[str, ...] = ()
     reason: str = ""
     winner_declared: bool = False
+    scoresheets_missing: int = 0  # expected national scoresheets not yet submitted
 
     def moment(self, rules: Contest) -> Moment:
         return Moment.at(self.now, rules, self.stage)
@@ -174,6 +175,14 @@ def scoresheets_complete(facts: Facts | RegionFacts, rules: Contest) -> str | No
     return None
 
 
+def national_scoresheets_complete(facts: NationalFacts, rules: Contest) -> str | None:
+    """The national jury has handed in every expected scoresheet, as a region's before it picks."""
+    if facts.scoresheets_missing:
+        return (f"Il manque {_plural(facts.scoresheets_missing, 'grille')} d’évaluation "
+                "du jury national.")
+    return None
+
+
 def no_winner_yet(facts: Facts, rules: Contest) -> str | None:
     """The contest has a single winner."""
     if facts.winner_declared:
@@ -263,7 +272,8 @@ REGION = Machine(
 NATIONAL = Machine(
     N.REGIONAL, "le concours à l’étape", "stage",
     _t("open_national_jury", {N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, regions_settled),
-    _t("declare_winner", {N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, regions_settled, needs_reason=True),
+    _t("declare_winner", {N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, regions_settled,
+       national_scoresheets_complete, needs_reason=True),
     _t("publish_results", {N.WINNER_DECLARED}, N.PUBLISHED, NAT_ORG, winner_recorded),
 )
 

@@ -200,10 +200,11 @@ def national(story: Cast, tl: Timeline) -> None:
         excuse_region(no_jury, actor=story.one("national"), now=tl(), reason=NO_JURY_REASON)
     if story.edition.national_stage == NationalStage.REGIONAL.value:
         open_national_jury(story.edition, actor=story.one("national"), now=tl())
-    _score_nation(story, tl, complete=False)
+    score_nation(story, tl, complete=False)
 
 
-def _score_nation(story: Cast, tl: Timeline, *, complete: bool) -> None:
+def score_nation(story: Cast, tl: Timeline, *, complete: bool) -> None:
+    """The national jurors at work: every sheet in when ``complete``, else one well ahead, one just begun."""
     picks = [pick.candidature for pick in shortlist(story.edition)]
     for seat, juror in enumerate(story.national_jurors()):
         share = 1 if complete else (0.6, 0.2)[seat]
@@ -214,7 +215,7 @@ def _score_nation(story: Cast, tl: Timeline, *, complete: bool) -> None:
 
 def results(story: Cast, tl: Timeline) -> None:
     """Every national sheet in, the best ranked pick declared the winner, the results published."""
-    _score_nation(story, tl, complete=True)
+    score_nation(story, tl, complete=True)
     if story.edition.national_stage == NationalStage.NATIONAL_JURY.value:
         winner = national_ranking(story.edition).lines[0].candidature
         declare_winner(winner, actor=story.one("national"), now=tl(),

@@ -18,6 +18,7 @@ from app.audit import record
 from app.candidatures.operations import fire
 from app.extensions import db
 from app.models import Candidature, Edition, Region, User
+from app.national.jury import national_work, shortlist
 from app.national.emails import OUTCOMES, queue_excused_email, queue_outcome_email, queue_reinstated_email
 from app.candidatures.operations import region_facts
 from workflows.dossier import text_problem
@@ -54,9 +55,11 @@ def national_facts(edition: Edition, now: datetime, reason: str = "") -> Nationa
     """Everything the national machine needs to judge a transition."""
     winners = db.session.scalar(
         db.select(db.func.count(Candidature.id)).filter_by(edition_id=edition.id, state=State.WINNER.value))
+    expected, sheets = national_work([pick.candidature_id for pick in shortlist(edition)])
     return NationalFacts(stage=NationalStage(edition.national_stage), now=now,
                          regions_open=tuple(region.code for region in open_regions(edition)), reason=reason,
-                         winner_declared=bool(winners))
+                         winner_declared=bool(winners),
+                         scoresheets_missing=sum(map(len, expected.values())) - len(sheets))
 
 
 def _refuse_long(text: str, edition: Edition) -> None:

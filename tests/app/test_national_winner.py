@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from tests.app.attachment_helpers import page_text
-from tests.app.national_helpers import audit, fresh, shortlist, states  # noqa: F401  (fixture)
+from tests.app.national_helpers import audit, fresh, sheet, shortlist, states  # noqa: F401  (fixture)
 from tests.concurrency import at_once, copy_of, signed_in_client
 from tests.conftest import csrf_token
 from workflows.states import Role
@@ -26,6 +26,20 @@ def test_declare_winner_refused_before_the_national_jury_sits(client, login, sho
             in page_text(response))
     assert states(*shortlist.picks) == ["national_shortlist"] * 3
     assert audit("candidature.declare_winner") == []
+
+
+def test_declare_winner_waits_for_every_national_scoresheet(client, login, make_user, shortlist, clock):
+    shortlist.edition.national_stage = "national_jury"
+    juror = make_user(Role.NATIONAL_JUROR)
+    sheet(shortlist.alpha, juror, [5, 5, 5, 5], "national", clock())
+    db.session.commit()
+    login(shortlist.organiser)
+
+    response = client.form(winner_url(shortlist.alpha), {"rationale": RATIONALE})
+
+    assert response.status_code == 422
+    assert "Il manque 2 grilles d’évaluation du jury national." in page_text(response)
+    assert states(*shortlist.picks) == ["national_shortlist"] * 3
 
 
 def test_declare_winner_requires_a_rationale(client, login, shortlist):

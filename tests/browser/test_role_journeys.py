@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from app.demo import DEMO_SLUG
 from app.demo import cast as demo_cast
-from app.demo.story import Cast, Timeline, finish_regional_juries, score_region
+from app.demo.story import Cast, Timeline, finish_regional_juries, score_nation, score_region
 from app.extensions import db
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
@@ -393,6 +393,7 @@ def test_national_organiser_excuses_a_region_declares_the_winner_and_publishes(p
     expect(page.get_by_text("Toutes les régions ont clôturé leur sélection ou sont excusées.")).to_be_visible()
     page.get_by_role("button", name="Ouvrir le jury national").click()
     expect(page.get_by_text("Le jury national est ouvert.")).to_be_visible()
+    meanwhile(clock, lambda story, tl: score_nation(story, tl, complete=True))
     page.get_by_role("link", name="Classement national").click()
     shot("classement-national")
     page.get_by_role("link", name="Désigner lauréat").first.click()

@@ -423,6 +423,13 @@ def test_open_national_jury_after_the_deadline_once_every_region_is_settled(fact
     assert outcome(NATIONAL, "open_national_jury", facts, NAT_ORG) == expected
 
 
+def test_declare_winner_waits_for_the_national_scoresheets():
+    facts = national(N.NATIONAL_JURY, scoresheets_missing=1, reason="Unanimité.")
+
+    assert outcome(NATIONAL, "declare_winner", facts, NAT_ORG) == [
+        "Il manque 1 grille d’évaluation du jury national."]
+
+
 def test_declare_winner_waits_for_a_reopened_region():
     facts = national(N.NATIONAL_JURY, regions_open=("BRE",), reason="Unanimité.")
 
