@@ -95,10 +95,12 @@ def index(stage: str):
             "declaration": declaration_of(current_user, candidature, jury),
             "sheet": sheet_of(current_user, candidature, jury),
             "mean": display(opinions.result.total_mean) if opinions else None,
+            "closed": jury.blocker(candidature),  # why the juror can no longer declare, if so
         })
     expected = sum(1 for row in rows if not (row["declaration"] and row["declaration"].has_conflict))
     done = sum(1 for row in rows if row["sheet"] and row["sheet"].status == "submitted")
-    return render_template("jury/index.html", stage=jury, rows=rows, expected=expected, done=done)
+    closed = sorted({row["closed"] for row in rows if row["closed"]})
+    return render_template("jury/index.html", stage=jury, rows=rows, expected=expected, done=done, closed=closed)
 
 
 @bp.route(ONE + "/declaration", methods=["GET", "POST"])

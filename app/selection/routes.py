@@ -13,9 +13,12 @@ from app.pdf.minutes import minutes_pdf
 from app.scoping import region_for_staff
 from app.selection.forms import PickOpinionForm, RegionCloseForm
 from app.selection.operations import close_region, select_for_nation, selection_fingerprint, unselect
+from app.candidatures.operations import region_facts
+from app.regional.routes import TYPED_IN_FORM
 from app.selection.ranking import column, declared_conflicts, line_flags, region_ranking
 from scoring import display
-from workflows.states import Role
+from workflows.machine import CANDIDATURE, REGION, Facts
+from workflows.states import Role, State
 
 bp = Blueprint("selection", __name__, url_prefix="/ars")
 staff = roles_required(Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER)
@@ -43,13 +46,30 @@ def _candidature_of(region: Region, candidature_id: int) -> Candidature:
     return candidature
 
 
+def _refusals(region: Region) -> dict[str, list[str]]:
+    """Why the ARS may not pick, unpick or close now (empty: the button is offered), facts read once."""
+    contest, organiser_role = region.edition.contest, Role.REGIONAL_ORGANISER
+    facts = region_facts(region, now(), reason=TYPED_IN_FORM)
+
+    def dossier_in(state: State) -> Facts:
+        return Facts(state=state, now=facts.now, region_stage=facts.stage, national_stage=facts.national_stage,
+                     region_picks=facts.picks, scoresheets_missing=facts.scoresheets_missing, reason=TYPED_IN_FORM)
+
+    return {
+        "select": CANDIDATURE.blockers("select_for_nation", dossier_in(State.REGIONAL_JURY), organiser_role, contest),
+        "unselect": CANDIDATURE.blockers("unselect", dossier_in(State.NATIONAL_SHORTLIST), organiser_role, contest),
+        "close": REGION.blockers("close_region", facts, organiser_role, contest),
+    }
+
+
 @bp.get("/<int:region_id>/classement")
 @staff
 def ranking(region_id: int):
     region = _region(region_id)
+    may_act = region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
     return render_template("selection/ranking.html", region=region, ranking=region_ranking(region),
                            contest=region.edition.contest, display=display, line_flags=line_flags, column=column,
-                           confirm=ConfirmForm(), may_act=current_user.has_role(Role.REGIONAL_ORGANISER))
+                           confirm=ConfirmForm(), may_act=may_act, refusals=_refusals(region) if may_act else {})
 
 
 @bp.route("/<int:region_id>/selection/<int:candidature_id>", methods=["GET", "POST"])

@@ -257,3 +257,15 @@ def test_a_juror_never_judges_their_own_dossier(client, login, jury, edition, cl
     assert response.status_code == 404
     assert f"/jury/regional/{own.id}/" not in client.get("/jury").get_data(as_text=True)
     assert expected_regional(jury.hdf)[own.id] == {jury.colleague.id}
+
+
+def test_list_offers_no_declaration_once_the_jury_has_finished(client, login, jury):
+    jury.hdf.stage = "closed"
+    db.session.commit()
+    login(jury.juror)
+
+    page = client.get("/jury").get_data(as_text=True)
+
+    assert urls(jury.dossier)["declaration"] not in page
+    assert ("Le travail du jury régional (déclarations d’intérêts, notation) n’est pas possible quand la région est "
+            "à l’étape « sélection régionale close ».") in page

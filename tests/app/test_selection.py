@@ -110,6 +110,31 @@ def test_ranking_flags_disagreement_and_counts_missing_sheets(
     assert "Toutes les grilles d’évaluation attendues ne sont pas reçues" in text
 
 
+def test_ranking_offers_no_pick_while_sheets_are_missing_and_says_why(
+        client, as_organiser, hdf, make_candidature, score, jurors):
+    score(make_candidature("Pressé"), jurors[0], [4, 4, 4, 4])
+
+    response = client.get(ranking_url(hdf))
+    page, text = response.get_data(as_text=True), page_text(response)
+
+    assert "Aucune candidature ne peut être retenue pour l’instant :" in text
+    assert "Il manque 1 grille d’évaluation du jury régional." in text
+    assert "/selection/" not in page and "Clôturer la sélection régionale" not in page
+
+
+def test_ranking_offers_no_more_pick_once_the_quota_is_reached(client, as_organiser, hdf, scored):
+    alpha, beta, gamma = scored
+    select(client, hdf, alpha)
+    select(client, hdf, beta)
+
+    response = client.get(ranking_url(hdf))
+    page = response.get_data(as_text=True)
+
+    assert "La région a déjà retenu 2 candidatures, le maximum prévu." in page_text(response)
+    assert select_url(hdf, gamma) not in page
+    assert page.count("Ne plus retenir") == 2 and "Clôturer la sélection régionale" in page
+
+
 def test_select_refused_until_every_expected_scoresheet_is_in(
         client, as_organiser, hdf, make_candidature, score, jurors):
     alice, _bruno = jurors
