@@ -195,6 +195,11 @@ def _save(jury: JuryStage, candidature: Candidature, form):
             _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *unplaced], status=422)
     except JuryRefused as refused:
         db.session.rollback()
+        if jury.blocker(candidature):  # the jury has finished: the sheet as it stands, read-only, said once
+            contest = candidature.edition.contest
+            stored = scoresheet_form_class(contest)(
+                formdata=None, data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
+            return _render_sheet(jury, candidature, stored, status=422)
         return _refused(jury, candidature, form, refused.reasons, status=422)
     if sheet.status == "submitted":
         flash(_("Votre fiche de notation est rendue. Vous pouvez la modifier tant que le jury n’est pas clos."),

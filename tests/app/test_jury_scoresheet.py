@@ -113,8 +113,10 @@ def test_scoresheet_edit_after_close_is_refused(client, declared):
     response = post_sheet(client, declared.dossier, marks_form(1, action="submit"))
 
     assert response.status_code == 422
-    assert ("Le travail du jury régional (déclarations d’intérêts, notation) n’est pas possible quand la région "
-            "est à l’étape « sélection régionale close »." in response.get_data(as_text=True))
+    page = response.get_data(as_text=True)
+    assert page.count("Le travail du jury régional (déclarations d’intérêts, notation) n’est pas possible quand la "
+                      "région est à l’étape « sélection régionale close ».") == 1
+    assert '<input checked id="mark_partenariat-5"' in page and '<input checked id="mark_partenariat-1"' not in page
     assert sheets()[0][3:] == ("submitted", "", sorted((key, 5, "") for key in CRITERIA))
 
 
