@@ -10,11 +10,8 @@ from app.editions import current_edition
 from app.extensions import db
 from app.models import Edition, Region, RoleMembership, User
 from app.passwords import hash_password, password_problem
+from workflows.refusals import Refused
 from workflows.states import Role
-
-
-class AccountRefused(Exception):
-    """A French explanation of why the account cannot be created."""
 
 
 def find_region(region_code: str | None, edition_slug: str | None) -> Region:
@@ -22,10 +19,10 @@ def find_region(region_code: str | None, edition_slug: str | None) -> Region:
         db.session.scalar(db.select(Edition).filter_by(slug=edition_slug)) if edition_slug else current_edition()
     )
     if edition is None:
-        raise AccountRefused("Aucune édition n’est chargée : lancez d’abord « flask --app app contest load ».")
+        raise Refused(["Aucune édition n’est chargée : lancez d’abord « flask --app app contest load »."])
     region = db.session.scalar(db.select(Region).filter_by(edition_id=edition.id, code=region_code))
     if region is None:
-        raise AccountRefused(f"Région inconnue pour l’édition {edition.slug} : {region_code}")
+        raise Refused([f"Région inconnue pour l’édition {edition.slug} : {region_code}"])
     return region
 
 
@@ -34,13 +31,13 @@ def create_user(*, email: str, password: str | None, role: Role, now: datetime, 
     """Create a user holding ``role`` (scoped to a region for regional roles); the caller commits."""
     email = normalise_email(email)
     if password is not None and (problem := password_problem(password)):
-        raise AccountRefused(problem)
+        raise Refused([problem])
     if db.session.scalar(db.select(User.id).filter_by(email=email)):
-        raise AccountRefused(f"Un compte existe déjà pour {email}.")
+        raise Refused([f"Un compte existe déjà pour {email}."])
     if role.is_regional and not region_code:
-        raise AccountRefused(f"Le rôle « {role.label} » demande une région (--region).")
+        raise Refused([f"Le rôle « {role.label} » demande une région (--region)."])
     if not role.is_regional and region_code:
-        raise AccountRefused(f"Le rôle « {role.label} » n’est pas rattaché à une région.")
+        raise Refused([f"Le rôle « {role.label} » n’est pas rattaché à une région."])
     region = find_region(region_code, edition_slug) if role.is_regional else None
     user = User(
         email=email,

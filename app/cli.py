@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from workflows.definition import ContestError, load_contest
+from workflows.refusals import Refused
 from workflows.states import Role
 
 contest_cli = AppGroup("contest", help="Contest definition files.")
@@ -60,11 +61,11 @@ def contest_check(path: Path) -> None:
 def contest_load(path: Path) -> None:
     """Create or update the edition described by a definition file."""
     from app.clock import now
-    from app.editions import EditionRefused, load_edition
+    from app.editions import load_edition
 
     try:
         edition, created = load_edition(path.read_text(encoding="utf-8"), source=path.name, now=now())
-    except (ContestError, EditionRefused) as error:
+    except (ContestError, Refused) as error:
         db.session.rollback()
         for line in getattr(error, "errors", None) or error.reasons:
             click.echo(line, err=True)
@@ -83,13 +84,13 @@ def contest_load(path: Path) -> None:
 def user_create(email: str, role_name: str, region_code: str | None, edition_slug: str | None, display_name: str,
                 password: str) -> None:
     """Create an account with one role (prompts for the password)."""
-    from app.accounts import AccountRefused, create_user
+    from app.accounts import create_user
     from app.clock import now
 
     try:
         user = create_user(email=email, password=password, role=Role(role_name), region_code=region_code,
                            edition_slug=edition_slug, display_name=display_name, now=now(), verified=True)
-    except AccountRefused as error:
+    except Refused as error:
         db.session.rollback()
         click.echo(str(error), err=True)
         raise SystemExit(1) from None

@@ -8,6 +8,7 @@ from app.audit import record
 from app.extensions import db
 from app.models import ATTACHMENT_SLOTS, PICK_SLOTS, AuditEntry, Candidature, Edition, Region, RoleMembership
 from workflows.definition import Contest, loads_contest
+from workflows.refusals import Refused
 
 # What candidatures and scoresheets were built on: frozen once the first candidature exists.
 FROZEN_PARTS = {
@@ -18,12 +19,6 @@ FROZEN_PARTS = {
     "limits": "les limites de longueur des textes",
     "categories": "les catégories de candidats",
 }
-
-
-class EditionRefused(Exception):
-    def __init__(self, reasons: list[str]):
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
 
 
 def current_edition() -> Edition | None:
@@ -46,7 +41,7 @@ def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition
     contest = loads_contest(toml_text, source=source)
     problems = database_limits(contest)
     if problems:
-        raise EditionRefused(problems)
+        raise Refused(problems)
     edition = db.session.scalar(db.select(Edition).filter_by(slug=contest.slug))
     created = edition is None
     if created:
@@ -87,7 +82,7 @@ def _check_update_allowed(edition: Edition, contest: Contest) -> None:
             if getattr(old, part) != getattr(contest, part)
         ]
     if reasons:
-        raise EditionRefused(reasons)
+        raise Refused(reasons)
 
 
 def _sync_regions(edition: Edition, contest: Contest) -> None:

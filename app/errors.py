@@ -30,6 +30,10 @@ FALLBACK_PAGE = (
 
 
 def render_error(code: int, message=None):
+    """The error page; whatever the request changed is rolled back first (see app.endings)."""
+    from app.extensions import db
+
+    db.session.rollback()
     title, default_message = MESSAGES.get(code, MESSAGES[500])
     try:
         return render_template("errors/error.html", code=code, title=title, message=message or default_message), code
@@ -54,7 +58,4 @@ def register(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return _http(error)
         app.logger.exception("unhandled error")
-        from app.extensions import db
-
-        db.session.rollback()
         return render_error(InternalServerError.code)

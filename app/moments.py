@@ -11,7 +11,7 @@ from datetime import datetime
 
 from app.models import Edition, Region
 from workflows.lifecycle import Act, Moment, refusal
-from workflows.machine import TransitionRefused
+from workflows.refusals import Refused
 from workflows.states import NationalStage, RegionStage
 
 
@@ -25,6 +25,6 @@ def region_moment(region: Region, now: datetime) -> Moment:
 
 
 def require(act: Act, moment: Moment, edition: Edition) -> None:
-    """Raise TransitionRefused with the French reason when ``act`` is not possible at ``moment``."""
+    """Raise Refused with the French reason when ``act`` is not possible at ``moment``."""
     if reason := refusal(act, moment, edition.contest):
-        raise TransitionRefused([reason])
+        raise Refused([reason])

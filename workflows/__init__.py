@@ -33,11 +33,11 @@ from workflows.machine import (
     NationalFacts,
     RegionFacts,
     Transition,
-    TransitionRefused,
     available,
     blockers,
     check,
 )
+from workflows.refusals import Invalid, Refused, Stale
 from workflows.states import NationalStage, RegionStage, Role, State
 
 __all__ = [
@@ -45,7 +45,7 @@ __all__ = [
     "AttachmentRules", "Attestation", "Calendar", "Choice", "Contest", "ContestError",
     "Criterion", "Facts", "FileType", "Limits", "Machine", "NationalFacts", "NationalStage",
     "Quota", "Region", "RegionFacts", "RegionStage", "Role", "Scale", "ScaleLevel", "State",
-    "Transition", "TransitionRefused",
+    "Invalid", "Refused", "Stale", "Transition",
     "available", "blockers", "check", "french_date", "load_contest", "loads_contest",
     "shift_calendar",
 ]

@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 from workflows.definition import Contest
 from workflows.lifecycle import Act, Moment, refusal
+from workflows.refusals import Refused
 from workflows.states import NationalStage, RegionStage, Role, State
 
 REASON_REQUIRED = "Une justification écrite est obligatoire."
@@ -89,14 +90,6 @@ class Transition:
     needs_reason: bool = False
 
 
-class TransitionRefused(Exception):
-    """Raised by ``check``; ``reasons`` are the French sentences to show the user."""
-
-    def __init__(self, reasons: list[str]):
-        super().__init__(" ".join(reasons))
-        self.reasons = reasons
-
-
 class Machine:
     """One table of transitions over one enum of states."""
 
@@ -144,9 +137,9 @@ class Machine:
         return [name for name in self.transitions if not self.blockers(name, facts, role, rules)]
 
     def check(self, name: str, facts, role: Role, rules: Contest) -> StrEnum:
-        """The target state of ``name``, or TransitionRefused with every reason."""
+        """The target state of ``name``, or Refused with every reason."""
         if reasons := self.blockers(name, facts, role, rules):
-            raise TransitionRefused(reasons)
+            raise Refused(reasons)
         return self.transitions[name].target
 
 

@@ -16,18 +16,11 @@ from app.extensions import db
 from app.slots import insert_in_free_slot
 from app.models import Attachment, Candidature, User
 from app.uploads import storage
-from app.uploads.inspection import UploadRefused, inspect_upload, too_large
+from app.uploads.inspection import inspect_upload, too_large
 from app.uploads.names import clean_display_name
 from workflows.dossier import edit_blockers
+from workflows.refusals import Refused
 from workflows.states import Role, State
-
-
-class AttachmentRefused(Exception):
-    """``reasons`` are the French sentences to show the candidate."""
-
-    def __init__(self, reasons: list[str]):
-        super().__init__(" ".join(reasons))
-        self.reasons = reasons
 
 
 def full_message(candidature: Candidature) -> str:
@@ -37,7 +30,7 @@ def full_message(candidature: Candidature) -> str:
 def check_editable(candidature: Candidature, now: datetime) -> None:
     """Attachments change under the dossier's own rule: draft or submitted, before the deadline."""
     if reasons := edit_blockers(State(candidature.state), now, candidature.edition.contest):
-        raise AttachmentRefused(reasons)
+        raise Refused(reasons)
 
 
 def _reissue_receipt(candidature: Candidature, now: datetime) -> None:
@@ -50,7 +43,7 @@ def add_attachment(candidature: Candidature, file: FileStorage, *, actor: User, 
     """Store a file in the first free slot; the unique (candidature, slot) settles races."""
     check_editable(candidature, now)
     if len(_taken_slots(candidature)) >= candidature.edition.contest.attachments.max_count:
-        raise AttachmentRefused([full_message(candidature)])
+        raise Refused([full_message(candidature)])
     fields = _store(candidature, file, now=now, actor=actor)
     attachment = _insert_in_free_slot(candidature, fields)
     record("attachment.add", actor=actor, role=Role.CANDIDATE.value, at=now, candidature=candidature,
@@ -93,13 +86,13 @@ def _store(candidature: Candidature, file: FileStorage, *, now: datetime, actor:
     display_name = clean_display_name(file.filename)
     received = storage.receive(file.stream, rules.max_bytes)
     if received is None:
-        raise AttachmentRefused([too_large(rules.max_bytes)])
+        raise Refused([too_large(rules.max_bytes)])
     try:
         with received.path.open("rb") as stream:
             mime_type = inspect_upload(stream, display_name, rules)
-    except UploadRefused as refusal:
+    except Refused:
         received.path.unlink()
-        raise AttachmentRefused([refusal.message]) from None
+        raise
     return {
         "display_name": display_name,
         "stored_name": storage.place(received),
@@ -123,7 +116,7 @@ def _insert_in_free_slot(candidature: Candidature, fields: dict) -> Attachment:
     )
     if attachment is None:
         storage.discard(fields["stored_name"])
-        raise AttachmentRefused([full_message(candidature)])
+        raise Refused([full_message(candidature)])
     return attachment
 
 

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from app.access import signed_in
 from app.attachments.forms import AttachmentUploadForm
-from app.attachments.operations import AttachmentRefused, add_attachment, delete_attachment, replace_attachment
+from app.attachments.operations import add_attachment, delete_attachment, replace_attachment
 from app.attachments.scoping import attachment_of
 from app.auth.forms import ConfirmForm
 from app.clock import now
+from app.endings import refusals
 from app.extensions import db
 from app.models import Candidature
 from app.scoping import owned_candidature, viewable_candidature
@@ -41,12 +42,10 @@ def upload(candidature_id: int):
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)
-    try:
+    with refusals() as refused:
         add_attachment(candidature, form.file.data, actor=current_user, now=now())
-        db.session.commit()
-    except AttachmentRefused as refusal:
-        db.session.rollback()
-        form.file.errors = list(refusal.reasons)
+    if refused:
+        form.file.errors = refused.reasons
         return _render(candidature, form)
     flash(_("La pièce jointe est enregistrée."), "success")
     return redirect(url_for(".index", candidature_id=candidature.id))
@@ -86,15 +85,12 @@ def download(candidature_id: int, attachment_id: int):
 
 
 def _change(candidature: Candidature, operation: Callable[[], None], success: str):
-    """Run a replace or delete, commit, and come back to the list with the outcome."""
-    try:
+    """Run a replace or delete and come back to the list with the outcome."""
+    with refusals() as refused:
         operation()
-        db.session.commit()
+    refused.flash()
+    if not refused:
         flash(success, "success")
-    except AttachmentRefused as refusal:
-        db.session.rollback()
-        for reason in refusal.reasons:
-            flash(reason, "error")
     return redirect(url_for(".index", candidature_id=candidature.id))
 
 

@@ -1,7 +1,6 @@
 from flask import Blueprint, after_this_request, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy.exc import IntegrityError
 
 from app.access import public, signed_in
 from app.auth import throttle
@@ -18,6 +17,7 @@ from app.auth.operations import (
 from app.auth.throttle import throttled
 from app.auth.tokens import Purpose, find_token
 from app.clock import now
+from app.endings import refusals
 from app.extensions import db, login_manager
 from app.i18n import safe_next
 from app.workspaces import workspace_url
@@ -64,7 +64,6 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user:
             sign_in(user, now=now())
-            db.session.commit()
             flash(_("Vous êtes connecté."), "success")
             return redirect(safe_next(request.args.get("next"), workspace_url(user)))
         throttle.record_failed_sign_in()
@@ -78,7 +77,6 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         sign_out(current_user._get_current_object(), now=now())
-        db.session.commit()
         flash(_("Vous êtes déconnecté."), "success")
     return redirect(url_for("main.home"))
 
@@ -91,11 +89,9 @@ def register():
         return redirect(url_for("main.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
+        # The same address registered at the same instant (a double click) gets the same answer.
+        with refusals():
             register_candidate(form.email.data, form.password.data, now=now())
-            db.session.commit()
-        except IntegrityError:  # the same address registered at the same instant (a double click)
-            db.session.rollback()
         flash(email_sent_message(), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
@@ -113,9 +109,7 @@ def verify_email(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         if not verify_email_operation(found, now=now()):
-            db.session.rollback()
             return invalid_link_page("auth/verify.html")
-        db.session.commit()
         flash(_("Votre adresse électronique est confirmée."), "success")
         return redirect(url_for("main.home" if current_user.is_authenticated else "auth.login"))
     return render_template("auth/verify.html", form=form)
@@ -128,7 +122,6 @@ def forgot_password():
     form = PasswordForgotForm()
     if form.validate_on_submit():
         request_password_reset(form.email.data, now=now())
-        db.session.commit()
         flash(email_sent_message(), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
@@ -145,9 +138,7 @@ def reset_password(token: str):
     form = PasswordResetForm()
     if form.validate_on_submit():
         if not reset_password_operation(found, form.password.data, now=now()):
-            db.session.rollback()
             return invalid_link_page("auth/reset.html")
-        db.session.commit()
         logout_user()  # whoever was signed in here, every session of that account has ended
         flash(_("Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe."), "success")
         return redirect(url_for("auth.login"))

@@ -18,7 +18,8 @@ from app.moments import require
 from workflows.dossier import FIELDS, MAPPINGS, dossier_problems, edit_blockers, missing_items
 from workflows.identifiers import normalise
 from workflows.lifecycle import Act, Moment
-from workflows.machine import CANDIDATURE, Facts, RegionFacts, TransitionRefused, dossier_complete
+from workflows.machine import CANDIDATURE, Facts, RegionFacts, dossier_complete
+from workflows.refusals import Invalid, Refused, Stale
 from workflows.states import NationalStage, RegionStage, Role, State
 
 DOSSIER_FIELDS = FIELDS + MAPPINGS
@@ -66,7 +67,7 @@ def region_facts(region: Region, now: datetime, reason: str = "") -> RegionFacts
 
 def fire(candidature: Candidature, name: str, *, actor: User | None, role: Role, now: datetime,
          reason: str = "", data: dict | None = None) -> State:
-    """Check ``name`` against the machine, move the candidature and log it (raises TransitionRefused)."""
+    """Check ``name`` against the machine, move the candidature and log it (raises Refused)."""
     target = CANDIDATURE.check(name, facts_for(candidature, now, reason), role, candidature.edition.contest)
     # Logged before the state changes: reading the actor may autoflush, and a half-made change
     # (a state without the columns that go with it) would break the table's CHECK constraints.
@@ -81,18 +82,6 @@ def new_receipt_number() -> str:
     """80 random bits in groups of four (e.g. ``K3QF-7ZLA-P2MD-X9RT``): unguessable, easy to read."""
     code = base64.b32encode(secrets.token_bytes(10)).decode()
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
-
-
-class DossierInvalid(Exception):
-    """Values the dossier may not hold: field -> French message."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
-
-
-class EditConflict(Exception):
-    """The dossier changed since the page was loaded (another tab, another person)."""
 
 
 def create_candidature(*, owner: User, edition: Edition, region: Region, now: datetime) -> Candidature:
@@ -111,12 +100,12 @@ def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: d
     """Store the typed dossier; returns the changes ``{field: [before, after]}`` written to the audit log.
 
     Refuses after the deadline or once submitted to the jury, and a submitted dossier left incomplete
-    (TransitionRefused), when the page was based on an older version and its content differs
-    (EditConflict), and invalid values (DossierInvalid). Editing a submitted dossier re-issues its receipt.
+    (Refused), when the page was based on an older version and its content differs
+    (Stale), and invalid values (Invalid). Editing a submitted dossier re-issues its receipt.
     """
     contest = candidature.edition.contest
     if reasons := edit_blockers(State(candidature.state), now, contest):
-        raise TransitionRefused(reasons)
+        raise Refused(reasons)
     if dossier.get("identifier"):
         dossier = {**dossier, "identifier": normalise(dossier["identifier"])}
     before = dossier_of(candidature)
@@ -124,12 +113,12 @@ def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: d
     if not changes:
         return {}
     if version != candidature.version:
-        raise EditConflict()
+        raise Stale()
     if problems := dossier_problems(dossier, contest):
-        raise DossierInvalid(problems)
+        raise Invalid(problems)
     if candidature.state == State.SUBMITTED.value and (missing := missing_items(dossier, contest)):
         # A submitted dossier stays complete: the jury must never receive one that lacks an item.
-        raise TransitionRefused(["Ce dossier est déposé : il doit rester complet. Rien n’a été enregistré.",
+        raise Refused(["Ce dossier est déposé : il doit rester complet. Rien n’a été enregistré.",
                                  *dossier_complete(Facts(state=State.SUBMITTED, now=now, missing_items=missing),
                                                    contest)])
     _apply(candidature, dossier)
@@ -184,7 +173,7 @@ INADMISSIBILITY_REASONS = {
 def declare_inadmissible(candidature: Candidature, *, actor: User, now: datetime, code: str, reason: str) -> None:
     """Set a candidature aside with a listed reason and a text (regional organiser)."""
     if code not in INADMISSIBILITY_REASONS:
-        raise TransitionRefused(["Choisissez un motif d’irrecevabilité dans la liste."])
+        raise Refused(["Choisissez un motif d’irrecevabilité dans la liste."])
     candidature.inadmissibility_code = code  # set first: the CHECK wants them with the state
     candidature.inadmissibility_reason = reason.strip()
     fire(candidature, "declare_inadmissible", actor=actor, role=Role.REGIONAL_ORGANISER, now=now, reason=reason,

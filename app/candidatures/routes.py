@@ -1,7 +1,6 @@
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from app.access import roles_required
@@ -15,8 +14,6 @@ from app.candidatures.forms import (
     stored_differences,
 )
 from app.candidatures.operations import (
-    DossierInvalid,
-    EditConflict,
     create_candidature,
     dossier_of,
     save_dossier,
@@ -27,6 +24,7 @@ from app.candidatures.display import state_shown_to_candidate
 from app.scoping import owned_candidature
 from app.clock import now
 from app.editions import current_edition
+from app.endings import refusals
 from app.extensions import db
 from app.main.countdown import deadline_context
 from app.models import Candidature, Region
@@ -34,7 +32,6 @@ from app.candidatures.receipts import receipt_time
 from app.pdf.receipt import receipt_pdf
 from workflows.dossier import edit_blockers, missing_items
 from workflows.lifecycle import Act, Moment, refusal
-from workflows.machine import TransitionRefused
 from workflows.states import Role, State
 
 bp = Blueprint("candidatures", __name__, url_prefix="/candidatures")
@@ -71,14 +68,11 @@ def create():
     if not form.validate_on_submit() or edition is None or region is None or region.edition_id != edition.id:
         flash(_("Choisissez la région de votre projet."), "error")
         return redirect(url_for(".index"))
-    try:
+    with refusals() as refused:
         candidature = create_candidature(owner=current_user, edition=edition, region=region, now=now())
-    except TransitionRefused as refused:
-        db.session.rollback()
-        for reason in refused.reasons:
-            flash(reason, "error")
+    if refused:
+        refused.flash()
         return redirect(url_for(".index"))
-    db.session.commit()
     flash(_("Votre dossier est créé. Vous pouvez l’enregistrer à tout moment avant la date limite."), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
 
@@ -125,25 +119,19 @@ def _save(candidature, form, contest):
     """Save what was typed; then submit if asked. A refused submission keeps the saved draft."""
     typed = dossier_from_form(form, contest)
     version = int(form.version.data) if (form.version.data or "").isdigit() else 0
-    try:
+    with refusals() as refused:
         save_dossier(candidature, typed, actor=current_user, now=now(), version=version)
-        db.session.commit()
-    except (EditConflict, StaleDataError):
-        db.session.rollback()
+    if refused.stale:
         return _refused(candidature, form, [_(
             "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
             "vos saisies, affichées ci-dessous, n’ont pas été enregistrées. Sous chaque champ qui diffère, "
             "la version enregistrée est indiquée. Pour garder vos saisies, appuyez de nouveau sur "
             "« Enregistrer » : elles remplaceront la version enregistrée. Pour garder la version enregistrée, "
             "rechargez la page.")], status=409, stored=stored_differences(form, dossier_of(candidature), contest))
-    except DossierInvalid as invalid:
-        db.session.rollback()
-        unplaced = _attach_errors(form, invalid.problems)
-        return _refused(candidature, form,
-                        [_("Certaines informations ne sont pas valides : rien n’a été enregistré."), *unplaced],
-                        status=422)
-    except TransitionRefused as refused:
-        db.session.rollback()
+    if refused.problems:
+        return _refused(candidature, form, [_("Certaines informations ne sont pas valides : rien n’a été enregistré."),
+                                            *refused.place_on(form)], status=422)
+    if refused:
         return _refused(candidature, form, refused.reasons, status=422)
     if request.form.get("action") == "submit":
         return _submit(candidature, form)
@@ -156,26 +144,13 @@ def _submit(candidature, form):
     if candidature.state == State.SUBMITTED.value:  # a second click on the same button
         flash(_("Votre candidature est déposée."), "success")
         return redirect(url_for(".edit", candidature_id=candidature.id))
-    try:
+    with refusals(keep_before=True) as refused:
         submit_candidature(candidature, actor=current_user, now=now())
-        db.session.commit()
-    except TransitionRefused as refused:
-        db.session.rollback()
+    if refused:
         reasons = [_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"), *refused.reasons]
         return _refused(candidature, form, reasons, status=422)
     flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
-
-
-def _attach_errors(form, problems: dict[str, str]) -> list[str]:
-    """Show each message next to its field; return those with no field of their own (partner rows)."""
-    unplaced = []
-    for field, message in problems.items():
-        if field in form:
-            form[field].errors = [*form[field].errors, message]
-        else:
-            unplaced.append(message)
-    return unplaced
 
 
 @bp.route("/<int:candidature_id>/retirer", methods=["GET", "POST"])
@@ -187,14 +162,11 @@ def withdraw(candidature_id: int):
     if request.method == "GET":
         return render_template("candidatures/withdraw.html", candidature=candidature, form=form)
     if form.validate_on_submit():
-        try:
+        with refusals() as refused:
             withdraw_candidature(candidature, actor=current_user, now=now())
-            db.session.commit()
+        refused.flash()
+        if not refused:
             flash(_("Votre candidature est retirée."), "success")
-        except TransitionRefused as refused:
-            db.session.rollback()
-            for reason in refused.reasons:
-                flash(reason, "error")
     return redirect(url_for(".edit", candidature_id=candidature.id))
 
 

@@ -28,7 +28,7 @@ from app.extensions import db
 from app.models import AuditEntry, Edition, User
 from app.passwords import hash_password
 from workflows.definition import shift_calendar
-from workflows.machine import TransitionRefused
+from workflows.refusals import Refused
 from workflows.states import Role
 
 DEMO_SLUG = "ssp-demo"
@@ -186,7 +186,7 @@ def demo_command(stage: str) -> None:
         raise click.ClickException("La démonstration ne s’installe pas en production.")
     try:
         edition = build(stage, clock_now())
-    except TransitionRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         raise click.ClickException("La démonstration n’a pas pu avancer : " + " ".join(refused.reasons)) from None
     db.session.commit()

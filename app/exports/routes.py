@@ -49,10 +49,9 @@ def _acting_role(*allowed: Role) -> str:
 
 
 def _audit(action: str, edition: Edition, *allowed: Role, **details) -> None:
-    """One audit row per download (the files carry personal data), committed before answering."""
+    """One audit row per download (the files carry personal data), committed before the file leaves."""
     record(action, actor=current_user, role=_acting_role(*allowed), at=now(), edition_id=edition.id,
            region_id=details.pop("region_id", None), candidature=details.pop("candidature", None), data=details)
-    db.session.commit()
 
 
 def _download(content: bytes, name: str, mimetype: str):

@@ -21,28 +21,9 @@ from app.jury.stages import REGIONAL, JuryStage
 from app.models import Candidature, ConflictDeclaration, Mark, Scoresheet, User
 from workflows.definition import Contest
 from workflows.identifiers import normalise
+from workflows.refusals import Invalid, Refused, Stale
 
 INTEGER = re.compile(r"[+-]?\d+")
-
-
-class JuryRefused(Exception):
-    """French reasons why the juror may not act now."""
-
-    def __init__(self, reasons: Iterable[str]):
-        self.reasons = list(reasons)
-        super().__init__("; ".join(self.reasons))
-
-
-class ScoresheetInvalid(Exception):
-    """Values a scoresheet may not hold: form field -> French message."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
-
-
-class ScoresheetConflict(Exception):
-    """The sheet changed since the form was shown (another tab, a double submission)."""
 
 
 def declare_conflict(candidature: Candidature, juror: User, *, has_conflict: bool, reason: str, now: datetime,
@@ -64,7 +45,7 @@ def declare_conflict(candidature: Candidature, juror: User, *, has_conflict: boo
                        + ("détecté automatiquement" if existing.source == "automatic" else "par l’organisateur")
                        + ") : seul l’organisateur peut le lever.")
     if reasons:
-        raise JuryRefused(reasons)
+        raise Refused(reasons)
     declaration = _store(existing, candidature, juror, stage, has_conflict=has_conflict,
                          reason=reason if has_conflict else None, source="juror", by=juror, now=now)
     record("conflict.declare", actor=juror, role=stage.role.value, at=now, candidature=candidature,
@@ -115,12 +96,12 @@ def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, o
     """Save the juror's marks as a draft, or submit them (every mark required); a submitted sheet stays submitted."""
     declaration = declaration_of(juror, candidature, stage)
     if declaration is None or declaration.has_conflict:
-        raise JuryRefused(["Déclarez d’abord n’avoir aucun lien d’intérêt avec ce projet."])
+        raise Refused(["Déclarez d’abord n’avoir aucun lien d’intérêt avec ce projet."])
     if blocker := stage.blocker(candidature, now):
-        raise JuryRefused([blocker])
+        raise Refused([blocker])
     sheet = sheet_of(juror, candidature, stage)
     if version is not None and version != (sheet.version if sheet else 0):
-        raise ScoresheetConflict()
+        raise Stale()
     submit = submit or (sheet is not None and sheet.status == "submitted")
     contest = candidature.edition.contest
     values = checked_marks(marks, justifications, comment, contest, complete=submit)
@@ -140,13 +121,13 @@ def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, o
     try:
         db.session.flush()
     except (IntegrityError, StaleDataError) as race:
-        raise ScoresheetConflict() from race
+        raise Stale() from race
     return sheet
 
 
 def checked_marks(marks: Mapping[str, object], justifications: Mapping[str, str], comment: str, contest: Contest,
                   *, complete: bool) -> dict[str, tuple[int | None, str]]:
-    """criterion -> (mark or None, justification); raises ScoresheetInvalid naming each bad field."""
+    """criterion -> (mark or None, justification); raises Invalid naming each bad field."""
     keys = [criterion.key for criterion in contest.criteria]
     scale, limit = contest.scale, contest.limits.reason
     problems = {}
@@ -171,7 +152,7 @@ def checked_marks(marks: Mapping[str, object], justifications: Mapping[str, str]
     if len(comment.strip()) > limit:
         problems["comment"] = f"{limit} caractères au maximum."
     if problems:
-        raise ScoresheetInvalid(problems)
+        raise Invalid(problems)
     return values
 
 

@@ -22,7 +22,7 @@ from app.moments import require
 from app.regional.emails import queue_reminder_email
 from app.regional.jury import JurorProgress
 from workflows.lifecycle import Act, Moment, refusal
-from workflows.machine import TransitionRefused
+from workflows.refusals import Refused
 from workflows.states import NationalStage, RegionStage, Role
 
 
@@ -91,7 +91,7 @@ class Panel:
         juror = membership.user
         sheets = db.session.scalars(self._sheets(juror.id)).all()
         if any(sheet.status == "submitted" for sheet in sheets):
-            raise TransitionRefused([f"{juror.email} a déjà remis une grille d’évaluation {self.where} : "
+            raise Refused([f"{juror.email} a déjà remis une grille d’évaluation {self.where} : "
                                      "ce juré ne peut plus être retiré du jury."])
         for draft in sheets:
             db.session.delete(draft)
@@ -112,18 +112,18 @@ class Panel:
         """
         self._require(self.acts.conflicts, now)
         if not reason.strip():
-            raise TransitionRefused(["Indiquez la raison du conflit d’intérêts."])
+            raise Refused(["Indiquez la raison du conflit d’intérêts."])
         if not self._sits(juror) or not self._judges(candidature):
-            raise TransitionRefused(["Ce juré ou ce dossier ne relève pas de ce jury."])
+            raise Refused(["Ce juré ou ce dossier ne relève pas de ce jury."])
         sheet_status = db.session.scalar(db.select(Scoresheet.status).filter_by(
             candidature_id=candidature.id, juror_id=juror.id, stage=self.stage.name))
         if sheet_status == "submitted":
-            raise TransitionRefused([f"{juror.email} a déjà remis sa grille pour ce dossier : "
+            raise Refused([f"{juror.email} a déjà remis sa grille pour ce dossier : "
                                      "le conflit ne peut plus être enregistré."])
         declaration = db.session.scalar(db.select(ConflictDeclaration).filter_by(
             candidature_id=candidature.id, juror_id=juror.id, stage=self.stage.name))
         if declaration is not None and declaration.has_conflict:
-            raise TransitionRefused(["Un conflit d’intérêts est déjà enregistré pour ce juré et ce dossier."])
+            raise Refused(["Un conflit d’intérêts est déjà enregistré pour ce juré et ce dossier."])
         replaced = declaration is not None
         if declaration is None:
             declaration = ConflictDeclaration(candidature_id=candidature.id, juror_id=juror.id, stage=self.stage.name)
@@ -144,9 +144,9 @@ class Panel:
         """
         self._require(self.acts.conflicts, now)
         if not reason.strip():
-            raise TransitionRefused(["Indiquez pourquoi le conflit d’intérêts est levé."])
+            raise Refused(["Indiquez pourquoi le conflit d’intérêts est levé."])
         if declaration.source == "juror":
-            raise TransitionRefused(["Un conflit d’intérêts déclaré par le juré lui-même ne peut pas être levé."])
+            raise Refused(["Un conflit d’intérêts déclaré par le juré lui-même ne peut pas être levé."])
         record("conflict.lift", actor=actor, role=self.organiser.value, at=now,
                candidature=db.session.get(Candidature, declaration.candidature_id), reason=reason.strip(),
                data={"juror_id": declaration.juror_id, "stage": self.stage.name, "source": declaration.source,

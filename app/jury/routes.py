@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from app.access import roles_required
 from app.clock import now
+from app.endings import refusals
 from app.extensions import db
 from app.jury.forms import (
     CONFLICT,
@@ -24,9 +24,6 @@ from app.jury.forms import (
 )
 from app.jury.independence import declaration_of, has_submitted, may_read_dossier, opinions_for, sheet_of
 from app.jury.operations import (
-    JuryRefused,
-    ScoresheetConflict,
-    ScoresheetInvalid,
     declare_conflict,
     detect_conflicts,
     save_scoresheet,
@@ -73,11 +70,9 @@ def _readable(name: str, candidature_id: int):
 
 
 def _detect(stage: JuryStage, candidatures: list[Candidature]) -> None:
-    try:
-        if detect_conflicts(current_user, candidatures, now(), stage):
-            db.session.commit()
-    except IntegrityError:  # a request of another tab recorded the same conflict first
-        db.session.rollback()
+    # A request of another tab may record the same conflict first: it stands, this one is let go.
+    with refusals():
+        detect_conflicts(current_user, candidatures, now(), stage)
 
 
 @bp.get("", defaults={"stage": "regional"})
@@ -115,19 +110,13 @@ def declaration(stage: str, candidature_id: int):
         if form.choice.data not in (NO_CONFLICT, CONFLICT):
             form.choice.errors = [_("Choisissez l’une des deux déclarations.")]
         else:
-            try:
+            with refusals(_("Une déclaration vient d’être enregistrée pour ce projet (dans un autre onglet ?) : "
+                            "vérifiez-la ci-dessus.")) as refused:
                 declare_conflict(candidature, current_user, has_conflict=form.choice.data == CONFLICT,
                                  reason=form.reason.data or "", now=now(), stage=jury)
-                db.session.commit()
-            except JuryRefused as refused:
-                db.session.rollback()
-                reasons = refused.reasons
-            except IntegrityError:
-                db.session.rollback()
-                reasons = [_("Une déclaration vient d’être enregistrée pour ce projet (dans un autre onglet ?) : "
-                             "vérifiez-la ci-dessus.")]
-            else:
+            if not refused:
                 return _declared(jury, candidature, form.choice.data == CONFLICT)
+            reasons = refused.reasons
     status = 422 if request.method == "POST" else 200
     return render_template("jury/declaration.html", stage=jury, candidature=candidature, form=form, reasons=reasons,
                            current=declaration_of(current_user, candidature, jury),
@@ -172,34 +161,26 @@ def scoresheet(stage: str, candidature_id: int):
 def _save(jury: JuryStage, candidature: Candidature, form):
     submit = request.form.get("action") == "submit"
     version = int(form.version.data) if (form.version.data or "").isdigit() else -1
-    try:
+    with refusals() as refused:
         sheet = save_scoresheet(candidature, current_user, prefixed(request.form, "mark_"),
                                 prefixed(request.form, "justification_"), form.comment.data or "",
                                 submit=submit, now=now(), stage=jury, version=version)
-        db.session.commit()
-    except ScoresheetConflict:
-        db.session.rollback()
+    if refused.stale:
         stored = sheet_differences(form, sheet_of(current_user, candidature, jury), candidature.edition.contest)
         return _refused(jury, candidature, form, [_(
             "Votre fiche a été modifiée entre-temps (dans un autre onglet ?) : vos saisies, affichées ci-dessous, "
             "n’ont pas été enregistrées. Sous chaque champ qui diffère, la version enregistrée est indiquée. "
             "Pour garder vos saisies, enregistrez de nouveau : elles remplaceront la version enregistrée. "
             "Pour garder la version enregistrée, rechargez la page.")], status=409, stored=stored)
-    except ScoresheetInvalid as invalid:
-        db.session.rollback()
-        unplaced = [message for field, message in invalid.problems.items() if field not in form]
-        for field, message in invalid.problems.items():
-            if field in form:
-                form[field].errors = [message]
+    if refused.problems:
         return _refused(jury, candidature, form, [
-            _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *unplaced], status=422)
-    except JuryRefused as refused:
-        db.session.rollback()
-        if jury.blocker(candidature):  # the jury has finished: the sheet as it stands, read-only, said once
-            contest = candidature.edition.contest
-            stored = scoresheet_form_class(contest)(
-                formdata=None, data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
-            return _render_sheet(jury, candidature, stored, status=422)
+            _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *refused.place_on(form)], status=422)
+    if refused and jury.blocker(candidature):  # the jury has finished: the sheet as it stands, read-only, said once
+        contest = candidature.edition.contest
+        stored = scoresheet_form_class(contest)(
+            formdata=None, data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
+        return _render_sheet(jury, candidature, stored, status=422)
+    if refused:
         return _refused(jury, candidature, form, refused.reasons, status=422)
     if sheet.status == "submitted":
         flash(_("Votre fiche de notation est rendue. Vous pouvez la modifier tant que le jury n’est pas clos."),

@@ -18,7 +18,7 @@ from app.regional.jury import JurorProgress
 from scoring import Scoresheet, completeness
 from workflows.identifiers import identifier_problem, normalise
 from workflows.lifecycle import Act
-from workflows.machine import TransitionRefused
+from workflows.refusals import Refused
 from workflows.states import Role
 
 JUROR = Role.NATIONAL_JUROR
@@ -61,12 +61,12 @@ def invite_national_juror(edition: Edition, *, actor: User, now: datetime, email
     require(Act.INVITE_NATIONAL_JUROR, edition_moment(edition, now), edition)
     identifier = normalise(organisation_identifier or "") or None
     if identifier and (problem := identifier_problem(identifier, JUROR_IDENTIFIERS)):
-        raise TransitionRefused([problem])
+        raise Refused([problem])
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
     if user is None:
         user = create_user(email=email, password=None, role=JUROR, now=now, display_name=name.strip())
     elif user.has_role(JUROR) and user.password_hash is not None:
-        raise TransitionRefused([f"{user.email} fait déjà partie du jury national."])
+        raise Refused([f"{user.email} fait déjà partie du jury national."])
     elif not user.has_role(JUROR):
         user.memberships.append(RoleMembership(role=JUROR.value, created_at=now))
     user.display_name = user.display_name or name.strip()

@@ -22,7 +22,8 @@ from app.national.jury import national_work, shortlist
 from app.national.emails import OUTCOMES, queue_excused_email, queue_outcome_email, queue_reinstated_email
 from app.candidatures.operations import region_facts
 from workflows.dossier import text_problem
-from workflows.machine import NATIONAL, REGION, NationalFacts, TransitionRefused
+from workflows.machine import NATIONAL, REGION, NationalFacts
+from workflows.refusals import Refused
 from workflows.states import NationalStage, RegionStage, Role, State
 
 ORGANISER = Role.NATIONAL_ORGANISER
@@ -64,7 +65,7 @@ def national_facts(edition: Edition, now: datetime, reason: str = "") -> Nationa
 
 def _refuse_long(text: str, edition: Edition) -> None:
     if problem := text_problem(text, edition.contest):
-        raise TransitionRefused([problem])
+        raise Refused([problem])
 
 
 def _move(edition: Edition, name: str, *, actor: User, now: datetime, reason: str = "",
@@ -149,12 +150,12 @@ def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rati
     lock_edition(edition, candidature)
     if reasons := NATIONAL.blockers("declare_winner", national_facts(edition, now, rationale), ORGANISER,
                                     edition.contest):
-        raise TransitionRefused(reasons)
+        raise Refused(reasons)
     fire(candidature, "declare_winner", actor=actor, role=ORGANISER, now=now, reason=rationale)
     try:
         db.session.flush()
     except IntegrityError as race:  # the partial unique index: another winner was committed meanwhile
-        raise TransitionRefused([ALREADY_DECLARED]) from race
+        raise Refused([ALREADY_DECLARED]) from race
     others = _settle_other_picks(edition, actor=actor, now=now)
     _move(edition, "declare_winner", actor=actor, now=now, reason=rationale, data={"candidature_id": candidature.id})
     edition.winner_rationale = rationale.strip()

@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.auth.forms import ConfirmForm
 from app.clock import now
-from app.committing import commit_or_reasons
+from app.endings import refusals
 from app.editions import current_edition
 from app.extensions import db
 from app.jury.panel import national_panel
@@ -45,13 +45,13 @@ def _edition() -> Edition:
 
 
 def _apply(action, success: str) -> list[str]:
-    """Run the operation and flash ``success``; on refusal return why (see app.committing)."""
-    reasons = commit_or_reasons(action, changed_meanwhile=_(
-        "Les données ont changé entre-temps (une autre personne vient d’agir) : rien n’a été enregistré, "
-        "rechargez la page."))
-    if not reasons:
+    """Run the operation and flash ``success``; refused, return why for the page to show."""
+    with refusals(_("Les données ont changé entre-temps (une autre personne vient d’agir) : rien n’a été "
+                    "enregistré, rechargez la page.")) as refused:
+        action()
+    if not refused:
         flash(success, "success")
-    return reasons
+    return refused.reasons
 
 
 def _available(edition: Edition) -> list[str]:

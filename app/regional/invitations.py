@@ -19,7 +19,7 @@ from app.passwords import hash_password
 from app.regional.emails import queue_invitation_email, queue_juror_added_email
 from workflows.identifiers import identifier_problem, normalise
 from workflows.lifecycle import Act
-from workflows.machine import TransitionRefused
+from workflows.refusals import Refused
 from workflows.states import Role
 
 JUROR = Role.REGIONAL_JUROR
@@ -47,7 +47,7 @@ def invite_juror(region: Region, *, actor: User, now: datetime, email: str, name
     require(Act.INVITE_REGIONAL_JUROR, region_moment(region, now), region.edition)
     identifier = normalise(organisation_identifier or "") or None
     if identifier and (problem := identifier_problem(identifier, JUROR_IDENTIFIERS)):
-        raise TransitionRefused([problem])
+        raise Refused([problem])
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
     if user is None:
         user = create_user(email=email, password=None, role=JUROR, now=now, region_code=region.code,
@@ -56,7 +56,7 @@ def invite_juror(region: Region, *, actor: User, now: datetime, email: str, name
     else:
         sitting = juror_region(user, region)
         if sitting is not None and (sitting.id != region.id or user.password_hash is not None):
-            raise TransitionRefused([f"{user.email} fait déjà partie du jury régional ({sitting.name}) : "
+            raise Refused([f"{user.email} fait déjà partie du jury régional ({sitting.name}) : "
                                      "un juré ne siège que dans une région."])
         if sitting is None:
             user.memberships.append(RoleMembership(role=JUROR.value, region=region, created_at=now))

@@ -13,7 +13,8 @@ from app.extensions import db
 from app.models import Candidature, Region, User
 from app.regional.emails import queue_inadmissible_email, queue_requalified_email
 from workflows.dossier import text_problem
-from workflows.machine import REGION, TransitionRefused
+from workflows.machine import REGION
+from workflows.refusals import Refused
 from workflows.states import RegionStage, Role, State
 
 STALE_PAGE = "La région a changé d’étape entre-temps : rechargez la page."
@@ -21,7 +22,7 @@ STALE_PAGE = "La région a changé d’étape entre-temps : rechargez la page."
 
 def _refuse_long(reason: str, candidature: Candidature) -> None:
     if problem := text_problem(reason, candidature.edition.contest):
-        raise TransitionRefused([problem])
+        raise Refused([problem])
 
 
 def open_regional_jury(region: Region, *, actor: User, now: datetime) -> list[Candidature]:
@@ -34,7 +35,7 @@ def open_regional_jury(region: Region, *, actor: User, now: datetime) -> list[Ca
         .values(stage=target.value)
     ).rowcount
     if moved != 1:
-        raise TransitionRefused([STALE_PAGE])
+        raise Refused([STALE_PAGE])
     db.session.refresh(region)
     record("region.open_regional_jury", actor=actor, role=Role.REGIONAL_ORGANISER.value, at=now,
            region_id=region.id, edition_id=region.edition_id, from_state=RegionStage.SUBMISSIONS.value,

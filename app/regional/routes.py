@@ -7,8 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import public, roles_required
 from app.auth import throttle
@@ -18,6 +16,7 @@ from app.auth.throttle import throttled
 from app.auth.tokens import find_token
 from app.candidatures.operations import INADMISSIBILITY_REASONS, facts_for
 from app.clock import now
+from app.endings import attempt
 from app.extensions import db
 from app.jury.workload import REGIONAL_JURY_STATES, regional_jurors
 from app.models import AuditEntry, Candidature, Region, RoleMembership, User
@@ -29,7 +28,7 @@ from app.regional.jury import jury_progress
 from app.candidatures.operations import region_facts
 from app.regional.operations import STALE_PAGE, open_regional_jury, requalify, set_aside
 from app.scoping import region_for_staff
-from workflows.machine import CANDIDATURE, REGION, TransitionRefused
+from workflows.machine import CANDIDATURE, REGION
 from workflows.states import RegionStage, Role, State
 
 bp = Blueprint("regional", __name__, url_prefix="/ars")
@@ -64,21 +63,10 @@ def region_candidature(region: Region, candidature_id: int) -> Candidature:
     return candidature
 
 
-# Lazy: translated after the rollback (the failed transaction cannot load the user's language).
+# What a person is told when their page was stale (translated when the view passes them on).
 DOSSIER_CHANGED = _l("Ce dossier a changé entre-temps : vérifiez son état avant de recommencer.")
 JUST_INVITED = _l("Cette personne vient d’être invitée : rechargez la page.")
 JUST_DECLARED = _l("Une déclaration vient d’être enregistrée pour ce juré et ce dossier : rechargez la page.")
-
-
-def refused(reasons: list) -> None:
-    db.session.rollback()
-    for reason in reasons:
-        flash(str(reason), "error")
-
-
-def committed(message: str) -> None:
-    db.session.commit()
-    flash(message, "success")
 
 
 @bp.get("/<int:region_id>")
@@ -106,13 +94,10 @@ def dashboard(region_id: int):
 def open_jury(region_id: int):
     region = organised_region(region_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            moved = open_regional_jury(region, actor=current_user, now=now())
-            committed(_("Le jury régional est ouvert : %(count)s dossier(s) lui sont soumis.", count=len(moved)))
-        except TransitionRefused as refusal:
-            refused(refusal.reasons)
-        except StaleDataError:  # a candidature changed meanwhile (withdrawn at the last second)
-            refused([STALE_PAGE])
+        # A candidature may change meanwhile (withdrawn at the last second): the page is stale.
+        attempt(lambda: open_regional_jury(region, actor=current_user, now=now()),
+                lambda moved: _("Le jury régional est ouvert : %(count)s dossier(s) lui sont soumis.",
+                                count=len(moved)), STALE_PAGE)
     return redirect(url_for(".dashboard", region_id=region.id))
 
 
@@ -134,15 +119,8 @@ def _decide(region_id: int, candidature_id: int, form, decide, success: str, for
     """Validate a decision form, apply it, or show the page again with what was typed."""
     region = organised_region(region_id)
     found = region_candidature(region, candidature_id)
-    if form.validate_on_submit():
-        try:
-            decide(found, form)
-            committed(success)
-            return redirect(url_for(".candidature", region_id=region.id, candidature_id=found.id))
-        except TransitionRefused as refusal:
-            refused(refusal.reasons)
-        except StaleDataError:
-            refused([DOSSIER_CHANGED])
+    if form.validate_on_submit() and not attempt(lambda: decide(found, form), success, str(DOSSIER_CHANGED)):
+        return redirect(url_for(".candidature", region_id=region.id, candidature_id=found.id))
     return candidature(region_id, candidature_id, status=422, **{form_name: form})
 
 
@@ -190,16 +168,13 @@ def jury(region_id: int, invite_form=None, conflict_form=None, status=200):
 def invite(region_id: int):
     region = organised_region(region_id)
     form = JurorInviteForm()
-    if form.validate_on_submit():
-        try:
-            user = invite_juror(region, actor=current_user, now=now(), email=form.email.data, name=form.name.data,
-                                organisation_identifier=form.organisation_identifier.data)
-            committed(_("%(email)s fait partie du jury ; un courriel lui est envoyé.", email=user.email))
-            return redirect(url_for(".jury", region_id=region.id))
-        except TransitionRefused as refusal:
-            refused(refusal.reasons)
-        except IntegrityError:  # the same address invited twice at the same moment
-            refused([JUST_INVITED])
+    # The same address may be invited twice at the same moment: the second is told to reload.
+    if form.validate_on_submit() and not attempt(
+            lambda: invite_juror(region, actor=current_user, now=now(), email=form.email.data, name=form.name.data,
+                                 organisation_identifier=form.organisation_identifier.data),
+            lambda user: _("%(email)s fait partie du jury ; un courriel lui est envoyé.", email=user.email),
+            str(JUST_INVITED)):
+        return redirect(url_for(".jury", region_id=region.id))
     return jury(region_id, invite_form=form, status=422)
 
 
@@ -212,12 +187,9 @@ def remove(region_id: int, user_id: int):
     if membership is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            email = membership.user.email
-            regional_panel(region).remove_juror(membership, actor=current_user, now=now())
-            committed(_("%(email)s ne fait plus partie du jury.", email=email))
-        except TransitionRefused as refusal:
-            refused(refusal.reasons)
+        email = membership.user.email
+        attempt(lambda: regional_panel(region).remove_juror(membership, actor=current_user, now=now()),
+                _("%(email)s ne fait plus partie du jury.", email=email))
     return redirect(url_for(".jury", region_id=region.id))
 
 
@@ -230,15 +202,12 @@ def conflicts(region_id: int):
         abort(404)
     if form.validate_on_submit():
         juror, found = form.chosen()
-        try:
-            regional_panel(region).record_conflict(juror, found, actor=current_user, now=now(),
-                                                   reason=form.reason.data)
-            committed(_("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."))
+        # The juror may declare at the same moment: the organiser is told to reload.
+        if not attempt(lambda: regional_panel(region).record_conflict(juror, found, actor=current_user, now=now(),
+                                                                      reason=form.reason.data),
+                       _("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."),
+                       str(JUST_DECLARED)):
             return redirect(url_for(".jury", region_id=region.id))
-        except TransitionRefused as refusal:
-            refused(refusal.reasons)
-        except IntegrityError:  # the juror declared at the same moment
-            refused([JUST_DECLARED])
     return jury(region_id, conflict_form=form, status=422)
 
 
@@ -251,13 +220,10 @@ def lift(region_id: int, declaration_id: int):
         abort(404)
     form = ConflictLiftForm()
     if form.validate_on_submit():
-        try:
-            panel.lift_conflict(declaration, actor=current_user, now=now(), reason=form.reason.data)
-            committed(_("Le conflit d’intérêts est levé : le juré peut lire et noter ce dossier."))
-        except TransitionRefused as refusal:
-            refused(refusal.reasons)
+        attempt(lambda: panel.lift_conflict(declaration, actor=current_user, now=now(), reason=form.reason.data),
+                _("Le conflit d’intérêts est levé : le juré peut lire et noter ce dossier."))
     else:
-        refused([_("Indiquez pourquoi le conflit d’intérêts est levé.")])
+        flash(_("Indiquez pourquoi le conflit d’intérêts est levé."), "error")
     return redirect(url_for(".jury", region_id=region_id))
 
 
@@ -266,11 +232,8 @@ def lift(region_id: int, declaration_id: int):
 def remind(region_id: int):
     region = organised_region(region_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            reminded = regional_panel(region).remind(jury_progress(region), actor=current_user, now=now())
-            committed(_("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
-        except TransitionRefused as refusal:
-            refused(refusal.reasons)
+        attempt(lambda: regional_panel(region).remind(jury_progress(region), actor=current_user, now=now()),
+                lambda reminded: _("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
     return redirect(url_for(".jury", region_id=region.id))
 
 
@@ -303,9 +266,7 @@ def accept_invitation(token: str):
     form = PasswordResetForm()
     if form.validate_on_submit():
         if not accept_invitation_operation(found, form.password.data, now=now()):
-            db.session.rollback()
             return render_template("regional/invitation.html", form=None), 404
-        db.session.commit()
         flash(_("Votre mot de passe est enregistré. Connectez-vous pour accéder au jury."), "success")
         return redirect(url_for("auth.login"))
     return render_template("regional/invitation.html", form=form, email=found.user.email)

@@ -17,7 +17,8 @@ from app.slots import insert_in_free_slot
 from app.models import Candidature, Region, RegionalPick, User
 from workflows.definition import Contest
 from workflows.dossier import text_problem
-from workflows.machine import REGION, Facts, TransitionRefused, quota_not_reached
+from workflows.machine import REGION, Facts, quota_not_reached
+from workflows.refusals import Refused
 from workflows.states import Role, State
 
 STALE = "La sélection a changé depuis l’affichage de cette page : vérifiez-la avant de clôturer."
@@ -42,7 +43,7 @@ def _lock(region: Region, *read_again) -> None:
 
 def _refuse_long(text: str, contest: Contest) -> None:
     if problem := text_problem(text, contest):
-        raise TransitionRefused([problem])
+        raise Refused([problem])
 
 
 def select_for_nation(candidature: Candidature, *, actor: User, now: datetime, opinion: str) -> RegionalPick:
@@ -59,7 +60,7 @@ def select_for_nation(candidature: Candidature, *, actor: User, now: datetime, o
     )
     if pick is None:
         full = Facts(state=State.REGIONAL_JURY, now=now, region_picks=contest.quota.max)
-        raise TransitionRefused([quota_not_reached(full, contest)])
+        raise Refused([quota_not_reached(full, contest)])
     return pick
 
 
@@ -83,7 +84,7 @@ def close_region(region: Region, *, actor: User, now: datetime, reason: str, fin
     _refuse_long(reason, contest)
     _lock(region)
     if fingerprint != selection_fingerprint(region):
-        raise TransitionRefused([STALE])
+        raise Refused([STALE])
     facts = region_facts(region, now, reason)
     target = REGION.check("close_region", facts, Role.REGIONAL_ORGANISER, contest)
     remaining = db.session.scalars(

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.auth.forms import ConfirmForm
 from app.clock import now
-from app.committing import commit_or_reasons
+from app.endings import attempt, refusals
 from app.extensions import db
 from app.jury.workload import regional_jurors
 from app.models import Candidature, Region, RegionalPick
@@ -29,10 +29,6 @@ organiser = roles_required(Role.REGIONAL_ORGANISER)
 def _changed_meanwhile() -> str:
     return _("Cette candidature a changé depuis l’affichage de cette page (une autre personne vient d’agir) : "
              "rien n’a été enregistré, vérifiez le classement.")
-
-
-def _commit(action) -> list[str]:
-    return commit_or_reasons(action, changed_meanwhile=_changed_meanwhile())
 
 
 def _region(region_id: int) -> Region:
@@ -79,8 +75,9 @@ def select(region_id: int, candidature_id: int):
     candidature = _candidature_of(region, candidature_id)
     form, reasons = PickOpinionForm(), []
     if form.validate_on_submit():
-        reasons = _commit(lambda: select_for_nation(candidature, actor=current_user, now=now(),
-                                                    opinion=form.opinion.data))
+        with refusals(_changed_meanwhile()) as refused:
+            select_for_nation(candidature, actor=current_user, now=now(), opinion=form.opinion.data)
+        reasons = refused.reasons
         if not reasons:
             flash(_("« %(title)s » est retenue pour l’étape nationale.", title=candidature.title), "success")
             return redirect(url_for(".ranking", region_id=region.id))
@@ -100,13 +97,10 @@ def unselect_pick(region_id: int, candidature_id: int):
     pick = db.session.scalar(db.select(RegionalPick).filter_by(candidature_id=candidature.id))
     # The ConfirmForm's CSRF token is checked by CSRFProtect before the view runs.
     if pick is None:
-        reasons = [_("Cette candidature n’est pas (ou plus) retenue.")]
+        flash(_("Cette candidature n’est pas (ou plus) retenue."), "error")
     else:
-        reasons = _commit(lambda: unselect(pick, actor=current_user, now=now()))
-    for reason in reasons:
-        flash(reason, "error")
-    if not reasons:
-        flash(_("« %(title)s » n’est plus retenue.", title=candidature.title), "success")
+        attempt(lambda: unselect(pick, actor=current_user, now=now()),
+                _("« %(title)s » n’est plus retenue.", title=candidature.title), _changed_meanwhile())
     return redirect(url_for(".ranking", region_id=region.id))
 
 
@@ -116,8 +110,10 @@ def close(region_id: int):
     region = _region(region_id)
     form, reasons = RegionCloseForm(), []
     if form.validate_on_submit():
-        reasons = _commit(lambda: close_region(region, actor=current_user, now=now(), reason=form.reason.data or "",
-                                               fingerprint=form.fingerprint.data or ""))
+        with refusals(_changed_meanwhile()) as refused:
+            close_region(region, actor=current_user, now=now(), reason=form.reason.data or "",
+                         fingerprint=form.fingerprint.data or "")
+        reasons = refused.reasons
         if not reasons:
             flash(_("La sélection régionale est close."), "success")
             return redirect(url_for(".ranking", region_id=region.id))

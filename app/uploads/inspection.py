@@ -20,6 +20,7 @@ import zipfile
 from typing import BinaryIO
 
 from workflows.definition import AttachmentRules
+from workflows.refusals import Refused
 
 # Short names shown to users, by MIME type (the definition names extensions and MIME types).
 FORMAT_NAMES = {
@@ -65,14 +66,6 @@ BOMB = "Ce document est anormalement volumineux une fois décompressé : il n’
 UNSAFE = "Ce document contient des éléments non autorisés : il n’est pas accepté."
 
 
-class UploadRefused(Exception):
-    """A file that may not be stored; ``message`` is the French sentence for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 def megabytes(size: int) -> str:
     """« 10 », « 2,5 »: a size in Mo as French writes it."""
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
@@ -97,30 +90,30 @@ def extension_of(name: str) -> str:
 
 
 def inspect_upload(stream: BinaryIO, name: str, rules: AttachmentRules) -> str:
-    """The MIME type of an acceptable file, or UploadRefused with the reason."""
+    """The MIME type of an acceptable file, or Refused with the reason."""
     size = stream.seek(0, 2)
     if size == 0:
-        raise UploadRefused(EMPTY)
+        raise Refused([EMPTY])
     if size > rules.max_bytes:
-        raise UploadRefused(too_large(rules.max_bytes))
+        raise Refused([too_large(rules.max_bytes)])
     extension = extension_of(name)
     if extension in MACRO_EXTENSIONS:
-        raise UploadRefused(MACROS)
+        raise Refused([MACROS])
     expected = {t.extension: t.mime for t in rules.file_types}.get(extension)
     if expected is None:
-        raise UploadRefused(type_refused(rules))
+        raise Refused([type_refused(rules)])
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
     if head.startswith(ZIP_SIGNATURE):
         mime = _container_type(stream)
     else:
         if MARKUP.search(head):
-            raise UploadRefused(type_refused(rules))
+            raise Refused([type_refused(rules)])
         mime = _plain_type(head)
         if zipfile.is_zipfile(stream):
-            raise UploadRefused(MIXED)
+            raise Refused([MIXED])
     if mime != expected:
-        raise UploadRefused(type_refused(rules))
+        raise Refused([type_refused(rules)])
     return mime
 
 
@@ -141,19 +134,19 @@ def _container_type(stream: BinaryIO) -> str | None:
                 return _ooxml_type(archive, names)
             return None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError):
-        raise UploadRefused(DAMAGED) from None
+        raise Refused([DAMAGED]) from None
 
 
 def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     if not entries:
-        raise UploadRefused(DAMAGED)
+        raise Refused([DAMAGED])
     if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED:
-        raise UploadRefused(BOMB)
+        raise Refused([BOMB])
     if any(e.file_size > RATIO_FLOOR and e.file_size > MAX_RATIO * max(e.compress_size, 1) for e in entries):
-        raise UploadRefused(BOMB)
+        raise Refused([BOMB])
     names = [e.filename for e in entries]
     if len(set(names)) != len(names) or any(_unsafe_path(n) for n in names) or any(e.flag_bits & 0x1 for e in entries):
-        raise UploadRefused(UNSAFE)
+        raise Refused([UNSAFE])
 
 
 def _unsafe_path(name: str) -> bool:
@@ -167,7 +160,7 @@ def _odf_type(archive: zipfile.ZipFile, names: list[str]) -> str | None:
     if mime not in ODF_TYPES:
         return None
     if any(name.startswith(ODF_MACRO_FOLDERS) for name in names):
-        raise UploadRefused(MACROS)
+        raise Refused([MACROS])
     return mime
 
 
@@ -175,6 +168,6 @@ def _ooxml_type(archive: zipfile.ZipFile, names: list[str]) -> str | None:
     with archive.open("[Content_Types].xml") as entry:
         content_types = entry.read(MAX_TYPES_XML)
     if b"macroenabled" in content_types.lower() or any(n.rsplit("/", 1)[-1].lower() == "vbaproject.bin" for n in names):
-        raise UploadRefused(MACROS)
+        raise Refused([MACROS])
     folders = {mime for folder, mime in OOXML_FOLDERS.items() if any(n.startswith(folder) for n in names)}
     return folders.pop() if len(folders) == 1 else None

@@ -10,7 +10,7 @@ from app.jury.panel import national_panel
 from app.national.jury import national_progress
 from tests.app.attachment_helpers import page_text
 from tests.app.national_helpers import fresh, sheet, shortlist  # noqa: F401  (fixture)
-from workflows.machine import TransitionRefused
+from workflows.refusals import Refused
 from workflows.states import Role
 
 JURY = "/national/jury"
@@ -123,7 +123,7 @@ def test_the_operation_refuses_a_dossier_or_juror_of_another_jury(shortlist, sit
     regional_juror = shortlist.regional_jurors["HDF"][0]
 
     for juror, candidature in ((sitting, shortlist.delta), (regional_juror, shortlist.alpha)):
-        with pytest.raises(TransitionRefused, match="ne relève pas de ce jury"):
+        with pytest.raises(Refused, match="ne relève pas de ce jury"):
             panel.record_conflict(juror, candidature, actor=shortlist.organiser, now=clock(), reason=REASON)
     assert declarations() == []
 

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Candidature, ConflictDeclaration, Region
 from tests.app.regional_helpers import (  # noqa: F401  (fixtures)
     AFTER_DEADLINE, audit_rows, dossier, organiser, page, post_at_once, region, submitted_sheet)
-from workflows.machine import TransitionRefused
+from workflows.refusals import Refused
 from workflows.states import Role
 
 TOO_EARLY = ("L’ouverture du jury régional n’est possible qu’après la date limite de dépôt "
@@ -154,7 +154,7 @@ def test_inadmissible_needs_a_listed_reason_and_a_text(client, organiser, dossie
 def test_declare_inadmissible_operation_refuses_an_unlisted_code(app, organiser, dossier, clock):
     candidature = dossier("submitted")
 
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         declare_inadmissible(candidature, actor=organiser, now=clock(), code="autre", reason="Motif.")
 
     assert refused.value.reasons == ["Choisissez un motif d’irrecevabilité dans la liste."]

@@ -16,7 +16,7 @@ from workflows.machine import (
     Facts,
     NationalFacts,
     RegionFacts,
-    TransitionRefused,
+    Refused,
     available,
     blockers,
     check,
@@ -85,7 +85,7 @@ def national(stage, **changes):
 def outcome(machine, name, facts, role, rules=RULES):
     try:
         return machine.check(name, facts, role, rules)
-    except TransitionRefused as refused:
+    except Refused as refused:
         return refused.reasons
 
 
@@ -274,7 +274,7 @@ def test_select_for_nation_one_scoresheet_missing():
 
 
 def test_check_refusal_carries_the_reasons():
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         check("submit", candidature(S.DRAFT), CANDIDATE, RULES)
 
     assert (refused.value.reasons, str(refused.value)) == ([LATE], LATE)
