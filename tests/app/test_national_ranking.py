@@ -28,14 +28,28 @@ def test_national_ranking_shows_regional_and_national_marks_side_by_side(client,
     text = page_text(client.get("/national/classement"))
 
     assert ("1 Gamma Structure Gamma — Île-de-France 2,00 2,00 2,00 2,00 8,00 4,50 4,50 4,50 4,50 18,00 2 / 2 — note bas "
-            "Désigner lauréat "
             "2 Alpha Structure Alpha — Hauts-de-France 5,00 5,00 5,00 5,00 20,00 3,00 3,00 3,00 3,00 12,00 1 / 1 1,41 "
-            "dans la moyenne Désigner lauréat "
+            "dans la moyenne "
             "— Beta Structure Beta — Hauts-de-France 5,00 5,00 4,00 4,00 18,00 — — — — — 0 / 2 -0,71 dans la moyenne "
-            "Désigner lauréat") in text
+            ) in text
+    assert "Désigner lauréat" not in text  # Beta's two sheets are missing
     assert "Hauts-de-France 6 18,67 1,52 — Île-de-France 1 8,00 -9,14 note bas" in text
     assert "La normalisation est indicative : elle ne décide jamais" in text
     assert "Toutes les grilles attendues du jury national ne sont pas reçues." in text
+
+
+def test_national_ranking_offers_the_decision_once_every_national_sheet_is_in(client, login, make_user, shortlist,
+                                                                             clock):
+    shortlist.edition.national_stage = "national_jury"
+    juror = make_user(Role.NATIONAL_JUROR)
+    for pick, mark in zip(shortlist.picks, (3, 4, 5), strict=True):
+        sheet(pick, juror, [mark] * 4, "national", clock())
+    db.session.commit()
+    login(shortlist.organiser)
+
+    text = page_text(client.get("/national/classement"))
+
+    assert text.count("Désigner lauréat") == 3
 
 
 def test_national_ranking_offers_no_decision_before_the_national_jury_sits(client, login, shortlist):
