@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.jury.independence import may_read_dossier
-from app.jury.stages import STAGES
+from app.jury.juries import KINDS, Jury
 from app.models import Candidature, Region
 from workflows.states import Role, State
 
@@ -37,7 +37,7 @@ def may_view(candidature: Candidature) -> bool:
         return False
     if user.has_role(*NATIONAL_STAFF) or candidature.region_id in user.region_ids(Role.REGIONAL_ORGANISER):
         return True
-    return any(may_read_dossier(user, candidature, stage) for stage in STAGES.values())
+    return any(may_read_dossier(user, candidature, Jury.judging(candidature, name)) for name in KINDS)
 
 
 def viewable_candidature(candidature_id: int) -> Candidature:

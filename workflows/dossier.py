@@ -75,6 +75,15 @@ def missing_items(dossier: Mapping, rules: Contest) -> tuple[str, ...]:
     return tuple(missing)
 
 
+# Why an organiser may set a dossier aside: stored key -> French label.
+INADMISSIBILITY_REASONS = {
+    "categorie": "Catégorie de candidat non éligible",
+    "commercial": "Projet à visée commerciale",
+    "incomplet": "Dossier incomplet",
+    "hors_champ": "Projet hors du champ du concours",
+    "doublon": "Doublon d’un autre dossier",
+}
+
 EDITABLE_STATES = (State.DRAFT, State.SUBMITTED)
 SHORT_TEXT = 300  # names, functions, titles of partners: one line each
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

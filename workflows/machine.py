@@ -17,7 +17,7 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -28,6 +28,7 @@ from workflows.refusals import Refused
 from workflows.states import NationalStage, RegionStage, Role, State
 
 REASON_REQUIRED = "Une justification écrite est obligatoire."
+_REASON_TO_BE_TYPED = "(le motif que la personne saisira)"
 ROLE_REFUSED = "Votre rôle ne permet pas cette action."
 
 
@@ -135,6 +136,15 @@ class Machine:
     def available(self, facts, role: Role, rules: Contest) -> list[str]:
         """Names of the transitions ``role`` may fire now, in table order."""
         return [name for name in self.transitions if not self.blockers(name, facts, role, rules)]
+
+    def offered_blockers(self, name: str, facts, role: Role, rules: Contest) -> list[str]:
+        """``blockers`` for a page's button: the written reason its form asks for is not known yet, so
+        the blockers are judged as if the person had typed it."""
+        return self.blockers(name, replace(facts, reason=_REASON_TO_BE_TYPED), role, rules)
+
+    def offered(self, facts, role: Role, rules: Contest) -> list[str]:
+        """The transitions a page offers: those with no ``offered_blockers``, in table order."""
+        return [name for name in self.transitions if not self.offered_blockers(name, facts, role, rules)]
 
     def check(self, name: str, facts, role: Role, rules: Contest) -> StrEnum:
         """The target state of ``name``, or Refused with every reason."""

@@ -11,7 +11,7 @@ from datetime import datetime
 from werkzeug.datastructures import FileStorage
 
 from app.audit import record
-from app.candidatures.receipts import queue_receipt_email
+from app.receipts import queue_receipt_email
 from app.extensions import db
 from app.slots import insert_in_free_slot
 from app.models import Attachment, Candidature, User

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.candidatures.operations import INADMISSIBILITY_REASONS
 from app.models import Candidature
+from workflows.dossier import INADMISSIBILITY_REASONS
 from workflows.states import NationalStage, State
 
 # Until the national results are published, the jury's steps are confidential to candidates.

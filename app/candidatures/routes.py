@@ -13,13 +13,7 @@ from app.candidatures.forms import (
     set_choices,
     stored_differences,
 )
-from app.candidatures.operations import (
-    create_candidature,
-    dossier_of,
-    save_dossier,
-    submit_candidature,
-    withdraw_candidature,
-)
+from app.candidatures.operations import create_candidature, save_dossier
 from app.candidatures.display import state_shown_to_candidate
 from app.scoping import owned_candidature
 from app.clock import now
@@ -28,8 +22,9 @@ from app.endings import refusals
 from app.extensions import db
 from app.main.countdown import deadline_context
 from app.models import Candidature, Region
-from app.candidatures.receipts import receipt_time
-from app.pdf.receipt import receipt_pdf
+from app.candidatures.receipt_pdf import receipt_pdf
+from app.receipts import receipt_time
+from app.transitions.candidate import submit_candidature, withdraw_candidature
 from workflows.dossier import edit_blockers, missing_items
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.states import Role, State
@@ -84,7 +79,7 @@ def edit(candidature_id: int):
     contest = candidature.edition.contest
     form_class = dossier_form_class(contest)
     if request.method == "GET":
-        form = form_class(data=form_data(dossier_of(candidature), contest, candidature.version))
+        form = form_class(data=form_data(candidature.dossier(), contest, candidature.version))
     else:
         form = form_class()
     set_choices(form, contest)
@@ -103,7 +98,7 @@ def _render(candidature, form, reasons=(), status=200, stored=None):
         reasons=reasons,
         stored=stored or {},
         read_only=bool(edit_blockers(State(candidature.state), now(), contest)),
-        missing=missing_items(dossier_of(candidature), contest),
+        missing=missing_items(candidature.dossier(), contest),
         state_label=state_shown_to_candidate(candidature),
         **deadline_context(contest, now()),
     ), status
@@ -127,7 +122,7 @@ def _save(candidature, form, contest):
             "vos saisies, affichées ci-dessous, n’ont pas été enregistrées. Sous chaque champ qui diffère, "
             "la version enregistrée est indiquée. Pour garder vos saisies, appuyez de nouveau sur "
             "« Enregistrer » : elles remplaceront la version enregistrée. Pour garder la version enregistrée, "
-            "rechargez la page.")], status=409, stored=stored_differences(form, dossier_of(candidature), contest))
+            "rechargez la page.")], status=409, stored=stored_differences(form, candidature.dossier(), contest))
     if refused.problems:
         return _refused(candidature, form, [_("Certaines informations ne sont pas valides : rien n’a été enregistré."),
                                             *refused.place_on(form)], status=422)
@@ -177,7 +172,7 @@ def receipt(candidature_id: int):
     if candidature.receipt_number is None or candidature.state == State.DRAFT.value:
         flash(_("Le récépissé est disponible une fois la candidature déposée."), "error")
         return redirect(url_for(".edit", candidature_id=candidature.id))
-    response = make_response(receipt_pdf(candidature, dossier_of(candidature), receipt_time(candidature)))
+    response = make_response(receipt_pdf(candidature, candidature.dossier(), receipt_time(candidature)))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="recepisse-{candidature.receipt_number}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"

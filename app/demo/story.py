@@ -17,20 +17,21 @@ from reportlab.pdfgen import canvas
 from werkzeug.datastructures import FileStorage
 
 from app.attachments.operations import add_attachment
-from app.candidatures.operations import create_candidature, save_dossier, submit_candidature, withdraw_candidature
+from app.candidatures.operations import create_candidature, save_dossier
 from app.demo import cast
 from app.extensions import db
 from app.jury.independence import declaration_of, sheet_of
 from app.jury.operations import declare_conflict, save_scoresheet
-from app.jury.stages import NATIONAL, REGIONAL, JuryStage
-from app.jury.workload import regional_candidatures
+from app.jury.juries import Jury
+from app.jury.workload import regional_candidatures, shortlist
 from app.models import Candidature, Edition, Region, User
-from app.national.jury import shortlist
-from app.national.operations import declare_winner, excuse_region, open_national_jury, publish_results
 from app.national.ranking import national_ranking
-from app.regional.operations import open_regional_jury, set_aside
-from app.selection.operations import close_region, select_for_nation, selection_fingerprint
 from app.selection.ranking import region_ranking
+from app.transitions.candidate import submit_candidature, withdraw_candidature
+from app.transitions.national import declare_winner, excuse_region, open_national_jury, publish_results
+from app.transitions.regional import (
+    close_region, declare_inadmissible, open_regional_jury, select_for_nation, selection_fingerprint,
+)
 from workflows.states import NationalStage, RegionStage, State
 
 
@@ -105,7 +106,7 @@ def deposit(story: Cast, tl: Timeline) -> None:
     save_dossier(withdrawn, cast.draft("Projet abandonné"), actor=karim, now=tl(), version=withdrawn.version)
     withdraw_candidature(withdrawn, actor=karim, now=tl())
     commercial = _submit(story, karim, idf, ("Vente de piluliers connectés", "Société Pilulo"), tl)
-    set_aside(commercial, actor=story.ars(idf), now=tl(), code="commercial",
+    declare_inadmissible(commercial, actor=story.ars(idf), now=tl(), code="commercial",
               reason="Le projet est de nature commerciale : le concours distingue des actions non lucratives.")
     featured = {"HDF": 1, "IDF": 1}  # submitted above, before each region's jury
     for index, region in enumerate(story.edition.regions):
@@ -115,28 +116,28 @@ def deposit(story: Cast, tl: Timeline) -> None:
         db.session.flush()
 
 
-def _marks(candidature: Candidature, juror: User, stage: JuryStage) -> dict[str, int]:
+def _marks(candidature: Candidature, juror: User, jury: Jury) -> dict[str, int]:
     """Marks that differ between jurors but agree on quality: the featured dossiers come out on top."""
     scale = candidature.edition.contest.scale
-    chance = random.Random(f"{stage.name}:{candidature.id}:{juror.email}")
+    chance = random.Random(f"{jury.name}:{candidature.id}:{juror.email}")
     quality = scale.max if candidature.owner.email == cast.email("candidat") else \
         random.Random(candidature.id).randint(scale.min + 1, scale.max - 1)
     return {c.key: max(scale.min, min(scale.max, quality + chance.choice((-1, 0, 0, 1))))
             for c in candidature.edition.contest.criteria}
 
 
-def _judge(juror: User, candidature: Candidature, stage: JuryStage, tl: Timeline, *, submit: bool,
+def _judge(juror: User, candidature: Candidature, jury: Jury, tl: Timeline, *, submit: bool,
            conflict: str = "") -> None:
     """The juror's declaration, then their scoresheet (a draft, or submitted), unless already done."""
-    if declaration_of(juror, candidature, stage) is None:
-        declare_conflict(candidature, juror, has_conflict=bool(conflict), reason=conflict, now=tl(), stage=stage)
-    declaration = declaration_of(juror, candidature, stage)
-    sheet = sheet_of(juror, candidature, stage)
+    if declaration_of(juror, candidature, jury) is None:
+        declare_conflict(candidature, juror, has_conflict=bool(conflict), reason=conflict, now=tl(), jury=jury)
+    declaration = declaration_of(juror, candidature, jury)
+    sheet = sheet_of(juror, candidature, jury)
     if declaration.has_conflict or (sheet is not None and (sheet.status == "submitted" or not submit)):
         return
-    marks = _marks(candidature, juror, stage)
+    marks = _marks(candidature, juror, jury)
     save_scoresheet(candidature, juror, marks, {key: "Appréciation du juré." for key in marks},
-                    "Un projet solide, porté à deux voix.", submit=submit, now=tl(), stage=stage)
+                    "Un projet solide, porté à deux voix.", submit=submit, now=tl(), jury=jury)
 
 
 IDF_CONFLICT = "J’ai accompagné l’équipe de ce projet comme consultant l’an dernier."
@@ -152,7 +153,8 @@ def score_region(story: Cast, region: Region, tl: Timeline, *, complete: bool) -
         for number, candidature in enumerate(dossiers):
             conflict = IDF_CONFLICT if (region.code == "IDF" and seat == 2 and number == 1) else ""
             share = 1 if complete else (1, 0.5, 0)[seat]
-            _judge(juror, candidature, REGIONAL, tl, submit=number < share * len(dossiers), conflict=conflict)
+            _judge(juror, candidature, Jury.of_region(region), tl, submit=number < share * len(dossiers),
+                   conflict=conflict)
 
 
 def _close(story: Cast, region: Region, tl: Timeline) -> None:
@@ -210,7 +212,7 @@ def score_nation(story: Cast, tl: Timeline, *, complete: bool) -> None:
         share = 1 if complete else (0.6, 0.2)[seat]
         for number, candidature in enumerate(picks):
             if complete or number < share * len(picks) + 1:
-                _judge(juror, candidature, NATIONAL, tl, submit=number < share * len(picks))
+                _judge(juror, candidature, Jury.national(story.edition), tl, submit=number < share * len(picks))
 
 
 def results(story: Cast, tl: Timeline) -> None:

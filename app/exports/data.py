@@ -13,7 +13,7 @@ from fractions import Fraction
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.national.jury import national_work
+from app.jury.workload import national_work
 from app.models import Candidature, Edition, Region, RegionalPick, Scoresheet
 from app.selection.ranking import column, region_ranking, weighted_criteria
 from scoring import Aggregate, aggregate, rank

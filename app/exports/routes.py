@@ -20,7 +20,7 @@ from app.exports.dossier_pdf import dossier_pdf
 from app.exports.tables import Sheet, candidatures_sheet, marks_sheet, to_csv, to_xlsx
 from app.extensions import db
 from app.jury.independence import may_read_dossier
-from app.jury.stages import STAGES
+from app.jury.juries import KINDS, Jury
 from app.models import Edition, Region
 from app.scoping import region_for_staff, viewable_candidature
 from app.uploads import storage
@@ -96,9 +96,9 @@ def index():
     regions = [region for region in (edition.regions if edition else [])
                if current_user.has_role(Role.NATIONAL_ORGANISER)
                or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
-    readable = {candidature.id: candidature for stage in STAGES.values()
-                for candidature in stage.candidatures(current_user)
-                if may_read_dossier(current_user, candidature, stage)}
+    readable = {candidature.id: candidature for name in KINDS for jury in Jury.sitting(current_user, name)
+                for candidature in jury.candidatures(current_user)
+                if may_read_dossier(current_user, candidature, jury)}
     return render_template("exports/index.html", edition=edition, regions=regions, readable=list(readable.values()),
                            national=current_user.has_role(Role.NATIONAL_ORGANISER))
 

@@ -10,38 +10,38 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from app.extensions import db
-from app.jury.stages import JuryStage
+from app.jury.juries import Jury
 from app.jury.workload import submitted_sheets
 from app.models import Candidature, ConflictDeclaration, Scoresheet, User
 from scoring import Aggregate, aggregate
 
 
-def declaration_of(juror: User, candidature: Candidature, stage: JuryStage) -> ConflictDeclaration | None:
+def declaration_of(juror: User, candidature: Candidature, jury: Jury) -> ConflictDeclaration | None:
     return db.session.scalar(db.select(ConflictDeclaration).filter_by(
-        juror_id=juror.id, candidature_id=candidature.id, stage=stage.name))
+        juror_id=juror.id, candidature_id=candidature.id, stage=jury.name))
 
 
-def sheet_of(juror: User, candidature: Candidature, stage: JuryStage) -> Scoresheet | None:
+def sheet_of(juror: User, candidature: Candidature, jury: Jury) -> Scoresheet | None:
     return db.session.scalar(db.select(Scoresheet).filter_by(
-        juror_id=juror.id, candidature_id=candidature.id, stage=stage.name))
+        juror_id=juror.id, candidature_id=candidature.id, stage=jury.name))
 
 
-def may_read_dossier(juror: User, candidature: Candidature, stage: JuryStage) -> bool:
+def may_read_dossier(juror: User, candidature: Candidature, jury: Jury) -> bool:
     """A juror of the candidature's jury who declared no conflict of interest for it."""
-    if not stage.sits_on(juror, candidature):
+    if not jury.sits_on(juror, candidature):
         return False
-    declaration = declaration_of(juror, candidature, stage)
+    declaration = declaration_of(juror, candidature, jury)
     return declaration is not None and not declaration.has_conflict
 
 
-def has_submitted(juror: User, candidature: Candidature, stage: JuryStage) -> bool:
-    sheet = sheet_of(juror, candidature, stage)
+def has_submitted(juror: User, candidature: Candidature, jury: Jury) -> bool:
+    sheet = sheet_of(juror, candidature, jury)
     return sheet is not None and sheet.status == "submitted"
 
 
-def may_see_others(juror: User, candidature: Candidature, stage: JuryStage) -> bool:
+def may_see_others(juror: User, candidature: Candidature, jury: Jury) -> bool:
     """Independent judgment: the others' marks only once the juror's own sheet is submitted."""
-    return has_submitted(juror, candidature, stage) and may_read_dossier(juror, candidature, stage)
+    return has_submitted(juror, candidature, jury) and may_read_dossier(juror, candidature, jury)
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,15 @@ class JuryOpinions:
     result: Aggregate
 
 
-def opinions_for(juror: User, candidature: Candidature, stage: JuryStage) -> JuryOpinions | None:
+def opinions_for(juror: User, candidature: Candidature, jury: Jury) -> JuryOpinions | None:
     """None until ``may_see_others``; then the other sheets (by id) and the jury's means."""
-    if not may_see_others(juror, candidature, stage):
+    if not may_see_others(juror, candidature, jury):
         return None
     others = db.session.scalars(db.select(Scoresheet).where(
-        Scoresheet.candidature_id == candidature.id, Scoresheet.stage == stage.name,
+        Scoresheet.candidature_id == candidature.id, Scoresheet.stage == jury.name,
         Scoresheet.status == "submitted", Scoresheet.juror_id != juror.id).order_by(Scoresheet.id)).all()
     contest = candidature.edition.contest
     criteria = [(criterion.key, criterion.weight) for criterion in contest.criteria]
-    result = aggregate(submitted_sheets([candidature.id], stage.name), criteria,
+    result = aggregate(submitted_sheets([candidature.id], jury.name), criteria,
                        threshold=Fraction(contest.disagreement_threshold))
     return JuryOpinions(others=list(others), result=result[str(candidature.id)])

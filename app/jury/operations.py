@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import record
 from app.extensions import db
 from app.jury.independence import declaration_of, has_submitted, sheet_of
-from app.jury.stages import REGIONAL, JuryStage
+from app.jury.juries import Jury
 from app.models import Candidature, ConflictDeclaration, Mark, Scoresheet, User
 from workflows.definition import Contest
 from workflows.identifiers import normalise
@@ -27,17 +27,17 @@ INTEGER = re.compile(r"[+-]?\d+")
 
 
 def declare_conflict(candidature: Candidature, juror: User, *, has_conflict: bool, reason: str, now: datetime,
-                     stage: JuryStage = REGIONAL) -> ConflictDeclaration:
+                     jury: Jury) -> ConflictDeclaration:
     """Record the juror's own declaration: no conflict, or a conflict with its reason."""
     reason = (reason or "").strip()
     limit = candidature.edition.contest.limits.reason
-    existing = declaration_of(juror, candidature, stage)
-    reasons = [blocker] if (blocker := stage.blocker(candidature, now)) else []
+    existing = declaration_of(juror, candidature, jury)
+    reasons = [blocker] if (blocker := jury.blocker(now)) else []
     if has_conflict and not reason:
         reasons.append("Indiquez la nature de votre lien d’intérêt avec ce projet.")
     if len(reason) > limit:
         reasons.append(f"La nature du lien d’intérêt tient en {limit} caractères au maximum.")
-    if has_submitted(juror, candidature, stage):
+    if has_submitted(juror, candidature, jury):
         reasons.append("Vous avez rendu votre fiche de notation pour ce projet : "
                        "votre déclaration ne peut plus être modifiée.")
     if existing is not None and existing.has_conflict and existing.source != "juror":
@@ -46,16 +46,16 @@ def declare_conflict(candidature: Candidature, juror: User, *, has_conflict: boo
                        + ") : seul l’organisateur peut le lever.")
     if reasons:
         raise Refused(reasons)
-    declaration = _store(existing, candidature, juror, stage, has_conflict=has_conflict,
+    declaration = _store(existing, candidature, juror, jury, has_conflict=has_conflict,
                          reason=reason if has_conflict else None, source="juror", by=juror, now=now)
-    record("conflict.declare", actor=juror, role=stage.role.value, at=now, candidature=candidature,
-           reason=declaration.reason, data={"stage": stage.name, "has_conflict": has_conflict})
+    record("conflict.declare", actor=juror, role=jury.kind.juror_role.value, at=now, candidature=candidature,
+           reason=declaration.reason, data={"stage": jury.name, "has_conflict": has_conflict})
     db.session.flush()
     return declaration
 
 
 def detect_conflicts(juror: User, candidatures: Iterable[Candidature], now: datetime,
-                     stage: JuryStage = REGIONAL) -> list[ConflictDeclaration]:
+                     jury: Jury) -> list[ConflictDeclaration]:
     """Record a conflict where the juror's organisation identifier is the candidate's own."""
     mine = normalise(juror.organisation_identifier or "")
     if not mine:
@@ -63,27 +63,27 @@ def detect_conflicts(juror: User, candidatures: Iterable[Candidature], now: date
     found = []
     for candidature in candidatures:
         # Once the jury has finished, nothing changes what its figures were computed from.
-        if normalise(candidature.identifier or "") != mine or stage.blocker(candidature, now):
+        if normalise(candidature.identifier or "") != mine or jury.blocker(now):
             continue
-        existing = declaration_of(juror, candidature, stage)
+        existing = declaration_of(juror, candidature, jury)
         # A conflict already on record, or an organiser's decision (a lifted false match), stands.
         if (existing is not None and (existing.has_conflict or existing.source == "organiser")) \
-                or has_submitted(juror, candidature, stage):
+                or has_submitted(juror, candidature, jury):
             continue
         reason = (f"L’identifiant de votre organisation ({mine}) est celui de la structure candidate "
                   f"« {candidature.structure_name or '—'} ».")
-        found.append(_store(existing, candidature, juror, stage, has_conflict=True, reason=reason,
+        found.append(_store(existing, candidature, juror, jury, has_conflict=True, reason=reason,
                             source="automatic", by=None, now=now))
         record("conflict.detect", actor=None, role=None, at=now, candidature=candidature, reason=reason,
-               data={"stage": stage.name, "juror_id": juror.id})
+               data={"stage": jury.name, "juror_id": juror.id})
     db.session.flush()
     return found
 
 
-def _store(existing: ConflictDeclaration | None, candidature: Candidature, juror: User, stage: JuryStage, *,
+def _store(existing: ConflictDeclaration | None, candidature: Candidature, juror: User, jury: Jury, *,
            has_conflict: bool, reason: str | None, source: str, by: User | None,
            now: datetime) -> ConflictDeclaration:
-    declaration = existing or ConflictDeclaration(candidature_id=candidature.id, juror_id=juror.id, stage=stage.name)
+    declaration = existing or ConflictDeclaration(candidature_id=candidature.id, juror_id=juror.id, stage=jury.name)
     declaration.has_conflict, declaration.reason, declaration.source = has_conflict, reason, source
     declaration.declared_by_id, declaration.declared_at = by.id if by else None, now
     db.session.add(declaration)
@@ -92,21 +92,21 @@ def _store(existing: ConflictDeclaration | None, candidature: Candidature, juror
 
 def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, object],
                     justifications: Mapping[str, str], comment: str, *, submit: bool, now: datetime,
-                    stage: JuryStage = REGIONAL, version: int | None = None) -> Scoresheet:
+                    jury: Jury, version: int | None = None) -> Scoresheet:
     """Save the juror's marks as a draft, or submit them (every mark required); a submitted sheet stays submitted."""
-    declaration = declaration_of(juror, candidature, stage)
+    declaration = declaration_of(juror, candidature, jury)
     if declaration is None or declaration.has_conflict:
         raise Refused(["Déclarez d’abord n’avoir aucun lien d’intérêt avec ce projet."])
-    if blocker := stage.blocker(candidature, now):
+    if blocker := jury.blocker(now):
         raise Refused([blocker])
-    sheet = sheet_of(juror, candidature, stage)
+    sheet = sheet_of(juror, candidature, jury)
     if version is not None and version != (sheet.version if sheet else 0):
         raise Stale()
     submit = submit or (sheet is not None and sheet.status == "submitted")
     contest = candidature.edition.contest
     values = checked_marks(marks, justifications, comment, contest, complete=submit)
     if sheet is None:
-        sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage=stage.name, status="draft")
+        sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage=jury.name, status="draft")
         db.session.add(sheet)
     _replace_marks(sheet, values)
     first_submission = submit and sheet.status != "submitted"
@@ -115,9 +115,9 @@ def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, o
     sheet.overall_comment = comment.strip()
     sheet.updated_at = now
     flag_modified(sheet, "updated_at")  # bumps the version even when only marks changed
-    record("scoresheet.submit" if first_submission else "scoresheet.save", actor=juror, role=stage.role.value,
+    record("scoresheet.submit" if first_submission else "scoresheet.save", actor=juror, role=jury.kind.juror_role.value,
            at=now, candidature=candidature,
-           data={"stage": stage.name, "status": sheet.status, "marks": {k: v for k, (v, _) in values.items()}})
+           data={"stage": jury.name, "status": sheet.status, "marks": {k: v for k, (v, _) in values.items()}})
     try:
         db.session.flush()
     except (IntegrityError, StaleDataError) as race:

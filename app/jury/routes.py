@@ -28,7 +28,7 @@ from app.jury.operations import (
     detect_conflicts,
     save_scoresheet,
 )
-from app.jury.stages import STAGES, JuryStage
+from app.jury.juries import KINDS, Jury
 from app.models import Candidature
 from scoring import display
 from workflows.states import Role
@@ -43,20 +43,22 @@ def _helpers():
     return {"display": display}
 
 
-def _stage(name: str) -> JuryStage:
-    stage = STAGES[name]
-    if not current_user.has_role(stage.role):
+def _kind(name: str):
+    """The kind of jury named in the URL, if the user is a juror of that kind, else 404."""
+    kind = KINDS[name]
+    if not current_user.has_role(kind.juror_role):
         abort(404)
-    return stage
+    return kind
 
 
-def _judged(name: str, candidature_id: int) -> tuple[JuryStage, Candidature]:
-    """The candidature if the juror sits on the jury judging it, else 404."""
-    stage = _stage(name)
+def _judged(name: str, candidature_id: int) -> tuple[Jury, Candidature]:
+    """The candidature and its jury if the juror sits on it, else 404."""
+    _kind(name)
     candidature = db.session.get(Candidature, candidature_id)
-    if candidature is None or not stage.sits_on(current_user, candidature):
+    jury = Jury.judging(candidature, name) if candidature else None
+    if jury is None or not jury.sits_on(current_user, candidature):
         abort(404)
-    return stage, candidature
+    return jury, candidature
 
 
 def _readable(name: str, candidature_id: int):
@@ -69,33 +71,34 @@ def _readable(name: str, candidature_id: int):
     abort(404)
 
 
-def _detect(stage: JuryStage, candidatures: list[Candidature]) -> None:
+def _detect(jury: Jury, candidatures: list[Candidature]) -> None:
     # A request of another tab may record the same conflict first: it stands, this one is let go.
     with refusals():
-        detect_conflicts(current_user, candidatures, now(), stage)
+        detect_conflicts(current_user, candidatures, now(), jury)
 
 
 @bp.get("", defaults={"stage": "regional"})
 @bp.get("/national", defaults={"stage": "national"})
 @jurors_only
 def index(stage: str):
-    jury = _stage(stage)
-    candidatures = jury.candidatures(current_user)
-    _detect(jury, candidatures)
-    rows = []
-    for candidature in candidatures:
-        opinions = opinions_for(current_user, candidature, jury)
-        rows.append({
-            "candidature": candidature,
-            "declaration": declaration_of(current_user, candidature, jury),
-            "sheet": sheet_of(current_user, candidature, jury),
-            "mean": display(opinions.result.total_mean) if opinions else None,
-            "closed": jury.blocker(candidature),  # why the juror can no longer declare, if so
-        })
+    kind, rows = _kind(stage), []
+    for jury in Jury.sitting(current_user, stage):
+        candidatures = jury.candidatures(current_user)
+        _detect(jury, candidatures)
+        closed = jury.blocker(now())  # why the juror can no longer declare, if so
+        for candidature in candidatures:
+            opinions = opinions_for(current_user, candidature, jury)
+            rows.append({
+                "candidature": candidature,
+                "declaration": declaration_of(current_user, candidature, jury),
+                "sheet": sheet_of(current_user, candidature, jury),
+                "mean": display(opinions.result.total_mean) if opinions else None,
+                "closed": closed,
+            })
     expected = sum(1 for row in rows if not (row["declaration"] and row["declaration"].has_conflict))
     done = sum(1 for row in rows if row["sheet"] and row["sheet"].status == "submitted")
     closed = sorted({row["closed"] for row in rows if row["closed"]})
-    return render_template("jury/index.html", stage=jury, rows=rows, expected=expected, done=done, closed=closed)
+    return render_template("jury/index.html", stage=kind, rows=rows, expected=expected, done=done, closed=closed)
 
 
 @bp.route(ONE + "/declaration", methods=["GET", "POST"])
@@ -113,17 +116,17 @@ def declaration(stage: str, candidature_id: int):
             with refusals(_("Une déclaration vient d’être enregistrée pour ce projet (dans un autre onglet ?) : "
                             "vérifiez-la ci-dessus.")) as refused:
                 declare_conflict(candidature, current_user, has_conflict=form.choice.data == CONFLICT,
-                                 reason=form.reason.data or "", now=now(), stage=jury)
+                                 reason=form.reason.data or "", now=now(), jury=jury)
             if not refused:
                 return _declared(jury, candidature, form.choice.data == CONFLICT)
             reasons = refused.reasons
     status = 422 if request.method == "POST" else 200
     return render_template("jury/declaration.html", stage=jury, candidature=candidature, form=form, reasons=reasons,
                            current=declaration_of(current_user, candidature, jury),
-                           submitted=has_submitted(current_user, candidature, jury), blocker=jury.blocker(candidature)), status
+                           submitted=has_submitted(current_user, candidature, jury), blocker=jury.blocker(now())), status
 
 
-def _declared(jury: JuryStage, candidature: Candidature, conflict: bool):
+def _declared(jury: Jury, candidature: Candidature, conflict: bool):
     if conflict:
         flash(_("Votre lien d’intérêt est enregistré : ce dossier ne vous sera pas présenté."), "success")
         return redirect(url_for(".index", stage=jury.name))
@@ -158,13 +161,13 @@ def scoresheet(stage: str, candidature_id: int):
     return _save(jury, candidature, form)
 
 
-def _save(jury: JuryStage, candidature: Candidature, form):
+def _save(jury: Jury, candidature: Candidature, form):
     submit = request.form.get("action") == "submit"
     version = int(form.version.data) if (form.version.data or "").isdigit() else -1
     with refusals() as refused:
         sheet = save_scoresheet(candidature, current_user, prefixed(request.form, "mark_"),
                                 prefixed(request.form, "justification_"), form.comment.data or "",
-                                submit=submit, now=now(), stage=jury, version=version)
+                                submit=submit, now=now(), jury=jury, version=version)
     if refused.stale:
         stored = sheet_differences(form, sheet_of(current_user, candidature, jury), candidature.edition.contest)
         return _refused(jury, candidature, form, [_(
@@ -175,7 +178,7 @@ def _save(jury: JuryStage, candidature: Candidature, form):
     if refused.problems:
         return _refused(jury, candidature, form, [
             _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *refused.place_on(form)], status=422)
-    if refused and jury.blocker(candidature):  # the jury has finished: the sheet as it stands, read-only, said once
+    if refused and jury.blocker(now()):  # the jury has finished: the sheet as it stands, read-only, said once
         contest = candidature.edition.contest
         stored = scoresheet_form_class(contest)(
             formdata=None, data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
@@ -190,17 +193,17 @@ def _save(jury: JuryStage, candidature: Candidature, form):
     return redirect(url_for(".scoresheet", stage=jury.name, candidature_id=candidature.id))
 
 
-def _refused(jury: JuryStage, candidature: Candidature, form, reasons, status, stored=None):
+def _refused(jury: Jury, candidature: Candidature, form, reasons, status, stored=None):
     """Show what was typed again, on top of the stored sheet: the next save is accepted."""
     sheet = sheet_of(current_user, candidature, jury)
     form.version.data = str(sheet.version if sheet else 0)
     return _render_sheet(jury, candidature, form, reasons, status, stored)
 
 
-def _render_sheet(jury: JuryStage, candidature: Candidature, form, reasons=(), status=200, stored=None):
+def _render_sheet(jury: Jury, candidature: Candidature, form, reasons=(), status=200, stored=None):
     sheet = sheet_of(current_user, candidature, jury)
     return render_template(
         "jury/scoresheet.html", stage=jury, candidature=candidature, contest=candidature.edition.contest,
-        form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(candidature), stored=stored or {},
+        form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(now()), stored=stored or {},
         opinions=opinions_for(current_user, candidature, jury),
     ), status

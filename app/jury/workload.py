@@ -1,18 +1,19 @@
-"""Who is expected to score what, and what has been scored: the jury's work in one place.
+"""Who is expected to score what, and what has been scored: the juries' work as queries.
 
 Expected work at a stage: every juror of the stage (a region's jurors, or the national jurors)
-times every candidature before that jury, less the pairs with a declared conflict. The
-completeness gate, the progress bars and the reminders all read these functions.
+times every candidature before that jury, less the pairs with a declared conflict and the
+juror's own dossiers. The completeness gates, the progress bars, the rankings and the reminders
+all read these functions (through ``app.jury.juries.Jury`` for the pages and operations).
 """
 
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import Candidature, ConflictDeclaration, Region, RoleMembership, Scoresheet, User
+from app.models import Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, Scoresheet, User
 from scoring import Scoresheet as Sheet
 from workflows.states import Role, State
 
-REGIONAL = "regional"
+REGIONAL, NATIONAL = "regional", "national"  # the stage column of sheets and declarations
 # Candidatures the regional jury scores (a pick stays scored; it moved on from regional_jury).
 REGIONAL_JURY_STATES = (State.REGIONAL_JURY.value, State.NATIONAL_SHORTLIST.value)
 # Every candidature the regional jury scored, whatever happened to it since: rankings show them all.
@@ -25,6 +26,21 @@ def regional_jurors(region_id: int) -> list[User]:
         db.select(User).join(RoleMembership)
         .where(RoleMembership.region_id == region_id, RoleMembership.role == Role.REGIONAL_JUROR.value)
         .order_by(User.email)
+    ).all()
+
+
+def national_jurors() -> list[User]:
+    return db.session.scalars(
+        db.select(User).join(RoleMembership).where(RoleMembership.role == Role.NATIONAL_JUROR.value)
+        .order_by(User.email)
+    ).all()
+
+
+def shortlist(edition: Edition) -> list[RegionalPick]:
+    """The regional picks of the edition (the national shortlist, settled or not), by region and slot."""
+    return db.session.scalars(
+        db.select(RegionalPick).join(Candidature).where(Candidature.edition_id == edition.id)
+        .order_by(RegionalPick.region_id, RegionalPick.slot)
     ).all()
 
 
@@ -86,3 +102,11 @@ def missing_regional(region: Region) -> int:
     """Expected regional scoresheets not yet submitted in the region."""
     expected = expected_regional(region)
     return sum(len(jurors) for jurors in expected.values()) - len(expected_sheets(expected))
+
+
+def national_work(candidature_ids: list[int]) -> tuple[dict[str, set[str]], list[Sheet]]:
+    """Expected national (juror, candidature) pairs, as strings for ``scoring``, and the submitted sheets
+    among them."""
+    pairs = expected_pairs(candidature_ids, [juror.id for juror in national_jurors()], NATIONAL)
+    expected = {str(c): {str(j) for j in jurors} for c, jurors in pairs.items()}
+    return expected, expected_sheets(pairs, NATIONAL)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.users import User, sql_in
+from workflows.dossier import FIELDS, MAPPINGS
 from workflows.states import State
 
 # The contest allows three attachments; the database holds the same ceiling (slot 1..3), so
@@ -102,6 +103,14 @@ class Candidature(db.Model):
     @property
     def current_state(self) -> State:
         return State(self.state)
+
+    def dossier(self) -> dict:
+        """The dossier as a plain mapping, as ``workflows.dossier`` reads it."""
+        dossier = {field: getattr(self, field) for field in FIELDS + MAPPINGS}
+        dossier["partners"] = [
+            {"side": p.side, "name": p.name, "organisation": p.organisation, "role": p.role} for p in self.partners
+        ]
+        return dossier
 
 
 class Partner(db.Model):

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.jury.workload import REGIONAL_RANKED_STATES, expected_regional, expected_sheets
+from app.jury.workload import REGIONAL_RANKED_STATES, expected_regional, expected_sheets, national_work, shortlist
 from app.models import Candidature, Edition, Region, RegionalPick
-from app.national.jury import national_work, shortlist
 from app.selection.ranking import weighted_criteria
 from scoring import Aggregate, JuryBias, Progress, RankedRow, Scoresheet, aggregate, completeness, jury_bias, \
     normalised_means, rank

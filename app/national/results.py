@@ -13,7 +13,7 @@ from flask import Blueprint, render_template
 from app.access import public
 from app.editions import current_edition
 from app.models import Candidature
-from app.national.jury import shortlist
+from app.jury.workload import shortlist
 from workflows.definition import french_date
 from workflows.states import NationalStage, State
 

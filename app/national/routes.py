@@ -15,18 +15,16 @@ from app.clock import now
 from app.endings import refusals
 from app.editions import current_edition
 from app.extensions import db
-from app.jury.panel import national_panel
-from app.models import Candidature, Edition, Region, RegionalPick, RoleMembership
+from app.jury.juries import Jury
+from app.jury.workload import shortlist
+from app.models import Candidature, Edition, Region, RegionalPick
 from app.national.forms import RegionDecisionForm, WinnerForm
-from app.national.jury import invite_national_juror, national_jurors, national_progress, shortlist
-from app.national.operations import (
-    ORGANISER, declare_winner, excuse_region, national_facts, open_national_jury, open_regions, publish_results,
-    reinstate_region, reopen_region,
+from app.transitions.engine import national_facts, open_regions, region_facts
+from app.transitions.national import (
+    ORGANISER, declare_winner, excuse_region, open_national_jury, publish_results, reinstate_region, reopen_region,
 )
 from app.national.ranking import national_ranking
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
-from app.candidatures.operations import region_facts
-from app.regional.routes import TYPED_IN_FORM
 from app.selection.ranking import column
 from scoring import display
 from workflows.definition import french_date
@@ -55,7 +53,7 @@ def _apply(action, success: str) -> list[str]:
 
 
 def _available(edition: Edition) -> list[str]:
-    return NATIONAL.available(national_facts(edition, now(), reason=TYPED_IN_FORM), ORGANISER, edition.contest)
+    return NATIONAL.offered(national_facts(edition, now()), ORGANISER, edition.contest)
 
 
 # The national organiser's decisions on a region, in the order the overview offers them.
@@ -77,7 +75,7 @@ def overview(reasons=(), status=200):
     rows = []
     for region in edition.regions:
         by_state = {state: count for region_id, state, count in counts if region_id == region.id}
-        possible = REGION.available(region_facts(region, now(), reason=TYPED_IN_FORM), ORGANISER, edition.contest)
+        possible = REGION.offered(region_facts(region, now()), ORGANISER, edition.contest)
         rows.append({
             "region": region,
             "submitted": sum(n for state, n in by_state.items() if state not in (State.DRAFT, State.WITHDRAWN)),
@@ -156,16 +154,17 @@ def shortlist_page():
 
 
 def _conflict_form(edition: Edition, formdata=None) -> ConflictRecordForm:
-    return ConflictRecordForm.among(national_jurors(), [pick.candidature for pick in shortlist(edition)], formdata)
+    return ConflictRecordForm.among(Jury.national(edition).jurors(), [pick.candidature for pick in shortlist(edition)],
+                                    formdata)
 
 
 @bp.get("/jury")
 @organisers
 def jury(invite_form=None, conflict_form=None, status=200):
     edition = _edition()
-    panel = national_panel(edition)
-    return render_template("national/jury.html", edition=edition, progress=national_progress(edition),
-                           conflicts=panel.conflicts(), can=panel.possible(now()), form=ConfirmForm(),
+    national_jury = Jury.national(edition)
+    return render_template("national/jury.html", edition=edition, progress=national_jury.progress(),
+                           conflicts=national_jury.conflicts(), can=national_jury.possible(now()), form=ConfirmForm(),
                            invite_form=invite_form or JurorInviteForm(formdata=None),
                            conflict_form=conflict_form or _conflict_form(edition)), status
 
@@ -190,9 +189,9 @@ def invite():
     edition, form = _edition(), JurorInviteForm()
     if form.validate_on_submit():
         return _on_jury_page(
-            lambda: invite_national_juror(edition, actor=current_user, now=now(), email=form.email.data,
-                                          name=form.name.data,
-                                          organisation_identifier=form.organisation_identifier.data),
+            lambda: Jury.national(edition).invite(actor=current_user, now=now(), email=form.email.data,
+                                                  name=form.name.data,
+                                                  organisation_identifier=form.organisation_identifier.data),
             _("%(email)s fait partie du jury national ; un courriel lui est envoyé.",
               email=form.email.data.strip().lower()), invite_form=form)
     return jury(invite_form=form, status=422)
@@ -201,14 +200,13 @@ def invite():
 @bp.post("/jury/<int:user_id>/retirer")
 @organisers
 def remove(user_id: int):
-    edition = _edition()
-    membership = db.session.scalar(
-        db.select(RoleMembership).filter_by(user_id=user_id, role=Role.NATIONAL_JUROR.value))
+    national_jury = Jury.national(_edition())
+    membership = national_jury.membership(user_id)
     if membership is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
         email = membership.user.email
-        _flash_all(_apply(lambda: national_panel(edition).remove_juror(membership, actor=current_user, now=now()),
+        _flash_all(_apply(lambda: national_jury.remove_juror(membership, actor=current_user, now=now()),
                           _("%(email)s ne fait plus partie du jury national.", email=email)))
     return redirect(url_for(".jury"))
 
@@ -216,11 +214,11 @@ def remove(user_id: int):
 @bp.post("/jury/relancer")
 @organisers
 def remind():
-    edition = _edition()
+    national_jury = Jury.national(_edition())
     if ConfirmForm().validate_on_submit():
-        progress = national_progress(edition)
-        _flash_all(_apply(lambda: national_panel(edition).remind(progress, actor=current_user, now=now()),
-                          _("%(count)s juré(s) relancé(s) par courriel.", count=sum(row.pending > 0 for row in progress))))
+        pending = sum(row.pending > 0 for row in national_jury.progress())
+        _flash_all(_apply(lambda: national_jury.remind(actor=current_user, now=now()),
+                          _("%(count)s juré(s) relancé(s) par courriel.", count=pending)))
     return redirect(url_for(".jury"))
 
 
@@ -234,8 +232,8 @@ def conflicts():
     if form.validate_on_submit():
         juror, found = form.chosen()
         return _on_jury_page(
-            lambda: national_panel(edition).record_conflict(juror, found, actor=current_user, now=now(),
-                                                            reason=form.reason.data),
+            lambda: Jury.national(edition).record_conflict(juror, found, actor=current_user, now=now(),
+                                                           reason=form.reason.data),
             _("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."), conflict_form=form)
     return jury(conflict_form=form, status=422)
 
@@ -243,14 +241,14 @@ def conflicts():
 @bp.post("/jury/conflits/<int:declaration_id>/lever")
 @organisers
 def lift(declaration_id: int):
-    panel = national_panel(_edition())
-    declaration = panel.declaration(declaration_id)
+    national_jury = Jury.national(_edition())
+    declaration = national_jury.declaration(declaration_id)
     if declaration is None:
         abort(404)
     form = ConflictLiftForm()
     if form.validate_on_submit():
-        _flash_all(_apply(lambda: panel.lift_conflict(declaration, actor=current_user, now=now(),
-                                                      reason=form.reason.data),
+        _flash_all(_apply(lambda: national_jury.lift_conflict(declaration, actor=current_user, now=now(),
+                                                              reason=form.reason.data),
                           _("Le conflit d’intérêts est levé : le juré peut lire et noter ce dossier.")))
     else:
         _flash_all([_("Indiquez pourquoi le conflit d’intérêts est levé.")])

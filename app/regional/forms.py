@@ -8,9 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from app.candidatures.operations import INADMISSIBILITY_REASONS
 from app.extensions import db
 from app.models import Candidature, User
+from workflows.dossier import INADMISSIBILITY_REASONS
 
 
 def reason_field(label, message) -> TextAreaField:

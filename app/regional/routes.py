@@ -13,21 +13,19 @@ from app.auth import throttle
 from app.auth.forms import ConfirmForm, PasswordResetForm
 from app.auth.routes import keep_token_out_of_referer
 from app.auth.throttle import throttled
-from app.auth.tokens import find_token
-from app.candidatures.operations import INADMISSIBILITY_REASONS, facts_for
+from app.auth.tokens import Purpose, find_token
 from app.clock import now
 from app.endings import attempt
 from app.extensions import db
-from app.jury.workload import REGIONAL_JURY_STATES, regional_jurors
-from app.models import AuditEntry, Candidature, Region, RoleMembership, User
+from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
+from app.jury.workload import REGIONAL_JURY_STATES
+from app.models import AuditEntry, Candidature, Region, User
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
-from app.auth.tokens import Purpose
-from app.regional.invitations import accept_invitation as accept_invitation_operation, invite_juror
-from app.jury.panel import regional_panel
-from app.regional.jury import jury_progress
-from app.candidatures.operations import region_facts
-from app.regional.operations import STALE_PAGE, open_regional_jury, requalify, set_aside
 from app.scoping import region_for_staff
+from app.transitions.engine import candidature_facts, region_facts
+from app.transitions.regional import declare_inadmissible as declare_inadmissible_operation, open_regional_jury, \
+    requalify
+from workflows.dossier import INADMISSIBILITY_REASONS
 from workflows.machine import CANDIDATURE, REGION
 from workflows.states import RegionStage, Role, State
 
@@ -36,8 +34,6 @@ ORGANISER = Role.REGIONAL_ORGANISER
 readers = roles_required(ORGANISER, Role.NATIONAL_ORGANISER)
 organisers = roles_required(ORGANISER)
 AUDIT_PAGE_SIZE = 50
-# The decision forms ask for the written reason: judge every other condition of the machine.
-TYPED_IN_FORM = "motif saisi dans le formulaire"
 # Dossiers on which the organiser may record a conflict: those the jury scores or will score.
 CONFLICT_STATES = (State.SUBMITTED.value, *REGIONAL_JURY_STATES)
 
@@ -64,6 +60,7 @@ def region_candidature(region: Region, candidature_id: int) -> Candidature:
 
 
 # What a person is told when their page was stale (translated when the view passes them on).
+STALE_PAGE = _l("La région a changé d’étape entre-temps : rechargez la page.")
 DOSSIER_CHANGED = _l("Ce dossier a changé entre-temps : vérifiez son état avant de recommencer.")
 JUST_INVITED = _l("Cette personne vient d’être invitée : rechargez la page.")
 JUST_DECLARED = _l("Une déclaration vient d’être enregistrée pour ce juré et ce dossier : rechargez la page.")
@@ -83,9 +80,8 @@ def dashboard(region_id: int):
     ).all()
     return render_template(
         "regional/dashboard.html", region=region, counts=[(state, counts.get(state.value, 0)) for state in State],
-        candidatures=candidatures, progress=jury_progress(region), form=ConfirmForm(),
-        available=REGION.available(region_facts(region, now(), reason=TYPED_IN_FORM), acting_role(region),
-                                   region.edition.contest),
+        candidatures=candidatures, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
+        available=REGION.offered(region_facts(region, now()), acting_role(region), region.edition.contest),
     )
 
 
@@ -97,7 +93,7 @@ def open_jury(region_id: int):
         # A candidature may change meanwhile (withdrawn at the last second): the page is stale.
         attempt(lambda: open_regional_jury(region, actor=current_user, now=now()),
                 lambda moved: _("Le jury régional est ouvert : %(count)s dossier(s) lui sont soumis.",
-                                count=len(moved)), STALE_PAGE)
+                                count=len(moved)), str(STALE_PAGE))
     return redirect(url_for(".dashboard", region_id=region.id))
 
 
@@ -108,8 +104,7 @@ def candidature(region_id: int, candidature_id: int, inadmissible_form=None, req
     found = region_candidature(region, candidature_id)
     return render_template(
         "regional/candidature.html", region=region, candidature=found, reasons=INADMISSIBILITY_REASONS,
-        available=CANDIDATURE.available(facts_for(found, now(), reason=TYPED_IN_FORM), acting_role(region),
-                                        region.edition.contest),
+        available=CANDIDATURE.offered(candidature_facts(found, now()), acting_role(region), region.edition.contest),
         inadmissible_form=inadmissible_form or InadmissibilityForm(formdata=None),
         requalify_form=requalify_form or RequalifyForm(formdata=None),
     ), status
@@ -128,8 +123,8 @@ def _decide(region_id: int, candidature_id: int, form, decide, success: str, for
 @organisers
 def declare_inadmissible(region_id: int, candidature_id: int):
     return _decide(region_id, candidature_id, InadmissibilityForm(),
-                   lambda found, form: set_aside(found, actor=current_user, now=now(), code=form.code.data,
-                                                 reason=form.reason.data),
+                   lambda found, form: declare_inadmissible_operation(found, actor=current_user, now=now(),
+                                                                      code=form.code.data, reason=form.reason.data),
                    _("La candidature est déclarée irrecevable ; le candidat est prévenu par courriel."),
                    "inadmissible_form")
 
@@ -144,7 +139,7 @@ def requalify_candidature(region_id: int, candidature_id: int):
 
 
 def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
-    return ConflictRecordForm.among(regional_jurors(region.id), db.session.scalars(
+    return ConflictRecordForm.among(Jury.of_region(region).jurors(), db.session.scalars(
         db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state.in_(CONFLICT_STATES))
         .order_by(Candidature.id)), formdata)
 
@@ -153,11 +148,11 @@ def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
 @readers
 def jury(region_id: int, invite_form=None, conflict_form=None, status=200):
     region = region_for_staff(region_id, ORGANISER)
-    panel = regional_panel(region)
+    regional_jury = Jury.of_region(region)
     may_act = acting_role(region) == ORGANISER
     return render_template(
-        "regional/jury.html", region=region, progress=jury_progress(region), conflicts=panel.conflicts(),
-        can={act: allowed and may_act for act, allowed in panel.possible(now()).items()}, form=ConfirmForm(),
+        "regional/jury.html", region=region, progress=regional_jury.progress(), conflicts=regional_jury.conflicts(),
+        can={act: allowed and may_act for act, allowed in regional_jury.possible(now()).items()}, form=ConfirmForm(),
         invite_form=invite_form or JurorInviteForm(formdata=None),
         conflict_form=conflict_form or _conflict_form(region),
     ), status
@@ -170,8 +165,9 @@ def invite(region_id: int):
     form = JurorInviteForm()
     # The same address may be invited twice at the same moment: the second is told to reload.
     if form.validate_on_submit() and not attempt(
-            lambda: invite_juror(region, actor=current_user, now=now(), email=form.email.data, name=form.name.data,
-                                 organisation_identifier=form.organisation_identifier.data),
+            lambda: Jury.of_region(region).invite(actor=current_user, now=now(), email=form.email.data,
+                                                  name=form.name.data,
+                                                  organisation_identifier=form.organisation_identifier.data),
             lambda user: _("%(email)s fait partie du jury ; un courriel lui est envoyé.", email=user.email),
             str(JUST_INVITED)):
         return redirect(url_for(".jury", region_id=region.id))
@@ -181,16 +177,15 @@ def invite(region_id: int):
 @bp.post("/<int:region_id>/jury/<int:user_id>/retirer")
 @organisers
 def remove(region_id: int, user_id: int):
-    region = organised_region(region_id)
-    membership = db.session.scalar(
-        db.select(RoleMembership).filter_by(user_id=user_id, region_id=region.id, role=Role.REGIONAL_JUROR.value))
+    regional_jury = Jury.of_region(organised_region(region_id))
+    membership = regional_jury.membership(user_id)
     if membership is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
         email = membership.user.email
-        attempt(lambda: regional_panel(region).remove_juror(membership, actor=current_user, now=now()),
+        attempt(lambda: regional_jury.remove_juror(membership, actor=current_user, now=now()),
                 _("%(email)s ne fait plus partie du jury.", email=email))
-    return redirect(url_for(".jury", region_id=region.id))
+    return redirect(url_for(".jury", region_id=region_id))
 
 
 @bp.post("/<int:region_id>/jury/conflits")
@@ -203,8 +198,8 @@ def conflicts(region_id: int):
     if form.validate_on_submit():
         juror, found = form.chosen()
         # The juror may declare at the same moment: the organiser is told to reload.
-        if not attempt(lambda: regional_panel(region).record_conflict(juror, found, actor=current_user, now=now(),
-                                                                      reason=form.reason.data),
+        if not attempt(lambda: Jury.of_region(region).record_conflict(juror, found, actor=current_user, now=now(),
+                                                                       reason=form.reason.data),
                        _("Le conflit d’intérêts est enregistré : ce dossier est retiré du travail du juré."),
                        str(JUST_DECLARED)):
             return redirect(url_for(".jury", region_id=region.id))
@@ -214,13 +209,13 @@ def conflicts(region_id: int):
 @bp.post("/<int:region_id>/jury/conflits/<int:declaration_id>/lever")
 @organisers
 def lift(region_id: int, declaration_id: int):
-    panel = regional_panel(organised_region(region_id))
-    declaration = panel.declaration(declaration_id)
+    regional_jury = Jury.of_region(organised_region(region_id))
+    declaration = regional_jury.declaration(declaration_id)
     if declaration is None:
         abort(404)
     form = ConflictLiftForm()
     if form.validate_on_submit():
-        attempt(lambda: panel.lift_conflict(declaration, actor=current_user, now=now(), reason=form.reason.data),
+        attempt(lambda: regional_jury.lift_conflict(declaration, actor=current_user, now=now(), reason=form.reason.data),
                 _("Le conflit d’intérêts est levé : le juré peut lire et noter ce dossier."))
     else:
         flash(_("Indiquez pourquoi le conflit d’intérêts est levé."), "error")
@@ -232,7 +227,7 @@ def lift(region_id: int, declaration_id: int):
 def remind(region_id: int):
     region = organised_region(region_id)
     if ConfirmForm().validate_on_submit():
-        attempt(lambda: regional_panel(region).remind(jury_progress(region), actor=current_user, now=now()),
+        attempt(lambda: Jury.of_region(region).remind(actor=current_user, now=now()),
                 lambda reminded: _("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
     return redirect(url_for(".jury", region_id=region.id))
 

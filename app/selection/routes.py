@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,14 +9,13 @@ from app.auth.forms import ConfirmForm
 from app.clock import now
 from app.endings import attempt, refusals
 from app.extensions import db
-from app.jury.workload import regional_jurors
 from app.models import Candidature, Region, RegionalPick
-from app.pdf.minutes import minutes_pdf
+from app.selection.minutes import minutes_pdf
 from app.scoping import region_for_staff
 from app.selection.forms import PickOpinionForm, RegionCloseForm
-from app.selection.operations import close_region, select_for_nation, selection_fingerprint, unselect
-from app.candidatures.operations import region_facts
-from app.regional.routes import TYPED_IN_FORM
+from app.transitions.regional import close_region, select_for_nation, selection_fingerprint, unselect
+from app.jury.juries import Jury
+from app.transitions.engine import region_facts, shared_facts
 from app.selection.ranking import column, declared_conflicts, line_flags, region_ranking
 from scoring import display
 from workflows.machine import CANDIDATURE, REGION, Facts
@@ -45,16 +46,17 @@ def _candidature_of(region: Region, candidature_id: int) -> Candidature:
 def _refusals(region: Region) -> dict[str, list[str]]:
     """Why the ARS may not pick, unpick or close now (empty: the button is offered), facts read once."""
     contest, organiser_role = region.edition.contest, Role.REGIONAL_ORGANISER
-    facts = region_facts(region, now(), reason=TYPED_IN_FORM)
+    facts, closing = shared_facts(region, now()), REGION.offered_blockers
 
     def dossier_in(state: State) -> Facts:
-        return Facts(state=state, now=facts.now, region_stage=facts.stage, national_stage=facts.national_stage,
-                     region_picks=facts.picks, scoresheets_missing=facts.scoresheets_missing, reason=TYPED_IN_FORM)
+        return replace(facts, state=state)
 
     return {
-        "select": CANDIDATURE.blockers("select_for_nation", dossier_in(State.REGIONAL_JURY), organiser_role, contest),
-        "unselect": CANDIDATURE.blockers("unselect", dossier_in(State.NATIONAL_SHORTLIST), organiser_role, contest),
-        "close": REGION.blockers("close_region", facts, organiser_role, contest),
+        "select": CANDIDATURE.offered_blockers("select_for_nation", dossier_in(State.REGIONAL_JURY), organiser_role,
+                                               contest),
+        "unselect": CANDIDATURE.offered_blockers("unselect", dossier_in(State.NATIONAL_SHORTLIST), organiser_role,
+                                                 contest),
+        "close": closing("close_region", region_facts(region, now()), organiser_role, contest),
     }
 
 
@@ -128,7 +130,8 @@ def close(region_id: int):
 @staff
 def minutes(region_id: int):
     region = _region(region_id)
-    pdf = minutes_pdf(region, region_ranking(region), regional_jurors(region.id), declared_conflicts(region.id), now())
+    pdf = minutes_pdf(region, region_ranking(region), Jury.of_region(region).jurors(), declared_conflicts(region.id),
+                      now())
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="proces-verbal-{region.code}.pdf"'

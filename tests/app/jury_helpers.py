@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.jury.operations import declare_conflict, save_scoresheet
-from app.jury.stages import REGIONAL
+from app.jury.juries import Jury as JuryOf
 from app.models import Attachment, Candidature, Region, User
 from app.uploads import storage
 from tests import factories
@@ -103,6 +103,7 @@ def post_sheet(client, candidature: Candidature, data: dict, *, version: str | N
 
 def submitted_by(juror: User, candidature: Candidature, mark: int, comment: str, now) -> None:
     """Another juror's submitted sheet, through the operations, committed."""
-    declare_conflict(candidature, juror, has_conflict=False, reason="", now=now, stage=REGIONAL)
-    save_scoresheet(candidature, juror, dict.fromkeys(CRITERIA, mark), {}, comment, submit=True, now=now)
+    jury = JuryOf.of_region(candidature.region)
+    declare_conflict(candidature, juror, has_conflict=False, reason="", now=now, jury=jury)
+    save_scoresheet(candidature, juror, dict.fromkeys(CRITERIA, mark), {}, comment, submit=True, now=now, jury=jury)
     db.session.commit()

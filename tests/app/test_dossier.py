@@ -369,7 +369,7 @@ def test_dossier_page_counts_down_and_warns_on_the_last_day(client, draft, clock
 
 
 def test_candidate_sees_why_the_dossier_was_declared_inadmissible(client, draft, make_user):
-    from app.candidatures.operations import declare_inadmissible
+    from app.transitions.regional import declare_inadmissible
 
     post_dossier(client, draft, complete_form(), action="submit")
     organiser = make_user(Role.REGIONAL_ORGANISER, region="HDF")

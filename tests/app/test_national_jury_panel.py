@@ -6,8 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEntry, ConflictDeclaration, RoleMembership, Scoresheet
-from app.jury.panel import national_panel
-from app.national.jury import national_progress
+from app.jury.juries import Jury
 from tests.app.attachment_helpers import page_text
 from tests.app.national_helpers import fresh, sheet, shortlist  # noqa: F401  (fixture)
 from workflows.refusals import Refused
@@ -47,7 +46,7 @@ def declarations() -> list[tuple]:
 
 
 def expected_of(edition, juror) -> int:
-    return next(row.expected for row in national_progress(fresh(edition)) if row.juror.id == juror.id)
+    return next(row.expected for row in Jury.national(fresh(edition)).progress() if row.juror.id == juror.id)
 
 
 def roles_of(juror) -> list[str]:
@@ -119,7 +118,7 @@ def test_a_conflict_on_a_dossier_off_the_shortlist_is_404(client, shortlist, sit
 
 def test_the_operation_refuses_a_dossier_or_juror_of_another_jury(shortlist, sitting, clock):
     """Whatever the form offers, the operation itself keeps to the national jury's jurors and picks."""
-    panel = national_panel(shortlist.edition)
+    panel = Jury.national(shortlist.edition)
     regional_juror = shortlist.regional_jurors["HDF"][0]
 
     for juror, candidature in ((sitting, shortlist.delta), (regional_juror, shortlist.alpha)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.candidatures.operations import declare_inadmissible
+from app.transitions.regional import declare_inadmissible
 from app.extensions import db
 from app.models import Candidature, ConflictDeclaration, Region
 from tests.app.regional_helpers import (  # noqa: F401  (fixtures)

@@ -8,6 +8,7 @@ import pytest
 
 from app.audit import record
 from app.extensions import db
+from app.jury.juries import Jury
 from app.jury.operations import detect_conflicts
 from app.jury.workload import expected_regional
 from app.models import ConflictDeclaration, RoleMembership, Scoresheet, User, UserToken
@@ -315,7 +316,7 @@ def automatic_conflict(make_user, dossier, clock):
     juror.organisation_identifier = "620100057"
     candidature = dossier("regional_jury", identifier="620100057", structure_name="CH de Lens")
     candidature.region.stage = "jury_open"
-    [found] = detect_conflicts(juror, [candidature], clock())
+    [found] = detect_conflicts(juror, [candidature], clock(), Jury.of_region(candidature.region))
     db.session.commit()
     return juror, candidature, found
 
@@ -330,7 +331,7 @@ def test_lifting_an_automatic_conflict_gives_the_dossier_back_for_good(client, o
 
     response = client.form(lift_url(found), {"reason": "Même groupe hospitalier, autre établissement."},
                            page=jury_url())
-    detect_conflicts(juror, [candidature], clock())  # the juror opens the list again
+    detect_conflicts(juror, [candidature], clock(), Jury.of_region(candidature.region))  # the juror opens the list again
     db.session.commit()
 
     assert response.status_code == 302
@@ -360,7 +361,7 @@ def test_lifting_a_conflict_of_another_region_is_not_found(client, organiser, ma
     juror.organisation_identifier = "620100057"
     candidature = dossier("regional_jury", region="IDF", identifier="620100057")
     candidature.region.stage = "jury_open"
-    [found] = detect_conflicts(juror, [candidature], clock())
+    [found] = detect_conflicts(juror, [candidature], clock(), Jury.of_region(candidature.region))
     db.session.commit()
 
     response = client.form(lift_url(found), {"reason": "Erreur."}, page=jury_url())
