@@ -138,6 +138,8 @@ class TestingConfig(Config):
     SECRET_KEY = secrets.token_urlsafe(48)
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_PROFILE = "fast"
+    # Every request reaching a route with an id must ask app.policy (a forgotten check fails the test).
+    CHECK_POLICY = True
     # Nothing listens there: a test that does not start its own SMTP server can never send mail.
     SMTP_HOST, SMTP_PORT = "127.0.0.1", 1
 

@@ -43,12 +43,13 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, endings, errors, i18n, workspaces
+    from app import cli, endings, errors, i18n, policy, workspaces
     from app.access import enforce_access, public
 
     app.before_request(enforce_access)
     app.view_functions["static"] = public(app.view_functions["static"])
     endings.register(app)
+    policy.register(app)
     errors.register(app)
     i18n.register(app)
     workspaces.register(app)

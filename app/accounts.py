@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.audit import record
-from app.auth.operations import normalise_email
 from app.editions import current_edition
 from app.extensions import db
 from app.models import Edition, Region, RoleMembership, User
 from app.passwords import hash_password, password_problem
 from workflows.refusals import Refused
 from workflows.states import Role
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared without case and surrounding spaces."""
+    return email.strip().lower()
 
 
 def find_region(region_code: str | None, edition_slug: str | None) -> Region:

@@ -7,38 +7,32 @@ from flask_login import current_user
 from app.access import signed_in
 from app.attachments.forms import AttachmentUploadForm
 from app.attachments.operations import add_attachment, delete_attachment, replace_attachment
-from app.attachments.scoping import attachment_of
 from app.auth.forms import ConfirmForm
 from app.clock import now
 from app.endings import refusals
 from app.extensions import db
-from app.models import Candidature
-from app.scoping import owned_candidature, viewable_candidature
+from app.models import Attachment, Candidature
+from app import policy
 from app.uploads import storage
 from app.uploads.inspection import accepted_formats, megabytes
-from app.uploads.names import content_disposition
+from app.uploads.names import DOWNLOAD_HEADERS, content_disposition
 from workflows.dossier import edit_blockers
 from workflows.states import State
 
 bp = Blueprint("attachments", __name__, url_prefix="/candidatures/<int:candidature_id>/pieces-jointes")
 
-DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
-    "Cache-Control": "private, no-store",
-}
 
 
 @bp.get("/")
 @signed_in
 def index(candidature_id: int):
-    return _render(viewable_candidature(candidature_id), AttachmentUploadForm())
+    return _render(policy.get_or_404(Candidature, candidature_id, policy.viewable), AttachmentUploadForm())
 
 
 @bp.post("/")
 @signed_in
 def upload(candidature_id: int):
-    candidature = owned_candidature(candidature_id)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)
@@ -54,8 +48,8 @@ def upload(candidature_id: int):
 @bp.post("/remplacer/<int:attachment_id>")
 @signed_in
 def replace(candidature_id: int, attachment_id: int):
-    candidature = owned_candidature(candidature_id)
-    attachment = attachment_of(candidature, attachment_id, for_update=True)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    attachment = _attachment(candidature, attachment_id, for_update=True)
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         flash(" ".join(form.file.errors), "error")
@@ -67,8 +61,8 @@ def replace(candidature_id: int, attachment_id: int):
 @bp.post("/supprimer/<int:attachment_id>")
 @signed_in
 def delete(candidature_id: int, attachment_id: int):
-    candidature = owned_candidature(candidature_id)
-    attachment = attachment_of(candidature, attachment_id, for_update=True)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    attachment = _attachment(candidature, attachment_id, for_update=True)
     # The ConfirmForm's CSRF token is checked by CSRFProtect before the view runs.
     return _change(candidature, lambda: delete_attachment(attachment, actor=current_user, now=now()),
                    _("La pièce jointe est supprimée."))
@@ -77,11 +71,17 @@ def delete(candidature_id: int, attachment_id: int):
 @bp.get("/telecharger/<int:attachment_id>")
 @signed_in
 def download(candidature_id: int, attachment_id: int):
-    attachment = attachment_of(viewable_candidature(candidature_id), attachment_id)
+    attachment = _attachment(policy.get_or_404(Candidature, candidature_id, policy.viewable), attachment_id)
     response = send_file(storage.path_of(attachment.stored_name), mimetype=attachment.mime_type, etag=False)
     response.headers["Content-Disposition"] = content_disposition(attachment.display_name)
     response.headers.update(DOWNLOAD_HEADERS)
     return response
+
+
+def _attachment(candidature: Candidature, attachment_id: int, *, for_update: bool = False) -> Attachment:
+    """One of the candidature's attachments (row-locked for a change), else 404."""
+    query = db.select(Attachment).filter_by(id=attachment_id, candidature_id=candidature.id)
+    return policy.one_or_404(db.session.scalar(query.with_for_update() if for_update else query))
 
 
 def _change(candidature: Candidature, operation: Callable[[], None], success: str):

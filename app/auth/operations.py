@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import session
 from flask_login import login_user, logout_user
 
+from app.accounts import normalise_email
 from app.audit import record
 from app.auth.emails import (
     queue_account_exists_email,
@@ -18,10 +19,6 @@ from app.models import User, UserToken
 from app.models.users import new_session_token
 from app.passwords import hash_password, needs_rehash, verify_password
 from workflows.states import Role
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def authenticate(email: str, password: str) -> User | None:

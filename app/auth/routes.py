@@ -15,7 +15,7 @@ from app.auth.operations import (
     verify_email as verify_email_operation,
 )
 from app.auth.throttle import throttled
-from app.auth.tokens import Purpose, find_token
+from app.auth.tokens import Purpose, find_token, keep_token_out_of_referer
 from app.clock import now
 from app.endings import refusals
 from app.extensions import db, login_manager
@@ -34,13 +34,6 @@ def email_sent_message() -> str:
 def invalid_link_page(template: str):
     """A token page for a link that expired, was used or never existed: 404, nothing changed."""
     return render_template(template, form=None), 404
-
-
-def keep_token_out_of_referer() -> None:
-    @after_this_request
-    def _no_referrer(response):
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
 
 
 @login_manager.user_loader

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from flask import g, request
 
-from app.auth.operations import normalise_email
+from app.accounts import normalise_email
 from app.extensions import limiter
 
 # Failed sign-ins, per address and per account, each within 15 minutes. Per account: 10 failures

@@ -15,7 +15,7 @@ from app.candidatures.forms import (
 )
 from app.candidatures.operations import create_candidature, save_dossier
 from app.candidatures.display import state_shown_to_candidate
-from app.scoping import owned_candidature
+from app import policy
 from app.clock import now
 from app.editions import current_edition
 from app.endings import refusals
@@ -75,7 +75,7 @@ def create():
 @bp.route("/<int:candidature_id>", methods=["GET", "POST"])
 @candidate_only
 def edit(candidature_id: int):
-    candidature = owned_candidature(candidature_id)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
     contest = candidature.edition.contest
     form_class = dossier_form_class(contest)
     if request.method == "GET":
@@ -152,7 +152,7 @@ def _submit(candidature, form):
 @candidate_only
 def withdraw(candidature_id: int):
     """Withdrawal is final: a confirmation page first, then the POST."""
-    candidature = owned_candidature(candidature_id)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
     form = ConfirmForm()
     if request.method == "GET":
         return render_template("candidatures/withdraw.html", candidature=candidature, form=form)
@@ -168,7 +168,7 @@ def withdraw(candidature_id: int):
 @bp.get("/<int:candidature_id>/recepisse.pdf")
 @candidate_only
 def receipt(candidature_id: int):
-    candidature = owned_candidature(candidature_id)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
     if candidature.receipt_number is None or candidature.state == State.DRAFT.value:
         flash(_("Le récépissé est disponible une fois la candidature déposée."), "error")
         return redirect(url_for(".edit", candidature_id=candidature.id))

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, make_response, render_template, request, sen
 from flask_login import current_user
 
 from app.access import roles_required
-from app.attachments.routes import DOWNLOAD_HEADERS
 from app.audit import record
 from app.clock import now
 from app.editions import current_edition
@@ -21,10 +20,10 @@ from app.exports.tables import Sheet, candidatures_sheet, marks_sheet, to_csv, t
 from app.extensions import db
 from app.jury.independence import may_read_dossier
 from app.jury.juries import KINDS, Jury
-from app.models import Edition, Region
-from app.scoping import region_for_staff, viewable_candidature
+from app.models import Candidature, Edition, Region
+from app import policy
 from app.uploads import storage
-from app.uploads.names import content_disposition
+from app.uploads.names import DOWNLOAD_HEADERS, content_disposition
 from workflows.states import Role
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -66,9 +65,8 @@ def _regions(edition: Edition) -> tuple[list[Region], str]:
     """The regions a table covers and the file's suffix: ``?region=`` (404 outside the user's scope),
     else every region for national organisers, else the user's own."""
     if region_id := request.args.get("region", type=int):
-        region = region_for_staff(region_id, Role.REGIONAL_ORGANISER)
-        if region.edition_id != edition.id:
-            abort(404)
+        region = policy.get_or_404(Region, region_id, lambda found: policy.staff_of(Role.REGIONAL_ORGANISER)(found)
+                                   and found.edition_id == edition.id)
         return [region], region.code
     if current_user.has_role(Role.NATIONAL_ORGANISER):
         return list(edition.regions), edition.slug
@@ -146,7 +144,7 @@ def shortlist_archive():
 @bp.get("/candidatures/<int:candidature_id>/dossier.pdf")
 @roles_required(*READERS)
 def dossier(candidature_id: int):
-    candidature = viewable_candidature(candidature_id)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.viewable)
     contest = candidature.edition.contest
     content = dossier_pdf(dossier_of(candidature, contest), contest.name, now().astimezone(contest.tz))
     _audit("export.dossier", candidature.edition, *READERS, candidature=candidature)

@@ -1,6 +1,6 @@
 """What a juror may see: a dossier only after declaring no conflict, others' marks only after their own.
 
-Every jury page, and ``app.scoping`` for dossiers and attachments, asks these functions; no
+Every jury page, and ``app.policy`` for dossiers and attachments, asks these functions; no
 page decides on its own.
 """
 

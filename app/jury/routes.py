@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import policy
 from app.access import roles_required
 from app.clock import now
 from app.endings import refusals
@@ -54,11 +55,9 @@ def _kind(name: str):
 def _judged(name: str, candidature_id: int) -> tuple[Jury, Candidature]:
     """The candidature and its jury if the juror sits on it, else 404."""
     _kind(name)
-    candidature = db.session.get(Candidature, candidature_id)
-    jury = Jury.judging(candidature, name) if candidature else None
-    if jury is None or not jury.sits_on(current_user, candidature):
-        abort(404)
-    return jury, candidature
+    candidature = policy.get_or_404(
+        Candidature, candidature_id, lambda found: Jury.judging(found, name).sits_on(current_user, found))
+    return Jury.judging(candidature, name), candidature
 
 
 def _readable(name: str, candidature_id: int):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import policy
 from app.access import roles_required
 from app.auth.forms import ConfirmForm
 from app.clock import now
@@ -128,9 +129,7 @@ DECISION_LABELS = {"excuse_region": _l("Excuser"), "reinstate_region": _l("Réin
 def decide(region_id: int, decision: str):
     """Excuse, reinstate or reopen a region: a page that says what will happen, with the written reason."""
     edition = _edition()
-    region = db.session.get(Region, region_id)
-    if region is None or region.edition_id != edition.id:
-        abort(404)
+    region = policy.get_or_404(Region, region_id, policy.in_edition(edition))
     name = next(name for name, path in DECISION_PATHS.items() if path == decision)
     operation, title, consequence, button, success = DECISION_PAGES[name]
     form, reasons = RegionDecisionForm(), []
@@ -201,9 +200,7 @@ def invite():
 @organisers
 def remove(user_id: int):
     national_jury = Jury.national(_edition())
-    membership = national_jury.membership(user_id)
-    if membership is None:
-        abort(404)
+    membership = policy.one_or_404(national_jury.membership(user_id))
     if ConfirmForm().validate_on_submit():
         email = membership.user.email
         _flash_all(_apply(lambda: national_jury.remove_juror(membership, actor=current_user, now=now()),
@@ -242,9 +239,7 @@ def conflicts():
 @organisers
 def lift(declaration_id: int):
     national_jury = Jury.national(_edition())
-    declaration = national_jury.declaration(declaration_id)
-    if declaration is None:
-        abort(404)
+    declaration = policy.one_or_404(national_jury.declaration(declaration_id))
     form = ConflictLiftForm()
     if form.validate_on_submit():
         _flash_all(_apply(lambda: national_jury.lift_conflict(declaration, actor=current_user, now=now(),
@@ -267,10 +262,8 @@ def ranking():
 @organisers
 def winner(candidature_id: int):
     edition = _edition()
-    pick = db.session.scalar(db.select(RegionalPick).filter_by(candidature_id=candidature_id))
-    if pick is None or pick.candidature.edition_id != edition.id:
-        abort(404)
-    candidature = pick.candidature
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.in_edition(edition))
+    pick = policy.one_or_404(db.session.scalar(db.select(RegionalPick).filter_by(candidature_id=candidature.id)))
     form, reasons = WinnerForm(), []
     if form.validate_on_submit():
         reasons = _apply(lambda: declare_winner(candidature, actor=current_user, now=now(),

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import policy
 from app.access import public, roles_required
 from app.auth import throttle
 from app.auth.forms import ConfirmForm, PasswordResetForm
-from app.auth.routes import keep_token_out_of_referer
 from app.auth.throttle import throttled
-from app.auth.tokens import Purpose, find_token
+from app.auth.tokens import Purpose, find_token, keep_token_out_of_referer
 from app.clock import now
 from app.endings import attempt
 from app.extensions import db
@@ -21,7 +21,6 @@ from app.jury.juries import Jury, accept_invitation as accept_invitation_operati
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.models import AuditEntry, Candidature, Region, User
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
-from app.scoping import region_for_staff
 from app.transitions.engine import candidature_facts, region_facts
 from app.transitions.regional import declare_inadmissible as declare_inadmissible_operation, open_regional_jury, \
     requalify
@@ -44,19 +43,15 @@ def acting_role(region: Region) -> Role:
 
 
 def organised_region(region_id: int) -> Region:
-    """The region if the current user organises it, else 404."""
-    region = db.session.get(Region, region_id)
-    if region is None or region.id not in current_user.region_ids(ORGANISER):
-        abort(404)
-    return region
+    return policy.get_or_404(Region, region_id, policy.organised)
+
+
+def read_region(region_id: int) -> Region:
+    return policy.get_or_404(Region, region_id, policy.staff_of(ORGANISER))
 
 
 def region_candidature(region: Region, candidature_id: int) -> Candidature:
-    """A submitted dossier of ``region`` (drafts stay the candidate's own business), else 404."""
-    candidature = db.session.get(Candidature, candidature_id)
-    if candidature is None or candidature.region_id != region.id or candidature.state == State.DRAFT.value:
-        abort(404)
-    return candidature
+    return policy.get_or_404(Candidature, candidature_id, policy.submitted_in(region))
 
 
 # What a person is told when their page was stale (translated when the view passes them on).
@@ -69,7 +64,7 @@ JUST_DECLARED = _l("Une déclaration vient d’être enregistrée pour ce juré 
 @bp.get("/<int:region_id>")
 @readers
 def dashboard(region_id: int):
-    region = region_for_staff(region_id, ORGANISER)
+    region = read_region(region_id)
     counts = dict(db.session.execute(
         db.select(Candidature.state, db.func.count(Candidature.id))
         .where(Candidature.region_id == region.id).group_by(Candidature.state)
@@ -100,7 +95,7 @@ def open_jury(region_id: int):
 @bp.get("/<int:region_id>/candidatures/<int:candidature_id>")
 @readers
 def candidature(region_id: int, candidature_id: int, inadmissible_form=None, requalify_form=None, status=200):
-    region = region_for_staff(region_id, ORGANISER)
+    region = read_region(region_id)
     found = region_candidature(region, candidature_id)
     return render_template(
         "regional/candidature.html", region=region, candidature=found, reasons=INADMISSIBILITY_REASONS,
@@ -147,7 +142,7 @@ def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
 @bp.get("/<int:region_id>/jury")
 @readers
 def jury(region_id: int, invite_form=None, conflict_form=None, status=200):
-    region = region_for_staff(region_id, ORGANISER)
+    region = read_region(region_id)
     regional_jury = Jury.of_region(region)
     may_act = acting_role(region) == ORGANISER
     return render_template(
@@ -178,9 +173,7 @@ def invite(region_id: int):
 @organisers
 def remove(region_id: int, user_id: int):
     regional_jury = Jury.of_region(organised_region(region_id))
-    membership = regional_jury.membership(user_id)
-    if membership is None:
-        abort(404)
+    membership = policy.one_or_404(regional_jury.membership(user_id))
     if ConfirmForm().validate_on_submit():
         email = membership.user.email
         attempt(lambda: regional_jury.remove_juror(membership, actor=current_user, now=now()),
@@ -210,9 +203,7 @@ def conflicts(region_id: int):
 @organisers
 def lift(region_id: int, declaration_id: int):
     regional_jury = Jury.of_region(organised_region(region_id))
-    declaration = regional_jury.declaration(declaration_id)
-    if declaration is None:
-        abort(404)
+    declaration = policy.one_or_404(regional_jury.declaration(declaration_id))
     form = ConflictLiftForm()
     if form.validate_on_submit():
         attempt(lambda: regional_jury.lift_conflict(declaration, actor=current_user, now=now(), reason=form.reason.data),
@@ -235,7 +226,7 @@ def remind(region_id: int):
 @bp.get("/<int:region_id>/journal")
 @readers
 def audit_trail(region_id: int):
-    region = region_for_staff(region_id, ORGANISER)
+    region = read_region(region_id)
     page = db.paginate(
         db.select(AuditEntry).where(AuditEntry.region_id == region.id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),

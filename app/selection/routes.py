@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import policy
 from app.access import roles_required
 from app.auth.forms import ConfirmForm
 from app.clock import now
@@ -11,7 +12,6 @@ from app.endings import attempt, refusals
 from app.extensions import db
 from app.models import Candidature, Region, RegionalPick
 from app.selection.minutes import minutes_pdf
-from app.scoping import region_for_staff
 from app.selection.forms import PickOpinionForm, RegionCloseForm
 from app.transitions.regional import close_region, select_for_nation, selection_fingerprint, unselect
 from app.jury.juries import Jury
@@ -33,14 +33,11 @@ def _changed_meanwhile() -> str:
 
 
 def _region(region_id: int) -> Region:
-    return region_for_staff(region_id, Role.REGIONAL_ORGANISER)
+    return policy.get_or_404(Region, region_id, policy.staff_of(Role.REGIONAL_ORGANISER))
 
 
 def _candidature_of(region: Region, candidature_id: int) -> Candidature:
-    candidature = db.session.get(Candidature, candidature_id)
-    if candidature is None or candidature.region_id != region.id:
-        abort(404)
-    return candidature
+    return policy.get_or_404(Candidature, candidature_id, lambda found: found.region_id == region.id)
 
 
 def _refusals(region: Region) -> dict[str, list[str]]:

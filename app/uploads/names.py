@@ -43,3 +43,11 @@ def ascii_fallback(name: str) -> str:
 def content_disposition(name: str) -> str:
     """``attachment`` with an ASCII ``filename`` and the UTF-8 ``filename*`` (RFC 6266, RFC 5987)."""
     return f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+# Every file the app hands out: never sniffed, never run, never cached by a shared cache.
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+}

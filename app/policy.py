@@ -1,0 +1,100 @@
+"""Who may see or change which row: the one access policy every route and export asks.
+
+``get_or_404(Model, id, scope)`` finds a row and keeps it only if ``scope`` admits it; a row out of
+scope answers 404 like a missing one, so its existence is not revealed. The scopes below say, each
+once, who may reach what; the role a route requires is declared beside it (``app.access``).
+``one_or_404`` does the same for a row found by a scoped query.
+
+In tests, every request that reached a route taking an id and answered without error must have
+asked the policy (``register``): a route that forgets it fails whichever test reaches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, abort, current_app, g, request
+from flask_login import current_user
+
+from app.extensions import db
+from app.jury.independence import may_read_dossier
+from app.jury.juries import KINDS, Jury
+from app.models import Candidature, Edition, Region
+from workflows.states import Role, State
+
+Scope = Callable[[object], bool]
+MAX_ID = 2**31 - 1  # PostgreSQL's integer keys; a larger id (typed in a URL or a query) is simply not found
+
+
+def get_or_404(model: type, ident: int, scope: Scope):
+    """The ``model`` row with id ``ident`` when ``scope`` admits it, else 404."""
+    g.policy_asked = True
+    row = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
+    if row is None or not scope(row):
+        abort(404)
+    return row
+
+
+def one_or_404(row):
+    """A row a scoped query found (None: out of scope or missing), else 404."""
+    g.policy_asked = True
+    if row is None:
+        abort(404)
+    return row
+
+
+# -- the scopes ----------------------------------------------------------------------------------
+
+def staff_of(*roles: Role) -> Scope:
+    """A region where the user holds one of ``roles``; every region for national organisers, who read."""
+    return lambda region: (current_user.has_role(Role.NATIONAL_ORGANISER)
+                           or region.id in current_user.region_ids(*roles))
+
+
+def organised(region: Region) -> bool:
+    """A region the user organises (only its own ARS acts in it)."""
+    return region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
+
+
+def in_edition(edition: Edition) -> Scope:
+    return lambda row: row.edition_id == edition.id
+
+
+def submitted_in(region: Region) -> Scope:
+    """A dossier of the region once submitted (a draft stays the candidate's own business)."""
+    return lambda candidature: candidature.region_id == region.id and candidature.state != State.DRAFT.value
+
+
+def owned(candidature: Candidature) -> bool:
+    """Only the owner changes a dossier."""
+    return candidature.owner_id == current_user.id
+
+
+def viewable(candidature: Candidature) -> bool:
+    """The owner; the organisers once it is submitted; the jurors judging it who declared no conflict."""
+    user = current_user
+    if candidature.owner_id == user.id:
+        return True
+    if candidature.state == State.DRAFT.value:
+        return False
+    if user.has_role(Role.NATIONAL_ORGANISER) or candidature.region_id in user.region_ids(Role.REGIONAL_ORGANISER):
+        return True
+    return any(may_read_dossier(user, candidature, Jury.judging(candidature, name)) for name in KINDS)
+
+
+def register(app: Flask) -> None:
+    if not app.config.get("CHECK_POLICY"):
+        return
+
+    # Registered after app.access.enforce_access: a request it turned away never reaches the view.
+    @app.before_request
+    def _reached():
+        g.view_reached = True
+
+    @app.after_request
+    def _asked(response):
+        takes_an_id = any(isinstance(value, int) for value in (request.view_args or {}).values())
+        if takes_an_id and g.get("view_reached") and response.status_code < 400 and not g.get("policy_asked"):
+            current_app.logger.error("route with an id answered without asking the policy: %s", request.endpoint)
+            raise AssertionError(f"{request.endpoint} reached rows by id without app.policy")
+        return response
