@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
+from workflows.states import NationalStage, RegionStage, State
 
 # Primary keys are PostgreSQL ``integer`` columns; a bigger id in a URL names nothing.
 MAX_DATABASE_INTEGER = 2**31 - 1
@@ -47,6 +48,8 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     from app.access import enforce_access, public
 
     app.before_request(enforce_access)
+    # Templates compare states and stages with the enums, never with their stored strings.
+    app.jinja_env.globals.update(State=State, RegionStage=RegionStage, NationalStage=NationalStage)
     app.view_functions["static"] = public(app.view_functions["static"])
     endings.register(app)
     policy.register(app)

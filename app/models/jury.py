@@ -58,6 +58,10 @@ class Scoresheet(db.Model):
     juror: Mapped[User] = relationship()
     marks: Mapped[list[Mark]] = relationship(back_populates="scoresheet", cascade="all, delete-orphan")
 
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("candidature_id", "juror_id", "stage"),
