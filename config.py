@@ -112,7 +112,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # scrypt's work factor; tests lower it, production keeps argon2id defaults.
+    # Argon2id's cost: tests lower it to run fast; every other environment keeps the library's defaults.
     PASSWORD_HASH_PROFILE = "default"
 
     @classmethod

@@ -89,41 +89,77 @@ def outcome(machine, name, facts, role, rules=RULES):
         return refused.reasons
 
 
-# The rules restated by hand: name -> (sources, target, role, facts that satisfy every guard).
-CANDIDATURE_RULES = {
-    "submit": ({S.DRAFT}, S.SUBMITTED, CANDIDATE, {"now": LAST_SECOND}),
-    "withdraw": ({S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, CANDIDATE, {"now": LAST_SECOND}),
-    "declare_inadmissible": ({S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG,
-                             {"reason": "Projet commercial."}),
-    "requalify": ({S.INADMISSIBLE}, S.SUBMITTED, REG_ORG, {"reason": "Erreur de lecture."}),
-    "open_regional_jury": ({S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, {"region_stage": R.JURY_OPEN}),
-    "select_for_nation": ({S.REGIONAL_JURY}, S.NATIONAL_SHORTLIST, REG_ORG,
-                          {"region_stage": R.JURY_OPEN, "reason": "Avis favorable de l’ARS."}),
-    "unselect": ({S.NATIONAL_SHORTLIST}, S.REGIONAL_JURY, REG_ORG, {"region_stage": R.JURY_OPEN}),
-    "close_region": ({S.REGIONAL_JURY}, S.REGIONAL_NOT_SELECTED, REG_ORG, {"region_stage": R.JURY_OPEN}),
-    "excuse_region": ({S.SUBMITTED, S.REGIONAL_JURY}, S.REGION_EXCUSED, NAT_ORG,
-                      {"reason": "Aucun jury réuni cette année."}),
-    "reinstate_region": ({S.REGION_EXCUSED}, S.SUBMITTED, NAT_ORG,
-                         {"region_stage": R.EXCUSED, "reason": "Le jury se réunira."}),
-    "reopen_region": ({S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG, {"region_stage": R.CLOSED}),
-    "declare_winner": ({S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG,
-                       {"national_stage": N.NATIONAL_JURY, "reason": "Projet exemplaire."}),
-    "not_select_nationally": ({S.NATIONAL_SHORTLIST}, S.NATIONAL_NOT_SELECTED, NAT_ORG,
-                              {"national_stage": N.NATIONAL_JURY, "winner_declared": True}),
+# The tables restated by hand, to read against workflows/machine.py: transition, its sources, its
+# target and the one role that fires it.
+CANDIDATURE_TABLE = """
+submit                 draft                    -> submitted              candidate
+withdraw               draft submitted          -> withdrawn              candidate
+declare_inadmissible   submitted regional_jury  -> inadmissible           regional_organiser
+requalify              inadmissible             -> submitted              regional_organiser
+open_regional_jury     submitted                -> regional_jury          regional_organiser
+select_for_nation      regional_jury            -> national_shortlist     regional_organiser
+unselect               national_shortlist       -> regional_jury          regional_organiser
+close_region           regional_jury            -> regional_not_selected  regional_organiser
+excuse_region          submitted regional_jury  -> region_excused         national_organiser
+reinstate_region       region_excused           -> submitted              national_organiser
+reopen_region          regional_not_selected    -> regional_jury          national_organiser
+declare_winner         national_shortlist       -> winner                 national_organiser
+not_select_nationally  national_shortlist       -> national_not_selected  national_organiser
+"""
+REGION_TABLE = """
+open_regional_jury     submissions              -> jury_open              regional_organiser
+close_region           jury_open                -> closed                 regional_organiser
+excuse_region          submissions jury_open    -> excused                national_organiser
+reinstate_region       excused                  -> submissions            national_organiser
+reopen_region          closed                   -> jury_open              national_organiser
+"""
+NATIONAL_TABLE = """
+open_national_jury     regional                 -> national_jury          national_organiser
+declare_winner         national_jury            -> winner_declared        national_organiser
+publish_results        winner_declared          -> published              national_organiser
+"""
+# Facts in which every guard of the transition passes (the moment, a written reason…).
+PASSING = {
+    "submit": {"now": LAST_SECOND},
+    "withdraw": {"now": LAST_SECOND},
+    "declare_inadmissible": {"reason": "Projet commercial."},
+    "requalify": {"reason": "Erreur de lecture."},
+    "open_regional_jury": {"region_stage": R.JURY_OPEN},
+    "select_for_nation": {"region_stage": R.JURY_OPEN, "reason": "Avis favorable de l’ARS."},
+    "unselect": {"region_stage": R.JURY_OPEN},
+    "close_region": {"region_stage": R.JURY_OPEN},
+    "excuse_region": {"reason": "Aucun jury réuni cette année."},
+    "reinstate_region": {"region_stage": R.EXCUSED, "reason": "Le jury se réunira."},
+    "reopen_region": {"region_stage": R.CLOSED},
+    "declare_winner": {"national_stage": N.NATIONAL_JURY, "reason": "Projet exemplaire."},
+    "not_select_nationally": {"national_stage": N.NATIONAL_JURY, "winner_declared": True},
 }
-REGION_RULES = {
-    "open_regional_jury": ({R.SUBMISSIONS}, R.JURY_OPEN, REG_ORG, {}),
-    "close_region": ({R.JURY_OPEN}, R.CLOSED, REG_ORG, {}),
-    "excuse_region": ({R.SUBMISSIONS, R.JURY_OPEN}, R.EXCUSED, NAT_ORG,
-                      {"picks": 0, "reason": "Aucun jury réuni cette année."}),
-    "reinstate_region": ({R.EXCUSED}, R.SUBMISSIONS, NAT_ORG, {"reason": "Le jury se réunira."}),
-    "reopen_region": ({R.CLOSED}, R.JURY_OPEN, NAT_ORG, {"reason": "Un dossier oublié."}),
+REGION_PASSING = {
+    "open_regional_jury": {},
+    "close_region": {},
+    "excuse_region": {"picks": 0, "reason": "Aucun jury réuni cette année."},
+    "reinstate_region": {"reason": "Le jury se réunira."},
+    "reopen_region": {"reason": "Un dossier oublié."},
 }
-NATIONAL_RULES = {
-    "open_national_jury": ({N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, {}),
-    "declare_winner": ({N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, {"reason": "Unanimité."}),
-    "publish_results": ({N.WINNER_DECLARED}, N.PUBLISHED, NAT_ORG, {"winner_declared": True}),
+NATIONAL_PASSING = {
+    "open_national_jury": {},
+    "declare_winner": {"reason": "Unanimité."},
+    "publish_results": {"winner_declared": True},
 }
+
+
+def restated(table: str, states, passing: dict) -> dict:
+    """name -> (sources, target, role, passing facts), read from a text table above."""
+    rules = {}
+    for line in table.strip().splitlines():
+        name, *sources, _arrow, target, role = line.split()
+        rules[name] = ({states(source) for source in sources}, states(target), Role(role), passing[name])
+    return rules
+
+
+CANDIDATURE_RULES = restated(CANDIDATURE_TABLE, S, PASSING)
+REGION_RULES = restated(REGION_TABLE, R, REGION_PASSING)
+NATIONAL_RULES = restated(NATIONAL_TABLE, N, NATIONAL_PASSING)
 MACHINES = [
     (CANDIDATURE, S, CANDIDATURE_RULES, candidature, "une candidature à l’état"),
     (REGION, R, REGION_RULES, region, "une région à l’étape"),
