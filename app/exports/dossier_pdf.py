@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from app.exports.data import Dossier
-from app.exports.document import build_pdf, literal, markup
+from app.exports.document import build_pdf, literal, markup, prose
 from app.exports.fonts import stylesheet
 
 GRID = TableStyle([
@@ -71,8 +71,8 @@ def identity(dossier: Dossier, styles: Styles) -> list[Flowable]:
 
 
 def project(dossier: Dossier, styles: Styles) -> list[Flowable]:
-    return [Paragraph("Résumé", styles["Heading2"]), literal(dossier.summary, styles["BodyText"]),
-            Paragraph("Description", styles["Heading2"]), literal(dossier.description, styles["BodyText"])]
+    return [Paragraph("Résumé", styles["Heading2"]), *prose(dossier.summary, styles["BodyText"]),
+            Paragraph("Description", styles["Heading2"]), *prose(dossier.description, styles["BodyText"])]
 
 
 def partnership(dossier: Dossier, styles: Styles) -> list[Flowable]:
@@ -91,7 +91,7 @@ def answers(dossier: Dossier, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("Réponses aux critères du concours", styles["Heading2"])]
     for answer in dossier.answers:
         # One paragraph per answer, never kept together: a long answer flows onto the next pages.
-        story += [Paragraph(markup(answer.criterion), styles["Heading3"]), literal(answer.text, styles["BodyText"])]
+        story += [Paragraph(markup(answer.criterion), styles["Heading3"]), *prose(answer.text, styles["BodyText"])]
     return story
 
 
