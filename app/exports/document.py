@@ -34,6 +34,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FOOTER_FONT, FOOTER_SIZE, FOOTER_Y = FACES[0, 0][0], 8, 10 * mm
 # Room kept right of the footer's title for « 9999 / 9999 », and right of each contents entry for its page.
 NUMBER_ROOM, CONTENTS_NUMBER = 30 * mm, 15 * mm
+CELL_PADDING = 12  # Table's default left and right padding, six points each
 # As ReportLab's own table of contents: entries flush with the frame, three points below, three plus
 # the style's space before above.
 CONTENTS_TABLE = [
@@ -54,6 +55,21 @@ def literal(value: object, style: ParagraphStyle, empty: str = "—") -> Paragra
     """A paragraph printing candidate or organiser text as typed (never as markup)."""
     text = markup(value)
     return Paragraph(text if text.strip() else empty, style)
+
+
+def cell(value: object, width: float, style: ParagraphStyle, empty: str = "—") -> str | Paragraph:
+    """A table cell ``width`` points wide printing ``value`` as typed.
+
+    A plain string when it fits on one line: Table sets it where a one-line paragraph of ``style``
+    would stand (``grid`` gives the table that font), without parsing or wrapping it, several times
+    faster. Otherwise a paragraph, wrapped."""
+    text = CONTROL.sub("", "" if value is None else str(value))
+    if "\n" in text or "\r" in text:
+        return literal(value, style, empty)
+    text = " ".join(text.split()) or empty  # as a paragraph would: runs of spaces as one
+    if stringWidth(text, style.fontName, style.fontSize) <= width - CELL_PADDING:
+        return text
+    return literal(text, style, empty)
 
 
 def prose(value: object, style: ParagraphStyle, empty: str = "—") -> list[Flowable]:
