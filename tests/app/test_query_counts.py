@@ -8,10 +8,13 @@ one by one (the N+1 queries that made the rankings take 40 s at 5,000 dossiers).
 
 from __future__ import annotations
 
+from app.extensions import db
+from app.transitions.regional import close_region, selection_fingerprint
 from tests.conftest import PASSWORD
 from tests.volume import counted, pages, seed
 
 CEILING = 20  # the issue's aim; a page above it is reported with its count
+PER_DOSSIER = 3  # statements a bulk transition may add per dossier: its update, its audit row, its email
 
 
 def measure(app, volume) -> dict[str, int]:
@@ -38,3 +41,22 @@ def test_no_page_runs_more_queries_with_more_dossiers(app, edition, clock):
 
     assert {url: (small[url], count) for url, count in large.items() if count != small[url]} == {}
     assert {url: count for url, count in large.items() if count > CEILING} == {}, large
+
+
+def test_closing_a_region_costs_a_few_statements_per_dossier(app, edition, clock):
+    """A bulk transition reads its facts once: each dossier adds its own writes, nothing more."""
+    contest = seed(edition, 5, clock(), PASSWORD)
+
+    def close() -> int:
+        region = contest.volume.region
+        with counted() as statements:
+            close_region(region, actor=contest.volume.organiser, now=clock(), reason="Sélection faite.",
+                         fingerprint=selection_fingerprint(region))
+        db.session.rollback()
+        return len(statements)
+
+    small = close()
+    contest.grow(45, clock())
+    large = close()
+
+    assert (large - small) / 45 <= PER_DOSSIER, (small, large)
