@@ -220,11 +220,10 @@ class Jury:
         return db.session.scalar(db.select(db.func.count()).select_from(self.assigned(juror).subquery()))
 
     def matching(self, juror: User) -> list[Candidature]:
-        """The juror's dossiers whose organisation identifier is the juror's own (both stored normalised)."""
-        if not juror.organisation_identifier:
-            return []
-        return db.session.scalars(self.assigned(juror).where(
-            Candidature.identifier == juror.organisation_identifier)).all()
+        """The juror's dossiers whose organisation identifier is the juror's own (a dossier's is stored
+        normalised)."""
+        mine = normalise(juror.organisation_identifier or "")
+        return db.session.scalars(self.assigned(juror).where(Candidature.identifier == mine)).all() if mine else []
 
     def sits_on(self, juror: User, candidature: Candidature) -> bool:
         """True when ``juror`` sits on this jury and it judges ``candidature`` (never the juror's own)."""
