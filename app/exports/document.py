@@ -24,7 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate, Paragraph, Table, TableStyle
 
 from app.exports.fonts import FACES
 
@@ -81,14 +81,16 @@ def prose(value: object, style: ParagraphStyle, empty: str = "—") -> list[Flow
     if not "".join(lines).strip():
         return [Paragraph(empty, style)]
     story: list[Flowable] = []
+    styles = {style.spaceBefore: style}  # by space above: the style's own, none, one blank line...
     blank = 0
     for line in lines:
         if not line.strip():
             blank += 1
             continue
         space = style.spaceBefore if not story else blank * style.leading
-        story.append(Paragraph(line, style if space == style.spaceBefore else
-                               style.clone(style.name, spaceBefore=space)))
+        if space not in styles:
+            styles[space] = style.clone(style.name, spaceBefore=space)
+        story.append(Paragraph(line, styles[space]))
         blank = 0
     return story
 
@@ -103,9 +105,10 @@ def entry_form(key: str) -> str:
 
 def shortened(text: str, width: float) -> str:
     """``text`` on one footer line of ``width`` points, cut after a whole word and ended by « … »."""
-    lines = simpleSplit(" ".join(CONTROL.sub("", text).split()), FOOTER_FONT, FOOTER_SIZE,
-                        width - stringWidth(" …", FOOTER_FONT, FOOTER_SIZE))
-    return lines[0] + " …" if len(lines) > 1 else (lines[0] if lines else "")
+    text = " ".join(CONTROL.sub("", text).split())
+    if stringWidth(text, FOOTER_FONT, FOOTER_SIZE) <= width:
+        return text
+    return simpleSplit(text, FOOTER_FONT, FOOTER_SIZE, width - stringWidth(" …", FOOTER_FONT, FOOTER_SIZE))[0] + " …"
 
 
 class EntryPage(Flowable):
@@ -180,11 +183,15 @@ class ExportDocument(BaseDocTemplate):
                 laid_out()
         self._doSave = False  # the forms are filled in before saving
         self._endBuild()
-        self._fill_numbers(self.canv.getPageNumber() - 1)
+        self._fill_numbers(self.canv.getPageNumber() - 1)  # the canvas stands on the page after the last
         self.canv.save()
 
     def _fill_numbers(self, total: int) -> None:
         canvas = self.canv
+        if self.contents_style is not None and len(self.entry_pages) < len(self.headings):
+            # A heading split across pages loses its key: say so rather than let the save fail on a missing form.
+            missing = [h.getPlainText() for h in self.headings if h.contents_key not in self.entry_pages]
+            raise LayoutError(f"Entrées du sommaire jamais mises en page : {missing}")
         right = self.pagesize[0] - self.rightMargin
         for number in range(1, total + 1):
             canvas.beginForm(page_form(number))
