@@ -67,7 +67,8 @@ def summary_table(book: Book, heading: Paragraph, styles: Styles) -> list[Flowab
 @contextmanager
 def unchecked_shapes() -> Iterator[None]:
     """ReportLab's checks of every graphics attribute set (``rl_config.shapeChecking``) off: the chart's
-    attributes are fixed here, and the checks took a tenth of the book's time."""
+    attributes are fixed here, and the checks took a tenth of the book's time. The setting is the
+    process's: a thread drawing at the same moment is only checked less, never drawn differently."""
     checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
     try:
         yield
