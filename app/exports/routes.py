@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, abort, make_response, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from app.access import roles_required
@@ -22,7 +22,7 @@ from app.jury.juries import KINDS, Jury
 from app.models import Candidature, Edition, Region
 from app import policy
 from app.uploads import storage
-from app.uploads.names import DOWNLOAD_HEADERS, content_disposition
+from app.uploads.names import DOWNLOAD_HEADERS, content_disposition, download
 from workflows.states import Role
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -52,14 +52,6 @@ def _audit(action: str, edition: Edition, *allowed: Role, **details) -> None:
            region_id=details.pop("region_id", None), candidature=details.pop("candidature", None), data=details)
 
 
-def _download(content: bytes, name: str, mimetype: str):
-    response = make_response(content)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers.update(DOWNLOAD_HEADERS)
-    return response
-
-
 def _regions(edition: Edition) -> tuple[list[Region], str]:
     """The regions a table covers and the file's suffix: ``?region=`` (404 outside the user's scope),
     else every region for national organisers, else the user's own."""
@@ -82,8 +74,10 @@ def _table(kind: str, fmt: str, build) -> object:
     sheet: Sheet = build([region.id for region in regions], edition.contest)
     writer, mimetype = FORMATS[fmt]
     content = writer(sheet)
-    _audit(f"export.{kind}", edition, *ORGANISERS, format=fmt, regions=[region.code for region in regions])
-    return _download(content, f"{kind}-{suffix}.{fmt}", mimetype)
+    # A table of one region is logged in that region's log; one of several, in the contest's.
+    _audit(f"export.{kind}", edition, *ORGANISERS, format=fmt, regions=[region.code for region in regions],
+           region_id=regions[0].id if len(regions) == 1 else None)
+    return download(content, f"{kind}-{suffix}.{fmt}", mimetype)
 
 
 @bp.get("/")
@@ -119,7 +113,7 @@ def book():
     edition = _edition()
     content = book_pdf(shortlist_book(edition, now()))
     _audit("export.book", edition, Role.NATIONAL_ORGANISER)
-    return _download(content, f"livret-selection-nationale-{edition.slug}.pdf", "application/pdf")
+    return download(content, f"livret-selection-nationale-{edition.slug}.pdf", "application/pdf")
 
 
 @bp.get("/selection.zip")
@@ -146,4 +140,4 @@ def dossier(candidature_id: int):
     contest = candidature.edition.contest
     content = dossier_pdf(dossier_of(candidature, contest), contest.name, now().astimezone(contest.tz))
     _audit("export.dossier", candidature.edition, *READERS, candidature=candidature)
-    return _download(content, f"dossier-{candidature.receipt_number or candidature.id}.pdf", "application/pdf")
+    return download(content, f"dossier-{candidature.receipt_number or candidature.id}.pdf", "application/pdf")

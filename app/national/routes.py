@@ -1,5 +1,5 @@
 """The national organiser's pages: overview of the regions (excuse, reinstate, reopen), shortlist, national jury,
-ranking, winner, publication.
+ranking, winner, publication, and the log of the contest's own acts.
 
 Only national organisers reach them (403 for anyone else); they act on the current edition.
 """
@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import and_
 
 from app import policy
 from app.access import roles_required
@@ -16,9 +17,10 @@ from app.clock import now
 from app.endings import refusals
 from app.editions import current_edition
 from app.extensions import db
+from app.journal.view import Journal
 from app.jury.juries import Jury
 from app.jury.workload import shortlist
-from app.models import Candidature, Edition, Region, RegionalPick
+from app.models import AuditEntry, Candidature, Edition, Region, RegionalPick
 from app.national.forms import RegionDecisionForm, WinnerForm
 from app.transitions.engine import national_facts, open_regions, regions_facts
 from app.transitions.national import (
@@ -286,3 +288,22 @@ def publication():
     return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winner=winner,
                            ceremony=french_date(edition.contest.calendar.ceremony),
                            available=_available(edition)), 422 if reasons else 200
+
+
+def _journal(edition: Edition) -> Journal:
+    """The contest's own acts: rows of the edition outside any region (the regions' are in their logs)."""
+    return Journal(and_(AuditEntry.edition_id == edition.id, AuditEntry.region_id.is_(None)), edition.contest.tz)
+
+
+@bp.get("/journal")
+@organisers
+def audit_trail():
+    return _journal(_edition()).page("national.audit_trail", "national.audit_trail_csv", "national/_nav.html",
+                                     _("Journal des actions nationales"), {})
+
+
+@bp.get("/journal.csv")
+@organisers
+def audit_trail_csv():
+    edition = _edition()
+    return _journal(edition).csv(f"journal-national-{edition.slug}.csv", role=ORGANISER, edition_id=edition.id)

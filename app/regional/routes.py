@@ -18,6 +18,7 @@ from app.clock import now
 from app.endings import attempt
 from app.extensions import db
 from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
+from app.journal.view import Journal
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
 from app.models import AuditEntry, Candidature, Region, User
@@ -222,21 +223,25 @@ def remind(region_id: int):
     return redirect(url_for(".jury", region_id=region.id))
 
 
+def _journal(region: Region) -> Journal:
+    return Journal(AuditEntry.region_id == region.id, region.edition.contest.tz)
+
+
 @bp.get("/<int:region_id>/journal")
 @readers
 def audit_trail(region_id: int):
     region = read_region(region_id)
-    page = db.paginate(
-        db.select(AuditEntry).where(AuditEntry.region_id == region.id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
-        per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False,
-    )
-    actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
-    actors = {user.id: user for user in db.session.scalars(db.select(User).where(User.id.in_(actor_ids)))}
-    return render_template("regional/audit.html", region=region, page=page, actors=actors,
-                           tz=region.edition.contest.tz,
-                           roles={role.value: role.label for role in Role},
-                           states={state.value: state.label for enum in (State, RegionStage) for state in enum})
+    return _journal(region).page("regional.audit_trail", "regional.audit_trail_csv", "regional/_nav.html",
+                                 _("Journal des actions : %(region)s", region=region.name), {"region_id": region.id},
+                                 region=region)
+
+
+@bp.get("/<int:region_id>/journal.csv")
+@readers
+def audit_trail_csv(region_id: int):
+    region = read_region(region_id)
+    return _journal(region).csv(f"journal-{region.code}.csv", role=acting_role(region),
+                                edition_id=region.edition_id, region_id=region.id)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
