@@ -18,7 +18,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, and_, func
 from wtforms import DateField, SearchField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from app.audit import record
 from app.clock import now
@@ -51,7 +51,7 @@ class JournalFilterForm(FlaskForm):
 
     def validate_au(self, field) -> None:
         if field.data and self.du.data and field.data < self.du.data:
-            raise ValueError(_("La date de fin précède la date de début."))
+            raise ValidationError(_("La date de fin précède la date de début."))
 
 
 def _action(key: str) -> ColumnElement[bool]:
