@@ -148,14 +148,16 @@ def pages(volume: Volume) -> dict[str, list[str]]:
         "organiser": [
             f"/ars/{region}", f"/ars/{region}/jury", f"/ars/{region}/journal", f"/ars/{region}/classement",
             f"/ars/{region}/candidatures/{dossier}", f"/ars/{region}/selection/{dossier}", f"/ars/{region}/cloture",
-            f"/ars/{region}/proces-verbal.pdf",
+            f"/ars/{region}/proces-verbal.pdf", f"/ars/{region}/journal?action=jury.remind&du=2017-01-01",
+            f"/ars/{region}/journal.csv",
         ],
         "national_organiser": [
             "/national", "/national/jury", "/national/classement", "/national/selection",
             f"/national/laureat/{pick}", "/national/publication", f"/national/regions/{region}/excuser",
             "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
             "/exports/notes.xlsx", "/exports/livret.pdf", "/exports/selection.zip",
-            f"/exports/candidatures/{pick}/dossier.pdf",
+            f"/exports/candidatures/{pick}/dossier.pdf", "/national/journal", "/national/journal.csv",
+            f"/ars/{region}/journal?personne=organiser",
         ],
         "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],
         "national_juror": ["/jury/national", f"/jury/national/{pick}/dossier", f"/jury/national/{pick}/fiche"],

@@ -14,6 +14,7 @@ from app.models import AuditEntry, Edition
 from tests.app.jury_helpers import declare_free, jury  # noqa: F401  (fixture)
 from tests.app.regional_helpers import organiser, page, region  # noqa: F401  (fixture)
 from tests.conftest import PARIS, PASSWORD
+from tests.volume import counted
 from workflows.states import Role
 
 ORGANISER = Role.REGIONAL_ORGANISER.value
@@ -201,3 +202,20 @@ def test_labels_read_a_jurors_declaration_and_keep_unknown_codes(app):
         assert key_of("conflict.declare", {"has_conflict": False}) == NO_CONFLICT
         assert label_of("candidature.submit", {}) == "Dossier : dépôt"
         assert label_of("test.unknown", {}) == "test.unknown"
+
+
+def test_log_page_runs_as_many_queries_for_fifty_actors_as_for_three(client, organiser, make_user, clock):
+    def statements() -> int:
+        with counted() as seen:
+            assert client.get(journal(), query_string={"action": "jury.remind", "personne": "@"}).status_code == 200
+        return len(seen)
+
+    def actors(count: int) -> None:
+        for _ in range(count):
+            write("jury.remind", clock(), actor=make_user(Role.REGIONAL_ORGANISER, region="HDF"))
+
+    actors(3)
+    few = statements()
+    actors(47)
+
+    assert statements() == few
