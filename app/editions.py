@@ -6,7 +6,7 @@ from datetime import datetime
 
 from app.audit import record
 from app.extensions import db
-from app.models import ATTACHMENT_SLOTS, PICK_SLOTS, AuditEntry, Candidature, Edition, Region, RoleMembership
+from app.models import AuditEntry, Candidature, Edition, Region, RoleMembership
 from workflows.definition import Contest, loads_contest
 from workflows.refusals import Refused
 
@@ -26,22 +26,9 @@ def current_edition() -> Edition | None:
     return db.session.scalar(db.select(Edition).order_by(Edition.id.desc()).limit(1))
 
 
-def database_limits(contest: Contest) -> list[str]:
-    """Limits the database enforces as constraints; a definition cannot go beyond them."""
-    problems = []
-    if contest.attachments.max_count > ATTACHMENT_SLOTS:
-        problems.append(f"attachments.max_count : au plus {ATTACHMENT_SLOTS} pièces jointes (limite de la base).")
-    if contest.quota.max > PICK_SLOTS:
-        problems.append(f"quota.max : au plus {PICK_SLOTS} projets retenus par région (limite de la base).")
-    return problems
-
-
 def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition, bool]:
     """Create or update the edition a definition describes; returns (edition, created)."""
     contest = loads_contest(toml_text, source=source)
-    problems = database_limits(contest)
-    if problems:
-        raise Refused(problems)
     edition = db.session.scalar(db.select(Edition).filter_by(slug=contest.slug))
     created = edition is None
     if created:
@@ -52,6 +39,8 @@ def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition
     edition.title = contest.title
     edition.definition_toml = toml_text
     edition.submission_deadline = contest.calendar.submission_deadline
+    edition.max_attachments = contest.attachments.max_count
+    edition.max_picks = contest.quota.max
     edition.updated_at = now
     _sync_regions(edition, contest)
     db.session.flush()

@@ -24,6 +24,8 @@ from tests.smtp import smtp_server  # noqa: F401  (a real SMTP server, shared by
 PARIS = ZoneInfo("Europe/Paris")
 ROOT = Path(__file__).resolve().parent.parent
 CONTEST_FILE = ROOT / "workflows" / "contests" / "ssp-2017.toml"
+# Another edition's rules, from its file alone: 5 criteria, 1–10 scale, 1–3 picks, 2 attachments.
+VARIANT_FILE = ROOT / "tests" / "contests" / "ssp-variante.toml"
 # A quiet Sunday two weeks before the 2017 deadline.
 BEFORE_DEADLINE = datetime(2017, 10, 1, 10, 0, tzinfo=PARIS).astimezone(UTC)
 PASSWORD = "correct horse battery staple"
@@ -115,6 +117,16 @@ def edition(app, clock):
     from app.editions import load_edition
 
     edition, _created = load_edition(CONTEST_FILE.read_text(encoding="utf-8"), source=CONTEST_FILE.name, now=clock())
+    db.session.commit()
+    return edition
+
+
+@pytest.fixture
+def variant_edition(app, clock):
+    """The variant edition (``VARIANT_FILE``), loaded alone."""
+    from app.editions import load_edition
+
+    edition, _created = load_edition(VARIANT_FILE.read_text(encoding="utf-8"), source=VARIANT_FILE.name, now=clock())
     db.session.commit()
     return edition
 

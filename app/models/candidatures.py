@@ -13,13 +13,6 @@ from app.models.users import User, sql_in
 from workflows.dossier import FIELDS, MAPPINGS
 from workflows.states import State
 
-# The contest allows three attachments; the database holds the same ceiling (slot 1..3), so
-# concurrent uploads cannot exceed it even if application code is wrong.
-ATTACHMENT_SLOTS = 3
-# One or two regional picks per region (the note de cadrage: « un à deux projets »).
-PICK_SLOTS = 2
-
-
 
 class Candidature(db.Model):
     __tablename__ = "candidatures"
@@ -151,6 +144,8 @@ class Attachment(db.Model):
 
     __table_args__ = (
         UniqueConstraint("candidature_id", "slot"),
-        CheckConstraint(f"slot BETWEEN 1 AND {ATTACHMENT_SLOTS}", name="slot_range"),
+        # The ceiling is the edition's own (editions.max_attachments), held by a trigger: see
+        # migrations/versions/0003_edition_slot_limits.py.
+        CheckConstraint("slot >= 1", name="slot_positive"),
         CheckConstraint("size > 0", name="size_positive"),
     )

@@ -148,15 +148,14 @@ def test_contest_load_broken_file_creates_nothing(run, write_contest):
     assert (count(Edition), count(Region)) == (0, 0)
 
 
-def test_contest_load_beyond_database_limits_refused(run, write_contest):
-    def four_attachments(data):
-        data["attachments"]["max_count"] = 4
+def test_contest_load_limits_beyond_2017_stored_for_the_database(run, write_contest):
+    def more_slots(data):
+        data["attachments"]["max_count"], data["quota"]["max"] = 4, 3
 
-    result = run("contest", "load", write_contest(four_attachments))
+    result = run("contest", "load", write_contest(more_slots))
 
-    assert result.exit_code == 1
-    assert result.output == "attachments.max_count : au plus 3 pièces jointes (limite de la base).\n"
-    assert count(Edition) == 0
+    assert (result.exit_code, result.output) == (0, "Édition « ssp-2017 » créée.\n")
+    assert db.session.execute(sa.select(Edition.max_attachments, Edition.max_picks)).all() == [(4, 3)]
 
 
 @pytest.fixture

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import tomllib
 import uuid
 
 import pytest
 import sqlalchemy as sa
+import tomli_w
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.editions import load_edition
 from app.extensions import db
-from app.models import Attachment, AuditEntry, Candidature, Mark, RegionalPick, RoleMembership, Scoresheet, User
+from app.models import Attachment, AuditEntry, Candidature, Edition, Mark, RegionalPick, RoleMembership, Scoresheet, User
 from tests import factories
 from tests.conftest import CONTEST_FILE
 from workflows.states import Role
+
+
+# What both dialects say when a slot trigger (migration 0003) refuses a row.
+BEYOND_LIMIT = "slot beyond the edition limit"
 
 
 def check(table: str, name: str) -> str:
@@ -92,9 +98,13 @@ def region_id(edition, code: str) -> int:
     return next(region.id for region in edition.regions if region.code == code)
 
 
-def other_edition(clock):
-    text = CONTEST_FILE.read_text(encoding="utf-8").replace('slug = "ssp-2017"', 'slug = "ssp-2018"', 1)
-    edition, _created = load_edition(text, source="ssp-2018.toml", now=clock())
+def other_edition(clock, *, max_attachments: int = 3, max_picks: int = 2):
+    """The 2017 file as ``ssp-2018``, with its own slot limits."""
+    data = tomllib.loads(CONTEST_FILE.read_text(encoding="utf-8"))
+    data["contest"]["slug"] = "ssp-2018"
+    data["attachments"]["max_count"] = max_attachments
+    data["quota"]["max"] = max_picks
+    edition, _created = load_edition(tomli_w.dumps(data), source="ssp-2018.toml", now=clock())
     db.session.commit()
     return edition
 
@@ -134,15 +144,56 @@ def test_attachment_same_slot_on_other_candidature_accepted(add_candidature, add
     assert rows(Attachment.candidature_id, Attachment.slot) == [(first.id, 1), (second.id, 1)]
 
 
-@pytest.mark.parametrize("slot", [0, 4])
-def test_attachment_slot_out_of_range_refused(add_candidature, add_attachment, slot):
+@pytest.mark.parametrize(("slot", "refusal"), [(0, check("attachments", "slot_positive")), (4, BEYOND_LIMIT)])
+def test_attachment_slot_out_of_range_refused(add_candidature, add_attachment, slot, refusal):
     candidature = add_candidature()
     db.session.commit()
 
     add_attachment(candidature, slot)
 
-    assert_refused(check("attachments", "slot_range"))
+    assert_refused(refusal)
     assert rows(Attachment.slot) == []
+
+
+def test_attachment_slot_within_other_editions_limit_accepted(add_candidature, add_attachment, clock):
+    candidature = add_candidature(edition=other_edition(clock, max_attachments=5))
+    db.session.commit()
+    for slot in range(1, 6):
+        add_attachment(candidature, slot)
+
+    db.session.commit()
+
+    assert rows(Attachment.slot) == [(1,), (2,), (3,), (4,), (5,)]
+
+
+def test_attachment_moved_to_slot_beyond_limit_refused(add_candidature, add_attachment):
+    attachment = add_attachment(add_candidature(), 3)
+    db.session.commit()
+
+    attachment.slot = 4
+
+    assert_refused(BEYOND_LIMIT)
+    assert rows(Attachment.slot) == [(3,)]
+
+
+def test_edition_limit_below_slot_in_use_refused(add_candidature, add_attachment, add_pick, edition):
+    add_attachment(add_candidature(), 3)
+    db.session.commit()
+
+    edition.max_attachments = 2
+
+    assert_refused(BEYOND_LIMIT)
+    assert db.session.get(Edition, edition.id).max_attachments == 3
+
+
+def test_edition_limit_above_slots_in_use_accepted(add_candidature, add_attachment, edition):
+    add_attachment(add_candidature(), 2)
+    db.session.commit()
+
+    edition.max_attachments = 2
+    db.session.commit()
+
+    assert rows(Edition.max_attachments, Edition.max_picks) == [(2, 2)]
 
 
 # One winner per edition
@@ -204,15 +255,40 @@ def test_regional_pick_slot_taken_in_region_refused(add_candidature, add_pick):
     assert rows(RegionalPick.slot, RegionalPick.candidature_id) == [(1, first.id)]
 
 
-@pytest.mark.parametrize("slot", [0, 3])
-def test_regional_pick_slot_out_of_range_refused(add_candidature, add_pick, slot):
+@pytest.mark.parametrize(("slot", "refusal"), [(0, check("regional_picks", "slot_positive")), (3, BEYOND_LIMIT)])
+def test_regional_pick_slot_out_of_range_refused(add_candidature, add_pick, slot, refusal):
     candidature = add_candidature(state="national_shortlist")
     db.session.commit()
 
     add_pick(candidature, slot)
 
-    assert_refused(check("regional_picks", "slot_range"))
+    assert_refused(refusal)
     assert rows(RegionalPick.slot) == []
+
+
+def test_regional_pick_slot_within_other_editions_limit_accepted(add_candidature, add_pick, clock):
+    edition_2018 = other_edition(clock, max_picks=3)
+    candidatures = [add_candidature(edition=edition_2018, state="national_shortlist") for _ in range(3)]
+    db.session.flush()
+    for slot, candidature in enumerate(candidatures, start=1):
+        add_pick(candidature, slot)
+
+    db.session.commit()
+
+    assert rows(RegionalPick.slot) == [(1,), (2,), (3,)]
+
+
+def test_edition_pick_limit_below_slot_in_use_refused(add_candidature, add_pick, edition):
+    candidatures = [add_candidature(state="national_shortlist") for _ in range(2)]
+    db.session.flush()
+    for slot, candidature in enumerate(candidatures, start=1):
+        add_pick(candidature, slot)
+    db.session.commit()
+
+    edition.max_picks = 1
+
+    assert_refused(BEYOND_LIMIT)
+    assert rows(Edition.max_picks) == [(2,)]
 
 
 def test_regional_pick_same_slot_in_other_region_accepted(add_candidature, add_pick):
