@@ -324,3 +324,65 @@ def test_user_create_duplicate_email_refused(run, edition, make_user):
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == "Un compte existe déjà pour jeanne@example.org."
     assert memberships() == [("jeanne@example.org", "candidate", None)]
+
+
+def test_contest_new_writes_next_years_file_beside_the_source(run, tmp_path):
+    source = tmp_path / "ssp-2017.toml"
+    source.write_text(CONTEST_TEXT, encoding="utf-8")
+
+    result = run("contest", "new", source, "ssp-2018", "--shift-years", "1")
+
+    target = tmp_path / "ssp-2018.toml"
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [f"Fichier écrit : {target}",
+                                              "À vérifier, ces dates changent de jour de la semaine :"]
+    assert tomllib.loads(target.read_text(encoding="utf-8"))["contest"]["slug"] == "ssp-2018"
+    assert run("contest", "check", target).exit_code == 0
+
+
+def test_contest_new_over_existing_file_refused(run, tmp_path):
+    source, target = tmp_path / "ssp-2017.toml", tmp_path / "ssp-2018.toml"
+    source.write_text(CONTEST_TEXT, encoding="utf-8")
+    target.write_text("mine", encoding="utf-8")
+
+    result = run("contest", "new", source, "ssp-2018")
+
+    assert (result.exit_code, result.output) == (1, f"{target} existe déjà : rien n’a été écrit.\n")
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_contest_new_unsafe_slug_refused(run, tmp_path):
+    result = run("contest", "new", CONTEST_FILE, "../ssp", "--output", tmp_path / "out.toml")
+
+    assert result.exit_code == 1
+    assert result.output == "../ssp : identifiant invalide (lettres minuscules, chiffres et tirets, 64 au plus).\n"
+
+
+def test_contest_diff_prints_the_changes_in_french(run, tmp_path):
+    source = tmp_path / "ssp-2017.toml"
+    source.write_text(CONTEST_TEXT, encoding="utf-8")
+    assert run("contest", "new", source, "ssp-2018").exit_code == 0
+
+    result = run("contest", "diff", source, tmp_path / "ssp-2018.toml")
+
+    assert (result.exit_code, result.output.splitlines()) == (0, [
+        "Identifiant : « ssp-2017 » → « ssp-2018 »",
+        "Nom : « Semaine de la sécurité des patients 2017 » → « Semaine de la sécurité des patients 2018 »",
+        "Numéro d’édition : 7 → 8",
+        "Calendrier — date limite de dépôt : dimanche 15 octobre 2017 à minuit → lundi 15 octobre 2018 à minuit",
+        "Calendrier — début de la semaine : lundi 20 novembre 2017 → mardi 20 novembre 2018",
+        "Calendrier — fin de la semaine : vendredi 24 novembre 2017 → samedi 24 novembre 2018",
+        "Calendrier — cérémonie : mardi 21 novembre 2017 → mercredi 21 novembre 2018",
+    ])
+
+
+def test_contest_diff_same_file_says_so(run):
+    result = run("contest", "diff", CONTEST_FILE, CONTEST_FILE)
+
+    assert (result.exit_code, result.output) == (0, "Aucune différence entre les deux définitions.\n")
+
+
+def test_contest_diff_invalid_file_exits_1(run, write_contest):
+    result = run("contest", "diff", CONTEST_FILE, write_contest(quota_min_above_max))
+
+    assert (result.exit_code, result.output) == (1, "ssp-2017.toml: quota.min: ne doit pas dépasser max (2)\n")
