@@ -18,12 +18,19 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_region(region_code: str | None, edition_slug: str | None) -> Region:
+def find_edition(edition_slug: str | None) -> Edition:
+    """The edition named, or the current one."""
     edition = (
         db.session.scalar(db.select(Edition).filter_by(slug=edition_slug)) if edition_slug else current_edition()
     )
     if edition is None:
-        raise Refused(["Aucune édition n’est chargée : lancez d’abord « flask --app app contest load »."])
+        raise Refused([f"Édition inconnue : {edition_slug}" if edition_slug else
+                       "Aucune édition n’est chargée : lancez d’abord « flask --app app contest load »."])
+    return edition
+
+
+def find_region(region_code: str | None, edition_slug: str | None) -> Region:
+    edition = find_edition(edition_slug)
     region = db.session.scalar(db.select(Region).filter_by(edition_id=edition.id, code=region_code))
     if region is None:
         raise Refused([f"Région inconnue pour l’édition {edition.slug} : {region_code}"])
@@ -32,7 +39,7 @@ def find_region(region_code: str | None, edition_slug: str | None) -> Region:
 
 def create_user(*, email: str, password: str | None, role: Role, now: datetime, region_code: str | None = None,
                 edition_slug: str | None = None, display_name: str = "", verified: bool = False) -> User:
-    """Create a user holding ``role`` (scoped to a region for regional roles); the caller commits."""
+    """Create a user holding ``role`` (staff roles in an edition, regional ones in its region); the caller commits."""
     email = normalise_email(email)
     if password is not None and (problem := password_problem(password)):
         raise Refused([problem])
@@ -43,6 +50,7 @@ def create_user(*, email: str, password: str | None, role: Role, now: datetime, 
     if not role.is_regional and region_code:
         raise Refused([f"Le rôle « {role.label} » n’est pas rattaché à une région."])
     region = find_region(region_code, edition_slug) if role.is_regional else None
+    edition = find_edition(edition_slug) if role.is_edition_staff and not role.is_regional else None
     user = User(
         email=email,
         password_hash=hash_password(password) if password is not None else None,
@@ -50,7 +58,7 @@ def create_user(*, email: str, password: str | None, role: Role, now: datetime, 
         created_at=now,
         email_verified_at=now if verified else None,
     )
-    user.memberships.append(RoleMembership(role=role.value, region=region, created_at=now))
+    user.memberships.append(RoleMembership(role=role.value, region=region, edition=edition, created_at=now))
     db.session.add(user)
     db.session.flush()
     record("user.create", actor=None, role=None, at=now, region_id=region.id if region else None,

@@ -22,8 +22,16 @@ FROZEN_PARTS = {
 
 
 def current_edition() -> Edition | None:
-    """The edition shown to users: the most recently created one."""
-    return db.session.scalar(db.select(Edition).order_by(Edition.id.desc()).limit(1))
+    """The open edition, shown on the home page and acted on: the one with the latest deadline (an
+    older edition loaded afterwards, to keep its record, does not take its place)."""
+    return db.session.scalar(
+        db.select(Edition).order_by(Edition.submission_deadline.desc(), Edition.id.desc()).limit(1))
+
+
+def published_editions() -> list[Edition]:
+    """The editions whose results are public, the most recent first."""
+    return db.session.scalars(db.select(Edition).where(Edition.published_at.is_not(None))
+                              .order_by(Edition.submission_deadline.desc())).all()
 
 
 def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition, bool]:

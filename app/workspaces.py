@@ -8,14 +8,26 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.editions import current_edition
 from app.models import User
 from workflows.states import Role
 
 
+def _national_url(user: User) -> str | None:
+    """The national stage of the current edition for its organisers; the editions they organised for
+    the others who held the role."""
+    if not user.has_role(Role.NATIONAL_ORGANISER):
+        return None
+    edition = current_edition()
+    if edition is not None and edition.id in user.edition_ids(Role.NATIONAL_ORGANISER):
+        return url_for("national.overview")
+    return url_for("national.editions")
+
+
 def workspace_url(user: User) -> str:
     """Organisers before jurors before candidates: a person holding several roles starts with the widest."""
-    if user.has_role(Role.NATIONAL_ORGANISER):
-        return url_for("national.overview")
+    if national := _national_url(user):
+        return national
     if regions := sorted(user.region_ids(Role.REGIONAL_ORGANISER)):
         return url_for("regional.dashboard", region_id=regions[0])
     if user.has_role(Role.REGIONAL_JUROR):
@@ -43,8 +55,8 @@ def navigation(user: User) -> list[Link]:
             if membership.role == Role.REGIONAL_ORGANISER:
                 links.append(Link(_l("ARS %(region)s", region=membership.region.name),
                                   url_for("regional.dashboard", region_id=membership.region_id)))
-        if user.has_role(Role.NATIONAL_ORGANISER):
-            links.append(Link(_l("Étape nationale"), url_for("national.overview")))
+        if national := _national_url(user):
+            links.append(Link(_l("Étape nationale"), national))
         for role, stage, label in ((Role.REGIONAL_JUROR, "regional", _l("Jury régional")),
                                    (Role.NATIONAL_JUROR, "national", _l("Jury national"))):
             if user.has_role(role):

@@ -68,7 +68,7 @@ def _regions(edition: Edition) -> tuple[list[Region], str]:
         region = policy.get_or_404(Region, region_id, lambda found: policy.staff_of(Role.REGIONAL_ORGANISER)(found)
                                    and found.edition_id == edition.id)
         return [region], region.code
-    if current_user.has_role(Role.NATIONAL_ORGANISER):
+    if policy.organises_nationally(edition):
         return list(edition.regions), edition.slug
     mine = current_user.region_ids(Role.REGIONAL_ORGANISER)
     regions = [region for region in edition.regions if region.id in mine]
@@ -91,14 +91,14 @@ def _table(kind: str, fmt: str, build) -> object:
 @roles_required(*READERS)
 def index():
     edition = current_edition()
+    national = edition is not None and policy.organises_nationally(edition)
     regions = [region for region in (edition.regions if edition else [])
-               if current_user.has_role(Role.NATIONAL_ORGANISER)
-               or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
+               if national or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
     readable = {candidature.id: candidature for name in KINDS for jury in Jury.sitting(current_user, name)
                 for candidature in jury.candidatures(current_user)
                 if may_read_dossier(current_user, candidature, jury)}
     return render_template("exports/index.html", edition=edition, regions=regions, readable=list(readable.values()),
-                           national=current_user.has_role(Role.NATIONAL_ORGANISER))
+                           national=national)
 
 
 @bp.get("/candidatures.<fmt>")
@@ -111,14 +111,15 @@ def candidatures(fmt: str):
 @roles_required(*ORGANISERS)
 def marks(fmt: str):
     # The national jury's sheets are for national organisers; a region exports its own jury's.
-    stages = ("regional", "national") if current_user.has_role(Role.NATIONAL_ORGANISER) else ("regional",)
+    national = policy.organises_nationally(_edition())
+    stages = ("regional", "national") if national else ("regional",)
     return _table("notes", fmt, lambda region_ids, contest: marks_sheet(region_ids, stages, contest))
 
 
 @bp.get("/livret.pdf")
 @roles_required(Role.NATIONAL_ORGANISER)
 def book():
-    edition = _edition()
+    edition = policy.national_edition()
     content = book_pdf(shortlist_book(edition, now()))
     _audit("export.book", edition, Role.NATIONAL_ORGANISER)
     return _download(content, f"livret-selection-nationale-{edition.slug}.pdf", "application/pdf")
@@ -127,7 +128,7 @@ def book():
 @bp.get("/selection.zip")
 @roles_required(Role.NATIONAL_ORGANISER)
 def shortlist_archive():
-    edition = _edition()
+    edition = policy.national_edition()
     shortlist = shortlist_book(edition, now())
     out = tempfile.TemporaryFile()  # attachments may weigh hundreds of megabytes: kept on disk, not in memory
     archive.write_shortlist(out, shortlist, book_pdf(shortlist),

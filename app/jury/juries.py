@@ -115,14 +115,16 @@ class Jury:
 
     @classmethod
     def sitting(cls, juror: User, name: str) -> list[Jury]:
-        """The juries of kind ``name`` the juror sits on: their regions', or every edition's national jury."""
+        """The juries of kind ``name`` the juror sits on: their regions', or the national jury of their editions."""
         if name == REGIONAL:
             regions = [m.region for m in juror.memberships if m.role == Role.REGIONAL_JUROR.value and m.region]
             return [cls.of_region(region) for region in sorted(regions, key=lambda region: region.id)]
-        if not juror.has_role(Role.NATIONAL_JUROR):
+        editions = juror.edition_ids(Role.NATIONAL_JUROR)
+        if not editions:
             return []
         return [cls.national(edition) for edition in db.session.scalars(
-            db.select(Edition).where(Edition.national_stage != NationalStage.REGIONAL.value).order_by(Edition.id))]
+            db.select(Edition).where(Edition.id.in_(editions), Edition.national_stage != NationalStage.REGIONAL.value)
+            .order_by(Edition.id))]
 
     # -- what it is --------------------------------------------------------------------------------
 
@@ -190,7 +192,8 @@ class Jury:
         """True when ``juror`` sits on this jury."""
         if self.region is not None:
             return self.region.id in juror.region_ids(self.kind.juror_role)
-        return juror.has_role(self.kind.juror_role) and self.edition.national_stage != NationalStage.REGIONAL.value
+        return (self.edition.id in juror.edition_ids(self.kind.juror_role)
+                and self.edition.national_stage != NationalStage.REGIONAL.value)
 
     def candidatures(self, juror: User) -> list[Candidature]:
         """What the juror has to judge, by id (never an order derived from marks), never their own."""
@@ -207,17 +210,19 @@ class Jury:
     # -- who sits ----------------------------------------------------------------------------------
 
     def jurors(self) -> list[User]:
-        return regional_jurors(self.region.id) if self.region else national_jurors()
+        return regional_jurors(self.region.id) if self.region else national_jurors(self.edition.id)
 
     def membership(self, user_id: int) -> RoleMembership | None:
         return db.session.scalar(db.select(RoleMembership).filter_by(
-            user_id=user_id, role=self.kind.juror_role.value, region_id=self.region.id if self.region else None))
+            user_id=user_id, role=self.kind.juror_role.value, region_id=self.region.id if self.region else None,
+            edition_id=self.edition.id))
 
     def _seat_elsewhere(self, user: User) -> str | None:
         """Why ``user`` may not be invited: they already sit here with an account, or in another region."""
         if self.region is None:
             return (f"{user.email} fait déjà partie du jury national."
-                    if user.has_role(self.kind.juror_role) and user.password_hash is not None else None)
+                    if self.edition.id in user.edition_ids(self.kind.juror_role) and user.password_hash is not None
+                    else None)
         sitting = next((m.region for m in user.memberships if m.role == self.kind.juror_role.value and m.region
                         and m.region.edition_id == self.edition.id), None)
         if sitting is not None and (sitting.id != self.region.id or user.password_hash is not None):
@@ -242,7 +247,8 @@ class Jury:
         elif reason := self._seat_elsewhere(user):
             raise Refused([reason])
         elif self.membership(user.id) is None:
-            user.memberships.append(RoleMembership(role=self.kind.juror_role.value, region=self.region, created_at=now))
+            user.memberships.append(RoleMembership(role=self.kind.juror_role.value, region=self.region,
+                                                   edition=self.edition, created_at=now))
         user.display_name = user.display_name or name.strip()
         user.organisation_identifier = identifier or user.organisation_identifier
         db.session.flush()
@@ -353,7 +359,7 @@ class Jury:
         if self.region is not None:
             return expected_regional(self.region)
         return expected_pairs([pick.candidature_id for pick in shortlist(self.edition)],
-                              [juror.id for juror in national_jurors()], NATIONAL)
+                              [juror.id for juror in national_jurors(self.edition.id)], NATIONAL)
 
     def progress(self) -> list[JurorProgress]:
         """Per juror: submitted scoresheets out of the expected ones."""

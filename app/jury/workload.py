@@ -29,9 +29,10 @@ def regional_jurors(region_id: int) -> list[User]:
     ).all()
 
 
-def national_jurors() -> list[User]:
+def national_jurors(edition_id: int) -> list[User]:
     return db.session.scalars(
-        db.select(User).join(RoleMembership).where(RoleMembership.role == Role.NATIONAL_JUROR.value)
+        db.select(User).join(RoleMembership)
+        .where(RoleMembership.edition_id == edition_id, RoleMembership.role == Role.NATIONAL_JUROR.value)
         .order_by(User.email)
     ).all()
 
@@ -107,6 +108,11 @@ def missing_regional(region: Region) -> int:
 def national_work(candidature_ids: list[int]) -> tuple[dict[str, set[str]], list[Sheet]]:
     """Expected national (juror, candidature) pairs, as strings for ``scoring``, and the submitted sheets
     among them."""
-    pairs = expected_pairs(candidature_ids, [juror.id for juror in national_jurors()], NATIONAL)
+    # The national jurors of the candidatures' edition, in the same query.
+    jurors = db.session.scalars(db.select(RoleMembership.user_id).where(
+        RoleMembership.role == Role.NATIONAL_JUROR.value,
+        RoleMembership.edition_id.in_(db.select(Candidature.edition_id).where(Candidature.id.in_(candidature_ids))),
+    ).order_by(RoleMembership.user_id)).all()
+    pairs = expected_pairs(candidature_ids, jurors, NATIONAL)
     expected = {str(c): {str(j) for j in jurors} for c, jurors in pairs.items()}
     return expected, expected_sheets(pairs, NATIONAL)
