@@ -49,6 +49,7 @@ def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition
     edition.submission_deadline = contest.calendar.submission_deadline
     edition.max_attachments = contest.attachments.max_count
     edition.max_picks = contest.quota.max
+    edition.max_winners = contest.winners
     edition.updated_at = now
     _sync_regions(edition, contest)
     db.session.flush()

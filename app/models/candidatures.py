@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -81,14 +81,8 @@ class Candidature(db.Model):
         CheckConstraint(
             "state <> 'inadmissible' OR inadmissibility_reason IS NOT NULL", name="inadmissible_has_reason"
         ),
-        # One winner per edition, whatever two organisers do at the same moment.
-        Index(
-            "uq_candidatures_one_winner_per_edition",
-            "edition_id",
-            unique=True,
-            sqlite_where=text("state = 'winner'"),
-            postgresql_where=text("state = 'winner'"),
-        ),
+        # At most the edition's number of winners (editions.max_winners), whatever two organisers do
+        # at the same moment: a trigger of migration 0005 counts them on the locked edition row.
         Index(None, "edition_id", "region_id", "state"),
         Index(None, "owner_id"),
     )

@@ -37,6 +37,8 @@ class Edition(db.Model):
     # edition with other limits needs no migration.
     max_attachments: Mapped[int]
     max_picks: Mapped[int]
+    # The definition's number of winners, checked by a trigger of migration 0005 likewise.
+    max_winners: Mapped[int] = mapped_column(server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

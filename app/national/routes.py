@@ -308,7 +308,8 @@ def publication():
                          _("Les résultats sont publiés ; chaque candidat reçoit son résultat par courriel."))
         if not reasons:
             return redirect(url_for(".publication"))
-    winner = db.session.scalar(db.select(Candidature).filter_by(edition_id=edition.id, state=State.WINNER.value))
-    return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winner=winner,
+    winners = db.session.scalars(db.select(Candidature).filter_by(edition_id=edition.id, state=State.WINNER.value)
+                                 .order_by(Candidature.id)).all()
+    return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winners=winners,
                            ceremony=french_date(edition.contest.calendar.ceremony),
                            available=_available(edition)), 422 if reasons else 200

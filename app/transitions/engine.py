@@ -54,7 +54,7 @@ def shared_facts(region: Region, now: datetime) -> Facts:
     winners = _count(db.select(Candidature.id).filter_by(edition_id=region.edition_id, state=State.WINNER.value))
     return Facts(state=State.DRAFT, now=now, region_stage=facts.stage, national_stage=facts.national_stage,
                  region_picks=facts.picks, scoresheets_missing=facts.scoresheets_missing,
-                 winner_declared=bool(winners))
+                 winners=winners)
 
 
 def candidature_facts(candidature: Candidature, now: datetime, reason: str = "", *,
@@ -80,7 +80,7 @@ def national_facts(edition: Edition, now: datetime, reason: str = "") -> Nationa
     expected, sheets = national_work([pick.candidature_id for pick in shortlist(edition)])
     return NationalFacts(stage=NationalStage(edition.national_stage), now=now,
                          regions_open=tuple(region.code for region in open_regions(edition)), reason=reason,
-                         winner_declared=bool(winners),
+                         winners=winners,
                          scoresheets_missing=sum(map(len, expected.values())) - len(sheets))
 
 

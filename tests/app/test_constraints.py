@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import tomllib
 import uuid
 
@@ -22,6 +23,7 @@ from workflows.states import Role
 
 # What both dialects say when a slot trigger (migration 0003) refuses a row.
 BEYOND_LIMIT = "slot beyond the edition limit"
+WINNERS_BEYOND_LIMIT = "winners beyond the edition limit"
 
 
 def check(table: str, name: str) -> str:
@@ -98,10 +100,11 @@ def region_id(edition, code: str) -> int:
     return next(region.id for region in edition.regions if region.code == code)
 
 
-def other_edition(clock, *, max_attachments: int = 3, max_picks: int = 2):
-    """The 2017 file as ``ssp-2018``, with its own slot limits."""
+def other_edition(clock, *, max_attachments: int = 3, max_picks: int = 2, winners: int = 1):
+    """The 2017 file as ``ssp-2018``, with its own limits."""
     data = tomllib.loads(CONTEST_FILE.read_text(encoding="utf-8"))
     data["contest"]["slug"] = "ssp-2018"
+    data["judging"]["winners"] = winners
     data["attachments"]["max_count"] = max_attachments
     data["quota"]["max"] = max_picks
     edition, _created = load_edition(tomli_w.dumps(data), source="ssp-2018.toml", now=clock())
@@ -205,8 +208,42 @@ def test_candidature_second_winner_in_edition_refused(add_candidature):
 
     add_candidature(state="winner")
 
-    assert_refused(r'"uq_candidatures_one_winner_per_edition"|UNIQUE constraint failed: candidatures\.edition_id\n')
+    assert_refused(WINNERS_BEYOND_LIMIT)
     assert rows(Candidature.id, Candidature.state) == [(first.id, "winner")]
+
+
+def test_candidature_becoming_second_winner_in_edition_refused(add_candidature):
+    add_candidature(state="winner")
+    second = add_candidature(state="national_shortlist")
+    db.session.commit()
+
+    second.state = "winner"
+
+    assert_refused(WINNERS_BEYOND_LIMIT)
+    assert rows(Candidature.state) == [("national_shortlist",), ("winner",)]
+
+
+def test_candidature_winners_up_to_other_editions_limit_accepted_and_one_more_refused(add_candidature, clock):
+    edition_2018 = other_edition(clock, winners=2)
+    first, second = (add_candidature(edition=edition_2018, state="winner") for _ in range(2))
+    db.session.commit()
+
+    add_candidature(edition=edition_2018, state="winner")
+
+    assert_refused(WINNERS_BEYOND_LIMIT)
+    assert rows(Candidature.id, Candidature.state) == [(first.id, "winner"), (second.id, "winner")]
+
+
+def test_edition_winners_below_those_declared_refused(add_candidature, clock):
+    edition_2018 = other_edition(clock, winners=2)
+    for _ in range(2):
+        add_candidature(edition=edition_2018, state="winner")
+    db.session.commit()
+
+    edition_2018.max_winners = 1
+
+    assert_refused(WINNERS_BEYOND_LIMIT)
+    assert db.session.get(Edition, edition_2018.id).max_winners == 2
 
 
 def test_candidature_winner_in_other_edition_accepted(add_candidature, edition, clock):
@@ -352,10 +389,11 @@ def test_mark_second_for_same_criterion_refused(add_candidature, add_scoresheet)
 # Role memberships and users
 
 
-def test_role_membership_regional_role_without_region_refused(make_user, clock):
+def test_role_membership_regional_role_without_region_refused(make_user, edition, clock):
     user = make_user(Role.CANDIDATE)
 
-    db.session.add(RoleMembership(user_id=user.id, role=Role.REGIONAL_JUROR.value, region_id=None, created_at=clock()))
+    db.session.add(RoleMembership(user_id=user.id, role=Role.REGIONAL_JUROR.value, region_id=None,
+                                  edition_id=edition.id, created_at=clock()))
 
     assert_refused(check("role_memberships", "region_iff_regional_role"))
     assert rows(RoleMembership.role) == [("candidate",)]
@@ -369,6 +407,31 @@ def test_role_membership_national_role_with_region_refused(make_user, edition, c
 
     assert_refused(check("role_memberships", "region_iff_regional_role"))
     assert rows(RoleMembership.role) == [("candidate",)]
+
+
+def test_role_membership_national_role_without_edition_refused(make_user, edition, clock):
+    user = make_user(Role.CANDIDATE)
+
+    db.session.add(RoleMembership(user_id=user.id, role=Role.NATIONAL_ORGANISER.value, created_at=clock()))
+
+    assert_refused(check("role_memberships", "edition_iff_staff_role"))
+    assert rows(RoleMembership.role) == [("candidate",)]
+
+
+def test_role_membership_candidate_in_an_edition_refused(make_user, edition, clock):
+    user = make_user(Role.NATIONAL_JUROR)
+
+    db.session.add(RoleMembership(user_id=user.id, role=Role.CANDIDATE.value, edition_id=edition.id,
+                                  created_at=clock()))
+
+    assert_refused(check("role_memberships", "edition_iff_staff_role"))
+    assert rows(RoleMembership.role) == [("national_juror",)]
+
+
+def test_role_membership_regional_role_takes_its_regions_edition(make_user, edition, clock):
+    make_user(Role.REGIONAL_ORGANISER, region="IDF")
+
+    assert rows(RoleMembership.role, RoleMembership.edition_id) == [("regional_organiser", edition.id)]
 
 
 def test_role_membership_unknown_role_refused(make_user, clock):
@@ -483,3 +546,32 @@ def test_audit_entry_delete_refused_by_orm(audit_entry):
     db.session.rollback()
 
     assert rows(AuditEntry.action) == [("user.login",)]
+
+
+def test_candidature_winners_in_two_transactions_at_once_one_refused(add_candidature):
+    """Without the application's lock: the trigger locks the edition, so the second sees the first."""
+    first, second = add_candidature(state="national_shortlist"), add_candidature(state="national_shortlist")
+    db.session.commit()
+    ids = first.id, second.id
+    db.session.commit()  # reading the ids began a transaction: SQLite's write lock must be free
+    declare = "UPDATE candidatures SET state = 'winner' WHERE id = :id"
+    engine, outcome = db.engine, []
+
+    def other_transaction() -> None:
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text(declare), {"id": ids[1]})
+        except IntegrityError as refusal:
+            outcome.append(str(refusal.orig))
+
+    with engine.begin() as connection:
+        connection.execute(sa.text(declare), {"id": ids[0]})
+        racer = threading.Thread(target=other_transaction)
+        racer.start()
+        racer.join(timeout=1)  # it waits on the edition's row (PostgreSQL) or the write lock (SQLite)
+        assert racer.is_alive()
+    racer.join()
+
+    assert [WINNERS_BEYOND_LIMIT in message for message in outcome] == [True]
+    db.session.expire_all()
+    assert rows(Candidature.id, Candidature.state) == [(ids[0], "winner"), (ids[1], "national_shortlist")]
