@@ -6,6 +6,10 @@ from its definition at load, and a trigger refuses a slot beyond the limit of th
 the unique (owner, slot) still settles races, the trigger keeps the ceiling, on both databases,
 whatever the application does. Lowering a limit below a slot in use is refused the same way.
 
+A later migration must not rebuild (SQLite batch mode) a table these triggers name (attachments,
+regional_picks, candidatures, regions, editions) without dropping and recreating them around it:
+SQLite refuses to rename a table while a trigger names one that is missing.
+
 Revision ID: 0003_edition_slot_limits
 Revises: 0002_excused_regions
 Create Date: 2026-11-30 17:00:00
