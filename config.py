@@ -102,7 +102,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies whose X-Forwarded-For is trusted (read by prepare); 0 keeps the socket address.
     TRUSTED_PROXIES = 0
-    # Three attachments of 10 MB plus the form fields; the per-file limit comes from the contest.
+    # One upload per request: a file plus the form fields. The per-file limit comes from the contest;
+    # a definition allowing larger files than this is refused at load (app.editions).
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)))
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
+
 from app.audit import record
 from app.extensions import db
 from app.models import AuditEntry, Candidature, Edition, Region, RoleMembership
@@ -34,9 +36,25 @@ def published_editions() -> list[Edition]:
                               .order_by(Edition.submission_deadline.desc())).all()
 
 
+# What an upload request carries besides its one file: the form's other fields.
+FORM_ROOM = 1024 * 1024
+
+
+def _server_limits(contest: Contest) -> list[str]:
+    """Limits of this server (not of the code or the schema) that a definition cannot go beyond."""
+    ceiling = current_app.config.get("MAX_CONTENT_LENGTH")
+    if ceiling and contest.attachments.max_bytes + FORM_ROOM > ceiling:
+        return [f"attachments.max_bytes : ce serveur accepte des fichiers de {(ceiling - FORM_ROOM) // 1024 ** 2} Mo "
+                "au plus ; augmentez MAX_CONTENT_LENGTH (octets) dans l’environnement pour en accepter de plus "
+                "gros."]
+    return []
+
+
 def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition, bool]:
     """Create or update the edition a definition describes; returns (edition, created)."""
     contest = loads_contest(toml_text, source=source)
+    if problems := _server_limits(contest):
+        raise Refused(problems)
     edition = db.session.scalar(db.select(Edition).filter_by(slug=contest.slug))
     created = edition is None
     if created:

@@ -386,3 +386,15 @@ def test_contest_diff_invalid_file_exits_1(run, write_contest):
     result = run("contest", "diff", CONTEST_FILE, write_contest(quota_min_above_max))
 
     assert (result.exit_code, result.output) == (1, "ssp-2017.toml: quota.min: ne doit pas dépasser max (2)\n")
+
+
+def test_contest_load_files_larger_than_the_server_accepts_refused(run, write_contest):
+    def fifty_megabytes(data):
+        data["attachments"]["max_bytes"] = 50 * 1024 * 1024
+
+    result = run("contest", "load", write_contest(fifty_megabytes))
+
+    assert result.exit_code == 1
+    assert result.output == ("attachments.max_bytes : ce serveur accepte des fichiers de 31 Mo au plus ; augmentez "
+                             "MAX_CONTENT_LENGTH (octets) dans l’environnement pour en accepter de plus gros.\n")
+    assert count(Edition) == 0
