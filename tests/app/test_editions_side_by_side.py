@@ -8,7 +8,7 @@ import pytest
 from app.editions import load_edition
 from app.extensions import db
 from app.jury.juries import Jury
-from app.models import RegionalPick
+from app.models import RegionalPick, RoleMembership
 from tests import factories
 from tests.app.attachment_helpers import page_text
 from tests.conftest import CONTEST_FILE
@@ -118,3 +118,21 @@ def test_regional_organiser_keeps_to_the_region_of_their_edition(client, login, 
 
     assert client.get(f"/ars/{region[NEW].id}").status_code == 200
     assert client.get(f"/ars/{region[OLD].id}").status_code == 404
+
+
+def test_regional_organiser_of_both_editions_starts_in_the_open_one(client, login, make_user, editions, clock):
+    old, new = editions
+    organiser = make_user(Role.REGIONAL_ORGANISER, region="HDF", edition_slug=OLD)
+    organiser.memberships.append(RoleMembership(role=Role.REGIONAL_ORGANISER.value, region=region_of(new, "HDF"),
+                                                created_at=clock()))
+    db.session.commit()
+
+    signed_in = login(organiser)
+    menu = page_text(client.get("/"))
+
+    assert signed_in.headers["Location"] == f"/ars/{region_of(new, 'HDF').id}"
+    assert "ARS Hauts-de-France ARS Hauts-de-France (Semaine de la sécurité des patients 2017)" in menu
+
+
+def region_of(edition, code: str):
+    return next(region for region in edition.regions if region.code == code)
