@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import AuditEntry, Candidature, Edition, Region, RoleMembership
 from workflows.definition import Contest, loads_contest
 from workflows.refusals import Refused
+from workflows.states import State
 
 # What candidatures and scoresheets were built on: frozen once the first candidature exists.
 FROZEN_PARTS = {
@@ -97,6 +98,10 @@ def _check_update_allowed(edition: Edition, contest: Contest) -> None:
             for part, label in FROZEN_PARTS.items()
             if getattr(old, part) != getattr(contest, part)
         ]
+        if old.winners != contest.winners and db.session.scalar(db.select(Candidature.id).filter_by(
+                edition_id=edition.id, state=State.WINNER.value).limit(1)) is not None:
+            reasons.append(f"Un lauréat est déjà désigné pour « {edition.slug} » : le nombre de lauréats ne peut "
+                           "plus changer.")
     if reasons:
         raise Refused(reasons)
 

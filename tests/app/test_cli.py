@@ -398,3 +398,25 @@ def test_contest_load_files_larger_than_the_server_accepts_refused(run, write_co
     assert result.output == ("attachments.max_bytes : ce serveur accepte des fichiers de 31 Mo au plus ; augmentez "
                              "MAX_CONTENT_LENGTH (octets) dans l’environnement pour en accepter de plus gros.\n")
     assert count(Edition) == 0
+
+
+def two_winners(data):
+    data["judging"]["winners"] = 2
+
+
+def test_contest_load_winners_changed_before_any_winner_accepted(run, write_contest, edition_with_candidature):
+    result = run("contest", "load", write_contest(two_winners))
+
+    assert (result.exit_code, result.output) == (0, "Édition « ssp-2017 » mise à jour.\n")
+    assert db.session.execute(sa.select(Edition.max_winners)).all() == [(2,)]
+
+
+def test_contest_load_winners_changed_once_a_winner_is_declared_refused(run, write_contest, edition, make_user, clock):
+    db.session.add(factories.candidature(edition, make_user(), at=clock(), state="winner"))
+    db.session.commit()
+
+    result = run("contest", "load", write_contest(two_winners))
+
+    assert (result.exit_code, result.output) == (
+        1, "Un lauréat est déjà désigné pour « ssp-2017 » : le nombre de lauréats ne peut plus changer.\n")
+    assert db.session.execute(sa.select(Edition.max_winners)).all() == [(1,)]
