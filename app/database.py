@@ -29,3 +29,12 @@ def configure_engine_events(engine: Engine) -> None:
         # The price is throughput, which the embedded default does not need; production runs
         # on PostgreSQL with row locks.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def end_transaction() -> None:
+    """Commit what the session holds and give its connection back, before slow work that needs no
+    database (Argon2, receiving and inspecting an upload): no lock waits on it. The next query
+    opens a fresh transaction, which re-reads the rows it uses."""
+    from app.extensions import db
+
+    db.session.commit()
