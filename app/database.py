@@ -62,7 +62,13 @@ def configure_engine_events(engine: Engine) -> None:
 def end_transaction() -> None:
     """Commit what the session holds and give its connection back, before slow work that needs no
     database (Argon2, receiving and inspecting an upload): no lock waits on it. The next query
-    opens a fresh transaction, which re-reads the rows it uses."""
+    opens a fresh transaction. What was loaded stays loaded (the signed-in user, the edition's
+    rules): the caller refreshes the rows its decision depends on."""
     from app.extensions import db
 
-    db.session.commit()
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -39,9 +39,10 @@ def upload(candidature_id: int):
         return _render(candidature, form)
     rules = candidature.edition.contest.attachments
     # The body was received before the view (CSRF check); it is copied, hashed and inspected with
-    # no transaction open, then the operation re-reads the dossier in its own.
+    # no transaction open, then the operation runs in a new one on the dossier as it is now.
     end_transaction()
     with refusals() as refused, receive_upload(form.file.data, rules) as upload:
+        db.session.refresh(candidature)
         add_attachment(candidature, upload, actor=current_user, now=now())
     if refused:
         form.file.errors = refused.reasons
@@ -64,6 +65,7 @@ def replace(candidature_id: int, attachment_id: int):
 
     def replace_in_slot() -> None:
         with receive_upload(form.file.data, rules) as upload:
+            db.session.refresh(candidature)
             attachment = _attachment(candidature, attachment_id, for_update=True)
             replace_attachment(attachment, upload, actor=current_user, now=now())
 
@@ -93,7 +95,9 @@ def download(candidature_id: int, attachment_id: int):
 def _attachment(candidature: Candidature, attachment_id: int, *, for_update: bool = False) -> Attachment:
     """One of the candidature's attachments (row-locked for a change), else 404."""
     query = db.select(Attachment).filter_by(id=attachment_id, candidature_id=candidature.id)
-    return policy.one_or_404(db.session.scalar(query.with_for_update() if for_update else query))
+    if for_update:  # locked, and read again: the row as it is now, not as loaded earlier in the request
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return policy.one_or_404(db.session.scalar(query))
 
 
 def _change(candidature: Candidature, operation: Callable[[], None], success: str):
