@@ -19,7 +19,6 @@ from app.exports.data import dossier_of, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
 from app.exports.tables import Sheet, candidatures_sheet, marks_sheet, to_csv, to_xlsx
 from app.extensions import db
-from app.jury.independence import may_read_dossier
 from app.jury.juries import KINDS, Jury
 from app.models import Candidature, Edition, Region
 from app import policy
@@ -96,8 +95,7 @@ def index():
                if current_user.has_role(Role.NATIONAL_ORGANISER)
                or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
     readable = {candidature.id: candidature for name in KINDS for jury in Jury.sitting(current_user, name)
-                for candidature in jury.candidatures(current_user)
-                if may_read_dossier(current_user, candidature, jury)}
+                for candidature in jury.readable_by(current_user)}
     return render_template("exports/index.html", edition=edition, regions=regions, readable=list(readable.values()),
                            national=current_user.has_role(Role.NATIONAL_ORGANISER))
 
