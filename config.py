@@ -99,6 +99,10 @@ class Config:
     MAIL_FROM = _env("MAIL_FROM", "Concours SSP <no-reply@concours.invalid>")
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    # The anonymous pages' cache (app.page_cache): shared by the workers through Redis when there is one.
+    CACHE_TYPE = "RedisCache" if _env("REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = _env("REDIS_URL")
+    CACHE_KEY_PREFIX = "concours:"
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies whose X-Forwarded-For is trusted (read by prepare); 0 keeps the socket address.
     TRUSTED_PROXIES = 0
@@ -113,7 +117,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Argon2id's cost: tests lower it to run fast; every other environment keeps the library's defaults.
+    # Argon2id's cost (app.passwords): tests lower it to run fast; every other environment keeps OWASP's minimum.
     PASSWORD_HASH_PROFILE = "default"
 
     @classmethod
@@ -138,6 +142,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = secrets.token_urlsafe(48)
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"
     PASSWORD_HASH_PROFILE = "fast"
     # Every request reaching a route with an id must ask app.policy (a forgotten check fails the test).
     CHECK_POLICY = True

@@ -8,7 +8,6 @@ from app.audit import record
 from app.editions import current_edition
 from app.extensions import db
 from app.models import Edition, Region, RoleMembership, User
-from app.passwords import hash_password, password_problem
 from workflows.refusals import Refused
 from workflows.states import Role
 
@@ -37,12 +36,11 @@ def find_region(region_code: str | None, edition_slug: str | None) -> Region:
     return region
 
 
-def create_user(*, email: str, password: str | None, role: Role, now: datetime, region_code: str | None = None,
+def create_user(*, email: str, password_hash: str | None, role: Role, now: datetime, region_code: str | None = None,
                 edition_slug: str | None = None, display_name: str = "", verified: bool = False) -> User:
-    """Create a user holding ``role`` (staff roles in an edition, regional ones in its region); the caller commits."""
+    """Create a user holding ``role`` (staff roles in an edition, regional ones in its region); the caller
+    commits. The caller checked the password's length and hashed it before the transaction (app.passwords)."""
     email = normalise_email(email)
-    if password is not None and (problem := password_problem(password)):
-        raise Refused([problem])
     if db.session.scalar(db.select(User.id).filter_by(email=email)):
         raise Refused([f"Un compte existe déjà pour {email}."])
     if role.is_regional and not region_code:
@@ -53,7 +51,7 @@ def create_user(*, email: str, password: str | None, role: Role, now: datetime, 
     edition = find_edition(edition_slug) if role.is_edition_staff and not role.is_regional else None
     user = User(
         email=email,
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=password_hash,
         display_name=display_name,
         created_at=now,
         email_verified_at=now if verified else None,

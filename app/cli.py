@@ -137,9 +137,13 @@ def user_create(email: str, role_name: str, region_code: str | None, edition_slu
     """Create an account with one role (prompts for the password)."""
     from app.accounts import create_user
     from app.clock import now
+    from app.passwords import hash_password, password_problem
 
+    if problem := password_problem(password):
+        click.echo(problem, err=True)
+        raise SystemExit(1)
     try:
-        user = create_user(email=email, password=password, role=Role(role_name), region_code=region_code,
+        user = create_user(email=email, password_hash=hash_password(password), role=Role(role_name), region_code=region_code,
                            edition_slug=edition_slug, display_name=display_name, now=now(), verified=True)
     except Refused as error:
         db.session.rollback()

@@ -135,6 +135,7 @@ def variant_edition(app, clock):
 def make_user(app, clock):
     """Factory: ``make_user(role, region="HDF")`` creates a verified account with PASSWORD."""
     from app.accounts import create_user
+    from app.passwords import hash_password
     from workflows.states import Role
 
     counter = iter(range(1, 10_000))
@@ -145,7 +146,7 @@ def make_user(app, clock):
             region = "HDF"
         user = create_user(
             email=email or f"{role.value}.{next(counter)}@example.org",
-            password=PASSWORD,
+            password_hash=hash_password(PASSWORD),
             role=role,
             region_code=region,
             now=clock(),

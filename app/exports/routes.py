@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.access import roles_required
 from app.audit import record
 from app.clock import now
+from app.database import writes
 from app.editions import current_edition
 from app.exports import archive
 from app.exports.book import book_pdf
@@ -101,12 +102,14 @@ def index():
 
 @bp.get("/candidatures.<fmt>")
 @roles_required(*ORGANISERS)
+@writes  # the audit row of the download
 def candidatures(fmt: str):
     return _table("candidatures", fmt, candidatures_sheet)
 
 
 @bp.get("/notes.<fmt>")
 @roles_required(*ORGANISERS)
+@writes  # the audit row of the download
 def marks(fmt: str):
     # The national jury's sheets are for national organisers; a region exports its own jury's.
     national = policy.organises_nationally(_edition())
@@ -116,6 +119,7 @@ def marks(fmt: str):
 
 @bp.get("/livret.pdf")
 @roles_required(Role.NATIONAL_ORGANISER)
+@writes  # the audit row of the download
 def book():
     edition = policy.national_edition()
     content = book_pdf(shortlist_book(edition, now()))
@@ -125,6 +129,7 @@ def book():
 
 @bp.get("/selection.zip")
 @roles_required(Role.NATIONAL_ORGANISER)
+@writes  # the audit row of the download
 def shortlist_archive():
     edition = policy.national_edition()
     shortlist = shortlist_book(edition, now())
@@ -142,6 +147,7 @@ def shortlist_archive():
 
 @bp.get("/candidatures/<int:candidature_id>/dossier.pdf")
 @roles_required(*READERS)
+@writes  # the audit row of the download
 def dossier(candidature_id: int):
     candidature = policy.get_or_404(Candidature, candidature_id, policy.viewable)
     contest = candidature.edition.contest

@@ -24,7 +24,6 @@ from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, Work, na
     regional_jurors
 from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User, UserToken
 from app.moments import require
-from app.passwords import hash_password
 from workflows.identifiers import identifier_problem, normalise
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.refusals import Refused
@@ -267,7 +266,7 @@ class Jury:
             raise Refused([problem])
         user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
         if user is None:
-            user = create_user(email=email, password=None, role=self.kind.juror_role, now=now,
+            user = create_user(email=email, password_hash=None, role=self.kind.juror_role, now=now,
                                region_code=self.region.code if self.region else None, edition_slug=self.edition.slug,
                                display_name=name.strip())
         elif reason := self._seat_elsewhere(user):
@@ -406,12 +405,13 @@ class Jury:
                region_id=self.region.id if self.region else None, edition_id=self.edition.id, **details)
 
 
-def accept_invitation(token: UserToken, password: str, *, now: datetime) -> bool:
-    """Set the invited juror's password (the link proves the address); False if the link was used."""
+def accept_invitation(token: UserToken, password_hash: str, *, now: datetime) -> bool:
+    """Set the invited juror's password, hashed by the caller (the link proves the address); False
+    if the link was used."""
     if not use_token(token, now=now):
         return False
     user = token.user
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.email_verified_at = user.email_verified_at or now
     regions = sorted(user.region_ids(Role.REGIONAL_JUROR))
     role = Role.REGIONAL_JUROR if regions else Role.NATIONAL_JUROR  # the same link invites national jurors
