@@ -99,6 +99,11 @@ class Config:
     MAIL_FROM = _env("MAIL_FROM", "Concours SSP <no-reply@concours.invalid>")
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    # Jobs (app.tasks): Huey's queue on the same Redis when there is one, else a SQLite file of its
+    # own (the app's database keeps its write lock for requests).
+    TASKS_REDIS_URL = _env("REDIS_URL")
+    TASKS_SQLITE_FILE = _env("TASKS_SQLITE_FILE", str(INSTANCE_DIR / "tasks.db"))
+    TASKS_IMMEDIATE = False
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies whose X-Forwarded-For is trusted (read by prepare); 0 keeps the socket address.
     TRUSTED_PROXIES = 0
@@ -137,6 +142,9 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = secrets.token_urlsafe(48)
     RATELIMIT_STORAGE_URI = "memory://"
+    # Jobs run at once, in the thread that enqueues them; the job tests use a queue and a real worker.
+    TASKS_REDIS_URL = None
+    TASKS_IMMEDIATE = True
     PASSWORD_HASH_PROFILE = "fast"
     # Every request reaching a route with an id must ask app.policy (a forgotten check fails the test).
     CHECK_POLICY = True
