@@ -19,6 +19,7 @@ from app.clock import FixedClock
 from app.extensions import db
 from config import TestingConfig
 from tests.databases import copy_sqlite, postgresql_database, server_url, truncate_all
+from tests.jobs import queue, worker  # noqa: F401  (jobs run for real: a queue and a consumer)
 from tests.smtp import smtp_server  # noqa: F401  (a real SMTP server, shared by every test module)
 
 PARIS = ZoneInfo("Europe/Paris")
