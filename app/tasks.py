@@ -54,6 +54,7 @@ def make_huey(config) -> Huey:
 def init_app(app: Flask) -> None:
     """Give the app its Huey (``app.extensions["huey"]``) with every declared job registered."""
     from app import mail  # noqa: F401  (the modules that declare jobs)
+    from app.exports import jobs  # noqa: F401
 
     huey = make_huey(app.config)
     app.extensions["huey"] = huey

@@ -31,7 +31,8 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides):
-    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads")}
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads"),
+                "EXPORT_DIR": str(tmp_path / "exports")}
     settings.update(overrides)
     return create_app(TestingConfig, overrides=settings)
 

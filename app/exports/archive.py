@@ -55,14 +55,16 @@ def dossier_folder(dossier: Dossier) -> str:
 
 
 def write_shortlist(out: BinaryIO, book: Book, book_pdf: bytes, dossier_pdf: Callable[[Dossier], bytes],
-                    file_of: Callable[[str], Path]) -> None:
-    """Write the archive to ``out``; attachments are streamed from ``file_of(stored_name)``."""
+                    file_of: Callable[[str], Path], progress: Callable[[float], None]) -> None:
+    """Write the archive to ``out`` (a file: entries go to it one by one); attachments are streamed from
+    ``file_of(stored_name)``; ``progress`` gets the fraction done after each dossier."""
     root = Folder()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(root.name("Livret de la sélection nationale.pdf"), book_pdf)
-        for pick in book.picks:
+        for done, pick in enumerate(book.picks, start=1):
             dossier = pick.dossier
             folder, files = root.name(dossier_folder(dossier), folder=True), Folder()
             archive.writestr(f"{folder}/{files.name(f'Dossier {dossier.receipt_number}.pdf')}", dossier_pdf(dossier))
             for attachment in dossier.attachments:
                 archive.write(file_of(attachment.stored_name), f"{folder}/{files.name(attachment.name)}")
+            progress(done / len(book.picks))
