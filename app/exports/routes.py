@@ -6,7 +6,13 @@ the person starts it, follows its progress on a page that refreshes itself, and 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+import tempfile
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from flask import (
+    Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, stream_with_context, url_for,
+)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,9 +40,18 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 ORGANISERS = (Role.NATIONAL_ORGANISER, Role.REGIONAL_ORGANISER)
 READERS = (*ORGANISERS, Role.REGIONAL_JUROR, Role.NATIONAL_JUROR)
+
+
+def _xlsx_file(sheet: Sheet) -> BinaryIO:
+    out = tempfile.TemporaryFile()  # on disk, removed once sent
+    to_xlsx(sheet, out)
+    out.seek(0)
+    return out
+
+
 FORMATS = {
     "csv": (to_csv, "text/csv; charset=utf-8"),
-    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": (_xlsx_file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
 
@@ -57,8 +72,12 @@ def _audit(action: str, edition: Edition, *allowed: Role, **details) -> None:
            region_id=details.pop("region_id", None), candidature=details.pop("candidature", None), data=details)
 
 
-def _download(content: bytes, name: str, mimetype: str):
-    response = make_response(content)
+def _download(content, name: str, mimetype: str):
+    """``content``: bytes, chunks to stream (a generator) or an open file, sent from disk."""
+    if hasattr(content, "read"):
+        response = send_file(content, mimetype=mimetype, etag=False, conditional=False)
+    else:
+        response = make_response(stream_with_context(content) if isinstance(content, Iterator) else content)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = content_disposition(name)
     response.headers.update(DOWNLOAD_HEADERS)
@@ -86,9 +105,9 @@ def _table(kind: str, fmt: str, build) -> object:
     regions, suffix = _regions(edition)
     sheet: Sheet = build([region.id for region in regions], edition.contest)
     writer, mimetype = FORMATS[fmt]
-    content = writer(sheet)
+    # The audit row is committed when the request ends, before the CSV's rows are read and sent.
     _audit(f"export.{kind}", edition, *ORGANISERS, format=fmt, regions=[region.code for region in regions])
-    return _download(content, f"{kind}-{suffix}.{fmt}", mimetype)
+    return _download(writer(sheet), f"{kind}-{suffix}.{fmt}", mimetype)
 
 
 @bp.get("/")

@@ -181,6 +181,7 @@ def test_candidatures_csv_neutralises_formulas_and_keeps_accents(client, shortli
     response = client.get("/exports/candidatures.csv")
 
     assert_download(response, "candidatures-ssp-2017.csv", "text/csv")
+    assert response.is_streamed
     rows = csv_rows(response)
     assert rows[0][:8] == ["N°", "Récépissé", "Région", "État", "Déposée le", "Catégorie", "Structure", "Identifiant"]
     by_id = {row[0]: row for row in rows[1:]}
