@@ -201,11 +201,8 @@ def prepared_file(job_id: int):
         abort(404)
     edition = db.session.get(Edition, job.edition_id)
     _audit(f"export.{job.kind}", edition, Role.NATIONAL_ORGANISER)
-    response = send_file(jobs.path_of(job.stored_name), mimetype=MIMETYPES[job.kind], etag=False,
-                         conditional=False)
-    response.headers["Content-Disposition"] = content_disposition(PREPARED[job.kind][2].format(slug=edition.slug))
-    response.headers.update(DOWNLOAD_HEADERS)
-    return response
+    return _download(jobs.path_of(job.stored_name).open("rb"), PREPARED[job.kind][2].format(slug=edition.slug),
+                     MIMETYPES[job.kind])
 
 
 @bp.get("/candidatures/<int:candidature_id>/dossier.pdf")
