@@ -76,9 +76,10 @@ def _book(out: BinaryIO, book: Book, progress: Progress) -> None:
 
 
 def _archive(out: BinaryIO, book: Book, progress: Progress) -> None:
-    archive.write_shortlist(out, book, book_pdf(book),
-                            lambda dossier: dossier_pdf(dossier, book.edition_name, book.printed_at),
-                            storage.path_of, progress)
+    pdf = book_pdf(book)
+    progress(0.5)  # the book holds every dossier once more: about half the work
+    archive.write_shortlist(out, book, pdf, lambda dossier: dossier_pdf(dossier, book.edition_name, book.printed_at),
+                            storage.path_of, lambda fraction: progress(0.5 + fraction / 2))
 
 
 BUILDERS: dict[str, Callable[[BinaryIO, Book, Progress], None]] = {"book": _book, "archive": _archive}
