@@ -3,9 +3,9 @@
 No web framework, no database, no clock, no I/O: the app passes plain values in.
 """
 
-from scoring.advisory import JuryBias, jury_bias, normalised_means, zscores
+from scoring.advisory import JuryBias, group_bias, jury_bias, mean_zscores, normalised_means, zscores
 from scoring.arithmetic import display
-from scoring.marks import Aggregate, Criteria, Scoresheet, aggregate, weighted_total
+from scoring.marks import Aggregate, Criteria, Scoresheet, Summary, Totals, aggregate, aggregate_summaries, weighted_total
 from scoring.progress import Completeness, Progress, completeness
 from scoring.ranking import RankedRow, rank
 
@@ -17,10 +17,15 @@ __all__ = [
     "Progress",
     "RankedRow",
     "Scoresheet",
+    "Summary",
+    "Totals",
     "aggregate",
+    "aggregate_summaries",
     "completeness",
     "display",
+    "group_bias",
     "jury_bias",
+    "mean_zscores",
     "normalised_means",
     "rank",
     "weighted_total",

@@ -9,17 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
+from itertools import groupby
 
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.jury.workload import national_work
-from app.models import Candidature, Edition, Region, RegionalPick, Scoresheet
-from app.selection.ranking import column, region_ranking, weighted_criteria
-from scoring import Aggregate, aggregate, rank
+from app.jury.workload import Work, summaries
+from app.models import Candidature, Edition, Mark, Region, RegionalPick, Scoresheet
+from app.selection.ranking import column, weighted_criteria
+from scoring import Aggregate, Summary, aggregate_summaries, rank
 from workflows.definition import Choice, Contest
-
-NATIONAL = "national"
 
 
 @dataclass(frozen=True)
@@ -171,32 +170,48 @@ def shortlist_picks(edition: Edition) -> list[RegionalPick]:
     ).all()
 
 
-def _regional_marks(picks: list[RegionalPick], contest: Contest) -> dict[int, JuryMarks]:
-    """The regional ranking's figures of each pick (conflicted sheets left out, as on the ranking page)."""
-    result = {}
-    for region_id in dict.fromkeys(pick.region_id for pick in picks):
-        for line in region_ranking(db.session.get(Region, region_id)).lines:
-            if line.pick and line.row:
-                result[line.candidature.id] = _marks(line.row.aggregate, line.row.rank, contest)
-    return result
-
-
-def _national_marks(ids: list[int], contest: Contest) -> dict[int, JuryMarks]:
-    """National means, rank among the shortlist and the national jurors' comments (anonymous)."""
-    expected, sheets = national_work(ids)
+def _regional_marks(edition: Edition, contest: Contest) -> dict[int, JuryMarks]:
+    """Each regional jury's figures and rank of every candidature it scored (conflicted sheets left
+    out, as on the ranking page): every region in one query."""
     criteria = weighted_criteria(contest)
-    rows = rank(aggregate(sheets, criteria, threshold=contest.disagreement_threshold), criteria)
+    by_region: dict[int, list[Summary]] = {}
+    work = Work.all_regions(edition)
+    regions = dict(db.session.execute(db.select(Candidature.id, Candidature.region_id).where(work.dossiers)).all())
+    for key, summary in summaries(work, criteria).items():
+        by_region.setdefault(regions[int(key)], []).append(summary)
+    return {int(row.candidature): _marks(row.aggregate, row.rank, contest)
+            for group in by_region.values()
+            for row in rank(aggregate_summaries(group, threshold=contest.disagreement_threshold), criteria)}
+
+
+def _comments(work: Work, contest: Contest) -> dict[int, list[str]]:
+    """The counted sheets' justifications (by criterion) and overall comments, per candidature."""
+    expected = work.expected()
+    rows = db.session.execute(
+        db.select(Scoresheet.id, Scoresheet.candidature_id, Scoresheet.overall_comment, Mark.criterion,
+                  Mark.justification)
+        .join(expected, db.and_(expected.c.juror_id == Scoresheet.juror_id,
+                                expected.c.candidature_id == Scoresheet.candidature_id))
+        .join(Mark, Mark.scoresheet_id == Scoresheet.id)
+        .where(Scoresheet.stage == work.stage, Scoresheet.status == "submitted").order_by(Scoresheet.id))
     comments: dict[int, list[str]] = {}
-    for sheet in db.session.scalars(db.select(Scoresheet).where(
-            Scoresheet.candidature_id.in_(ids), Scoresheet.stage == NATIONAL, Scoresheet.status == "submitted")
-            .order_by(Scoresheet.id)):
-        if str(sheet.juror_id) not in expected[str(sheet.candidature_id)]:
-            continue
-        texts = comments.setdefault(sheet.candidature_id, [])
-        texts += [f"{column(contest, m.criterion)} : {m.justification}"
-                  for m in sorted(sheet.marks, key=lambda m: contest.tie_break.index(m.criterion)) if m.justification]
-        if sheet.overall_comment:
-            texts.append(sheet.overall_comment)
+    for (_, candidature, overall), marks in groupby(rows, key=lambda row: row[:3]):
+        texts = comments.setdefault(candidature, [])
+        texts += [f"{column(contest, criterion)} : {text}"
+                  for _, _, _, criterion, text in sorted(marks, key=lambda row: contest.tie_break.index(row[3]))
+                  if text]
+        if overall:
+            texts.append(overall)
+    return comments
+
+
+def _national_marks(edition: Edition, contest: Contest) -> dict[int, JuryMarks]:
+    """National means, rank among the shortlist and the national jurors' comments (anonymous)."""
+    work = Work.national(edition)
+    criteria = weighted_criteria(contest)
+    rows = rank(aggregate_summaries(summaries(work, criteria).values(), threshold=contest.disagreement_threshold),
+                criteria)
+    comments = _comments(work, contest)
     return {int(row.candidature): _marks(row.aggregate, row.rank, contest,
                                          tuple(comments.get(int(row.candidature), ()))) for row in rows}
 
@@ -205,8 +220,8 @@ def shortlist_book(edition: Edition, printed_at: datetime) -> Book:
     """The national shortlist with both juries' figures; national ones absent before the national jury."""
     contest = edition.contest
     picks = shortlist_picks(edition)
-    regional = _regional_marks(picks, contest)
-    national = _national_marks([pick.candidature_id for pick in picks], contest)
+    regional = _regional_marks(edition, contest)
+    national = _national_marks(edition, contest)
     return Book(
         edition_name=contest.name,
         theme=contest.title,

@@ -29,7 +29,6 @@ from app.exports.data import dossier_of, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
 from app.exports.tables import Sheet, candidatures_sheet, marks_sheet, to_csv, to_xlsx
 from app.extensions import db
-from app.jury.independence import may_read_dossier
 from app.jury.juries import KINDS, Jury
 from app.models import Candidature, Edition, ExportJob, Region
 from app import policy
@@ -118,8 +117,7 @@ def index():
                if current_user.has_role(Role.NATIONAL_ORGANISER)
                or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
     readable = {candidature.id: candidature for name in KINDS for jury in Jury.sitting(current_user, name)
-                for candidature in jury.candidatures(current_user)
-                if may_read_dossier(current_user, candidature, jury)}
+                for candidature in jury.readable_by(current_user)}
     national = current_user.has_role(Role.NATIONAL_ORGANISER) and edition is not None
     prepared = db.session.scalars(
         db.select(ExportJob).filter_by(requested_by_id=current_user.id, edition_id=edition.id)

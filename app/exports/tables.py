@@ -24,7 +24,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app.exports.data import dossier_of
 from app.extensions import db
-from app.models import Candidature, Region, Scoresheet, User
+from app.models import Candidature, Mark, Region, Scoresheet, User
 from app.selection.ranking import column
 from scoring import display, weighted_total
 from workflows.definition import Contest
@@ -131,21 +131,27 @@ def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest
               *(column(contest, key) for key, _ in criteria), "Total pondéré",
               *(f"Justification {column(contest, key)}" for key, _ in criteria), "Commentaire")
 
+    def per_criterion(column_of):
+        return [db.func.max(db.case((Mark.criterion == key, column_of))) for key, _ in criteria]
+
     def rows() -> Iterator[tuple[Value, ...]]:
-        query = (db.select(Scoresheet, Candidature, User, Region.code)
+        # One streamed query: the marks of each sheet pivoted into columns by the database.
+        query = (db.select(Candidature.id, Candidature.receipt_number, Region.code, Candidature.title, Scoresheet.stage,
+                           User.display_name, User.email, Scoresheet.submitted_at, Scoresheet.overall_comment,
+                           *per_criterion(Mark.value), *per_criterion(Mark.justification))
                  .join(Candidature, Candidature.id == Scoresheet.candidature_id)
                  .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
+                 .join(Mark, Mark.scoresheet_id == Scoresheet.id)
                  .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
                         Scoresheet.status == "submitted")
-                 .options(selectinload(Scoresheet.marks))
+                 .group_by(Scoresheet.id, Candidature.id, User.id, Region.id)
                  .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
-        for sheet, c, juror, region_code in db.session.execute(query.execution_options(yield_per=BATCH)):
-            marks = {mark.criterion: mark for mark in sheet.marks}
-            jury = "régional" if sheet.stage == "regional" else "national"
-            yield (c.id, c.receipt_number, region_code, c.title, jury,
-                   juror.display_name, juror.email, _local(sheet.submitted_at, contest),
-                   *(marks[key].value for key, _ in criteria),
-                   weighted_total({key: marks[key].value for key, _ in criteria}, criteria),
-                   *(marks[key].justification for key, _ in criteria), sheet.overall_comment)
+        for number, receipt, region_code, title, stage, name, email, submitted_at, comment, *marks in \
+                db.session.execute(query.execution_options(yield_per=BATCH)):
+            values, justifications = marks[:len(criteria)], marks[len(criteria):]
+            yield (number, receipt, region_code, title, "régional" if stage == "regional" else "national",
+                   name, email, _local(submitted_at, contest), *values,
+                   weighted_total(dict(zip((key for key, _ in criteria), values)), criteria),
+                   *justifications, comment)
 
     return Sheet("Notes", header, rows())

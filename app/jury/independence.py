@@ -6,14 +6,14 @@ page decides on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from app.extensions import db
 from app.jury.juries import Jury
-from app.jury.workload import submitted_sheets
+from app.jury.workload import summaries
 from app.models import Candidature, ConflictDeclaration, Scoresheet, User
-from scoring import Aggregate, aggregate
+from scoring import Aggregate, aggregate_summaries
 
 
 def declaration_of(juror: User, candidature: Candidature, jury: Jury) -> ConflictDeclaration | None:
@@ -58,9 +58,20 @@ def opinions_for(juror: User, candidature: Candidature, jury: Jury) -> JuryOpini
         return None
     others = db.session.scalars(db.select(Scoresheet).where(
         Scoresheet.candidature_id == candidature.id, Scoresheet.stage == jury.name,
-        Scoresheet.status == "submitted", Scoresheet.juror_id != juror.id).order_by(Scoresheet.id)).all()
-    contest = candidature.edition.contest
+        Scoresheet.status == "submitted", Scoresheet.juror_id != juror.id)
+        .options(db.selectinload(Scoresheet.marks)).order_by(Scoresheet.id)).all()
+    return JuryOpinions(others=list(others), result=_results(jury, [candidature.id])[str(candidature.id)])
+
+
+def _results(jury: Jury, candidature_ids: list[int]) -> dict[str, Aggregate]:
+    """The jury's means of each candidature, over the sheets that count, as in the rankings (a sheet
+    whose juror later declared a conflict is out)."""
+    contest = jury.edition.contest
     criteria = [(criterion.key, criterion.weight) for criterion in contest.criteria]
-    result = aggregate(submitted_sheets([candidature.id], jury.name), criteria,
-                       threshold=Fraction(contest.disagreement_threshold))
-    return JuryOpinions(others=list(others), result=result[str(candidature.id)])
+    work = replace(jury.work(), dossiers=Candidature.id.in_(candidature_ids))
+    return aggregate_summaries(summaries(work, criteria).values(), threshold=Fraction(contest.disagreement_threshold))
+
+
+def jury_means(jury: Jury, candidature_ids: list[int]) -> dict[int, Fraction]:
+    """The mean weighted total of each candidature that has a counted sheet, in one query."""
+    return {int(key): result.total_mean for key, result in _results(jury, candidature_ids).items()}

@@ -20,16 +20,15 @@ from app.audit import record
 from app.auth.tokens import Purpose, issue_token, revoke_tokens, use_token
 from app.extensions import db
 from app.jury.emails import queue_invitation_email, queue_juror_added_email, queue_reminder_email
-from app.jury.workload import (
-    NATIONAL, REGIONAL, REGIONAL_JURY_STATES, expected_pairs, expected_regional, expected_sheets, national_jurors,
-    regional_jurors, shortlist,
-)
+from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, Work, national_jurors, progress_by, \
+    regional_jurors
 from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User, UserToken
 from app.moments import require
 from app.passwords import hash_password
 from workflows.identifiers import identifier_problem, normalise
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.refusals import Refused
+from scoring import Progress
 from workflows.states import NationalStage, RegionStage, Role, State
 
 # A juror's organisation, to detect conflicts of interest with a candidate's.
@@ -192,12 +191,39 @@ class Jury:
             return self.region.id in juror.region_ids(self.kind.juror_role)
         return juror.has_role(self.kind.juror_role) and self.edition.national_stage != NationalStage.REGIONAL.value
 
-    def candidatures(self, juror: User) -> list[Candidature]:
-        """What the juror has to judge, by id (never an order derived from marks), never their own."""
-        return db.session.scalars(
-            db.select(Candidature).where(self._judged(), Candidature.state.in_(self.kind.listed),
-                                         Candidature.owner_id != juror.id).order_by(Candidature.id)
-        ).all()
+    def assigned(self, juror: User):
+        """What the juror has to judge, as a query (never their own dossier)."""
+        return db.select(Candidature).where(self._judged(), Candidature.state.in_(self.kind.listed),
+                                            Candidature.owner_id != juror.id)
+
+    def worklist(self, juror: User, offset: int = 0, limit: int | None = None) \
+            -> list[tuple[Candidature, ConflictDeclaration | None, Scoresheet | None]]:
+        """The juror's dossiers by id (never an order derived from marks), each with the juror's own
+        declaration and sheet, in one query."""
+        mine = {"juror_id": juror.id, "stage": self.name}
+        return db.session.execute(
+            self.assigned(juror).add_columns(ConflictDeclaration, Scoresheet)
+            .outerjoin(ConflictDeclaration, db.and_(ConflictDeclaration.candidature_id == Candidature.id,
+                                                    *(getattr(ConflictDeclaration, k) == v for k, v in mine.items())))
+            .outerjoin(Scoresheet, db.and_(Scoresheet.candidature_id == Candidature.id,
+                                           *(getattr(Scoresheet, k) == v for k, v in mine.items())))
+            .order_by(Candidature.id).offset(offset).limit(limit)).all()
+
+    def readable_by(self, juror: User) -> list[Candidature]:
+        """The juror's dossiers they declared no conflict for: those they may read, by id."""
+        return db.session.scalars(self.assigned(juror).join(ConflictDeclaration, db.and_(
+            ConflictDeclaration.candidature_id == Candidature.id, ConflictDeclaration.juror_id == juror.id,
+            ConflictDeclaration.stage == self.name, ConflictDeclaration.has_conflict.is_(False)))
+            .order_by(Candidature.id)).all()
+
+    def count_assigned(self, juror: User) -> int:
+        return db.session.scalar(db.select(db.func.count()).select_from(self.assigned(juror).subquery()))
+
+    def matching(self, juror: User) -> list[Candidature]:
+        """The juror's dossiers whose organisation identifier is the juror's own (a dossier's is stored
+        normalised)."""
+        mine = normalise(juror.organisation_identifier or "")
+        return db.session.scalars(self.assigned(juror).where(Candidature.identifier == mine)).all() if mine else []
 
     def sits_on(self, juror: User, candidature: Candidature) -> bool:
         """True when ``juror`` sits on this jury and it judges ``candidature`` (never the juror's own)."""
@@ -348,22 +374,15 @@ class Jury:
 
     # -- its work ----------------------------------------------------------------------------------
 
-    def expected(self) -> dict[int, set[int]]:
-        """candidature id -> the jurors expected to score it (conflicts and owners left out)."""
-        if self.region is not None:
-            return expected_regional(self.region)
-        return expected_pairs([pick.candidature_id for pick in shortlist(self.edition)],
-                              [juror.id for juror in national_jurors()], NATIONAL)
+    def work(self) -> Work:
+        """Its expected work, as ``app.jury.workload`` computes it."""
+        return Work.regional(self.region) if self.region else Work.national(self.edition)
 
     def progress(self) -> list[JurorProgress]:
-        """Per juror: submitted scoresheets out of the expected ones."""
-        expected = self.expected()
-        received = {(int(s.juror), int(s.candidature)) for s in expected_sheets(expected, self.name)}
-        rows = []
-        for juror in self.jurors():
-            mine = [c for c, jurors in expected.items() if juror.id in jurors]
-            rows.append(JurorProgress(juror, sum((juror.id, c) in received for c in mine), len(mine)))
-        return rows
+        """Per juror: submitted scoresheets out of the expected ones (two queries, whatever the numbers)."""
+        done = progress_by(self.work(), "juror_id")
+        return [JurorProgress(juror, progress.received, progress.expected)
+                for juror in self.jurors() for progress in [done.get(juror.id, Progress(0, 0))]]
 
     def remind(self, *, actor: User, now: datetime) -> list[JurorProgress]:
         """Email every juror with pending expected work, once per juror and click; returns who was reminded."""

@@ -23,15 +23,17 @@ from app.jury.forms import (
     scoresheet_form_class,
     sheet_differences,
 )
-from app.jury.independence import declaration_of, has_submitted, may_read_dossier, opinions_for, sheet_of
+from app.jury.independence import declaration_of, has_submitted, jury_means, may_read_dossier, opinions_for, sheet_of
 from app.jury.operations import (
     declare_conflict,
     detect_conflicts,
     save_scoresheet,
 )
 from app.jury.juries import KINDS, Jury
+from app.jury.workload import progress_by
+from app.listing import page_number, page_of
 from app.models import Candidature
-from scoring import display
+from scoring import Progress, display
 from workflows.states import Role
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
@@ -80,24 +82,28 @@ def _detect(jury: Jury, candidatures: list[Candidature]) -> None:
 @bp.get("/national", defaults={"stage": "national"})
 @jurors_only
 def index(stage: str):
-    kind, rows = _kind(stage), []
-    for jury in Jury.sitting(current_user, stage):
-        candidatures = jury.candidatures(current_user)
-        _detect(jury, candidatures)
+    """The juror's dossiers, a page at a time, across the juries they sit on (usually one)."""
+    kind, rows, juries = _kind(stage), [], Jury.sitting(current_user, stage)
+    sizes = [jury.count_assigned(current_user) for jury in juries]
+    page = page_of(range(sum(sizes)), page_number())
+    skip, done, expected = (page.page - 1) * page.per_page, 0, 0  # skip: rows before the page, across juries
+    for jury, size in zip(juries, sizes):
+        _detect(jury, jury.matching(current_user))
+        progress = progress_by(jury.work(), "juror_id").get(current_user.id, Progress(0, 0))
+        done, expected = done + progress.received, expected + progress.expected
+        room = page.per_page - len(rows)
+        listed = jury.worklist(current_user, skip, room) if skip < size and room else []
+        skip = max(skip - size, 0)
         closed = jury.blocker(now())  # why the juror can no longer declare, if so
-        for candidature in candidatures:
-            opinions = opinions_for(current_user, candidature, jury)
-            rows.append({
-                "candidature": candidature,
-                "declaration": declaration_of(current_user, candidature, jury),
-                "sheet": sheet_of(current_user, candidature, jury),
-                "mean": display(opinions.result.total_mean) if opinions else None,
-                "closed": closed,
-            })
-    expected = sum(1 for row in rows if not (row["declaration"] and row["declaration"].has_conflict))
-    done = sum(1 for row in rows if row["sheet"] and row["sheet"].status == "submitted")
+        # The jury's mean shows once the juror's own sheet is in (independent judgment).
+        means = jury_means(jury, [candidature.id for candidature, declaration, sheet in listed
+                                  if sheet and sheet.submitted and declaration and not declaration.has_conflict])
+        rows += [{"candidature": candidature, "declaration": declaration, "sheet": sheet,
+                  "mean": display(means[candidature.id]) if candidature.id in means else None, "closed": closed}
+                 for candidature, declaration, sheet in listed]
     closed = sorted({row["closed"] for row in rows if row["closed"]})
-    return render_template("jury/index.html", stage=kind, rows=rows, expected=expected, done=done, closed=closed)
+    return render_template("jury/index.html", stage=kind, rows=rows, expected=expected, done=done, closed=closed,
+                           page=page)
 
 
 @bp.route(ONE + "/declaration", methods=["GET", "POST"])

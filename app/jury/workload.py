@@ -2,15 +2,29 @@
 
 Expected work at a stage: every juror of the stage (a region's jurors, or the national jurors)
 times every candidature before that jury, less the pairs with a declared conflict and the
-juror's own dossiers. The completeness gates, the progress bars, the rankings and the reminders
-all read these functions (through ``app.jury.juries.Jury`` for the pages and operations).
+juror's own dossiers. A submitted sheet counts only for an expected pair (a conflict declared
+after scoring drops its sheet from every figure).
+
+Everything is computed by the database in a fixed number of queries, whatever the number of
+dossiers, jurors and sheets: the expected pairs are a cross join, the sheets' marks are pivoted
+by conditional aggregation, and the aggregates are integer sums (``scoring.Summary``,
+``scoring.Totals``) that ``scoring`` turns into exact means, spreads and z-scores. The pure
+functions of ``scoring`` (``aggregate``, ``completeness``) remain the specification: tests check
+that these queries give the same figures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.sql import ColumnElement, Select
+
 from app.extensions import db
-from app.models import Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, Scoresheet, User
-from scoring import Scoresheet as Sheet
+from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, RoleMembership, \
+    Scoresheet, User
+from scoring import Criteria, Progress, Summary, Totals
+from scoring.advisory import SheetTotal
 from workflows.states import Role, State
 
 REGIONAL, NATIONAL = "regional", "national"  # the stage column of sheets and declarations
@@ -37,9 +51,11 @@ def national_jurors() -> list[User]:
 
 
 def shortlist(edition: Edition) -> list[RegionalPick]:
-    """The regional picks of the edition (the national shortlist, settled or not), by region and slot."""
+    """The regional picks of the edition (the national shortlist, settled or not), by region and slot,
+    with their candidatures and regions (one query)."""
     return db.session.scalars(
         db.select(RegionalPick).join(Candidature).where(Candidature.edition_id == edition.id)
+        .options(db.contains_eager(RegionalPick.candidature).joinedload(Candidature.region))
         .order_by(RegionalPick.region_id, RegionalPick.slot)
     ).all()
 
@@ -52,61 +68,110 @@ def regional_candidatures(region_id: int, states=REGIONAL_JURY_STATES) -> list[C
     ).all()
 
 
-def conflicted_pairs(candidature_ids: list[int], stage: str = REGIONAL) -> set[tuple[int, int]]:
-    """(juror, candidature) pairs with a declared conflict of interest."""
-    rows = db.session.execute(
-        db.select(ConflictDeclaration.juror_id, ConflictDeclaration.candidature_id).where(
-            ConflictDeclaration.candidature_id.in_(candidature_ids),
-            ConflictDeclaration.stage == stage,
-            ConflictDeclaration.has_conflict.is_(True),
-        )
-    ).all()
-    return {(juror, candidature) for juror, candidature in rows}
+@dataclass(frozen=True)
+class Work:
+    """A jury's work over some dossiers, as SQL: which dossiers, which seats, which stage."""
+
+    stage: str
+    dossiers: ColumnElement  # a condition on Candidature
+    seats: Select  # the ids of the jurors, as ``user_id``
+
+    @classmethod
+    def regional(cls, region: Region, states: Iterable[str] = REGIONAL_JURY_STATES) -> Work:
+        return cls(REGIONAL, db.and_(Candidature.region_id == region.id, Candidature.state.in_(tuple(states))),
+                   db.select(RoleMembership.user_id).where(RoleMembership.region_id == region.id,
+                                                           RoleMembership.role == Role.REGIONAL_JUROR.value))
+
+    @classmethod
+    def national(cls, edition: Edition) -> Work:
+        picks = db.select(RegionalPick.candidature_id).join(Region).where(Region.edition_id == edition.id)
+        return cls(NATIONAL, Candidature.id.in_(picks),
+                   db.select(RoleMembership.user_id).where(RoleMembership.role == Role.NATIONAL_JUROR.value))
+
+    @classmethod
+    def all_regions(cls, edition: Edition, states: Iterable[str] = REGIONAL_RANKED_STATES) -> Work:
+        """Every regional jury of the edition at once (a juror sits in one region: the seats are the
+        region's), by default over every dossier it scored."""
+        return cls(REGIONAL, db.and_(Candidature.edition_id == edition.id, Candidature.state.in_(tuple(states))),
+                   db.select(RoleMembership.user_id, RoleMembership.region_id)
+                   .where(RoleMembership.role == Role.REGIONAL_JUROR.value))
+
+    def within(self, candidature_ids: Iterable[int]) -> Work:
+        """The same work restricted to some dossiers."""
+        return Work(self.stage, db.and_(self.dossiers, Candidature.id.in_(list(candidature_ids))), self.seats)
+
+    def expected(self):
+        """The expected (juror_id, candidature_id, region_id) pairs, as a subquery."""
+        seats = self.seats.subquery()
+        same_region = seats.c.region_id == Candidature.region_id if "region_id" in seats.c else db.true()
+        conflicted = db.exists().where(
+            ConflictDeclaration.candidature_id == Candidature.id, ConflictDeclaration.juror_id == seats.c.user_id,
+            ConflictDeclaration.stage == self.stage, ConflictDeclaration.has_conflict.is_(True))
+        return (db.select(seats.c.user_id.label("juror_id"), Candidature.id.label("candidature_id"),
+                          Candidature.region_id)
+                .select_from(Candidature).join(seats, same_region)
+                .where(self.dossiers, Candidature.owner_id != seats.c.user_id, ~conflicted)).subquery()
+
+    def sheets(self, criteria: Criteria):
+        """The sheets that count, one row each: juror, candidature, region, a column per criterion
+        (``c0``… in ``criteria``'s order) and the weighted total, as a subquery."""
+        expected = self.expected()
+        marks = [db.func.sum(db.case((Mark.criterion == key, Mark.value), else_=0)).label(f"c{index}")
+                 for index, (key, _) in enumerate(criteria)]
+        total = db.func.sum(db.case(*((Mark.criterion == key, Mark.value * weight) for key, weight in criteria),
+                                    else_=0))
+        return (db.select(expected.c.juror_id, expected.c.candidature_id, expected.c.region_id, *marks,
+                          total.label("total"))
+                .select_from(Scoresheet)
+                .join(expected, db.and_(expected.c.juror_id == Scoresheet.juror_id,
+                                        expected.c.candidature_id == Scoresheet.candidature_id))
+                .join(Mark, Mark.scoresheet_id == Scoresheet.id)
+                .where(Scoresheet.stage == self.stage, Scoresheet.status == "submitted")
+                .group_by(Scoresheet.id, expected.c.juror_id, expected.c.candidature_id, expected.c.region_id)
+                ).subquery()
 
 
-def expected_pairs(candidature_ids: list[int], juror_ids: list[int], stage: str = REGIONAL) -> dict[int, set[int]]:
-    """candidature id -> ids of the jurors expected to score it: every juror but the conflicted ones
-    and the candidate themselves (a juror never judges a dossier they own)."""
-    conflicts = conflicted_pairs(candidature_ids, stage)
-    owners = dict(db.session.execute(
-        db.select(Candidature.id, Candidature.owner_id).where(Candidature.id.in_(candidature_ids))).all())
-    return {c: {j for j in juror_ids if (j, c) not in conflicts and owners.get(c) != j} for c in candidature_ids}
+def summaries(work: Work, criteria: Criteria) -> dict[str, Summary]:
+    """Per candidature (id as a string, as ``scoring`` reads it): the sums of its counted sheets."""
+    sheets = work.sheets(criteria)
+    rows = db.session.execute(db.select(
+        sheets.c.candidature_id, db.func.count(), db.func.sum(sheets.c.total),
+        db.func.sum(sheets.c.total * sheets.c.total), db.func.min(sheets.c.total), db.func.max(sheets.c.total),
+        *(db.func.sum(sheets.c[f"c{index}"]) for index in range(len(criteria))),
+    ).group_by(sheets.c.candidature_id))
+    return {str(candidature): Summary(str(candidature), {key: int(value) for (key, _), value in zip(criteria, sums)},
+                                      Totals(count, int(total), int(squares)), int(lowest), int(highest))
+            for candidature, count, total, squares, lowest, highest, *sums in rows}
 
 
-def expected_regional(region: Region, states=REGIONAL_JURY_STATES) -> dict[int, set[int]]:
-    """The expected pairs of the region's jury, over its candidatures in ``states``."""
-    return expected_pairs([c.id for c in regional_candidatures(region.id, states)],
-                          [juror.id for juror in regional_jurors(region.id)])
+def totals_by(work: Work, criteria: Criteria, group: str) -> dict[str, Totals]:
+    """The weighted totals of the counted sheets per ``group`` ("juror_id" or "region_id")."""
+    sheets = work.sheets(criteria)
+    key = sheets.c[group]
+    return {str(name): Totals(count, int(total), int(squares)) for name, count, total, squares in db.session.execute(
+        db.select(key, db.func.count(), db.func.sum(sheets.c.total), db.func.sum(sheets.c.total * sheets.c.total))
+        .group_by(key))}
 
 
-def submitted_sheets(candidature_ids: list[int], stage: str = REGIONAL) -> list[Sheet]:
-    """Submitted scoresheets as plain values for ``scoring`` (ids as strings)."""
-    sheets = db.session.scalars(
-        db.select(Scoresheet).where(
-            Scoresheet.candidature_id.in_(candidature_ids), Scoresheet.stage == stage,
-            Scoresheet.status == "submitted",
-        )
-    ).all()
-    return [
-        Sheet(juror=str(s.juror_id), candidature=str(s.candidature_id), marks={m.criterion: m.value for m in s.marks})
-        for s in sheets
-    ]
+def sheet_totals(work: Work, criteria: Criteria) -> list[SheetTotal]:
+    """(juror, candidature, weighted total) of each counted sheet; restrict ``work`` to what is shown."""
+    sheets = work.sheets(criteria)
+    return [(str(juror), str(candidature), int(total)) for juror, candidature, total in db.session.execute(
+        db.select(sheets.c.juror_id, sheets.c.candidature_id, sheets.c.total))]
 
 
-def expected_sheets(expected: dict[int, set[int]], stage: str = REGIONAL) -> list[Sheet]:
-    """The submitted sheets of expected pairs only: a conflict declared after scoring drops its sheet."""
-    return [s for s in submitted_sheets(list(expected), stage) if int(s.juror) in expected[int(s.candidature)]]
+def progress_by(work: Work, key: str) -> dict[int, Progress]:
+    """Received / expected sheets per "candidature_id" or per "juror_id" (absent: nothing expected)."""
+    expected = work.expected()
+    received = db.and_(Scoresheet.juror_id == expected.c.juror_id,
+                       Scoresheet.candidature_id == expected.c.candidature_id,
+                       Scoresheet.stage == work.stage, Scoresheet.status == "submitted")
+    column = expected.c[key]
+    return {name: Progress(done, count) for name, count, done in db.session.execute(
+        db.select(column, db.func.count(), db.func.count(Scoresheet.id))
+        .select_from(expected).outerjoin(Scoresheet, received).group_by(column))}
 
 
-def missing_regional(region: Region) -> int:
-    """Expected regional scoresheets not yet submitted in the region."""
-    expected = expected_regional(region)
-    return sum(len(jurors) for jurors in expected.values()) - len(expected_sheets(expected))
-
-
-def national_work(candidature_ids: list[int]) -> tuple[dict[str, set[str]], list[Sheet]]:
-    """Expected national (juror, candidature) pairs, as strings for ``scoring``, and the submitted sheets
-    among them."""
-    pairs = expected_pairs(candidature_ids, [juror.id for juror in national_jurors()], NATIONAL)
-    expected = {str(c): {str(j) for j in jurors} for c, jurors in pairs.items()}
-    return expected, expected_sheets(pairs, NATIONAL)
+def missing(work: Work) -> int:
+    """Expected sheets not yet submitted."""
+    return sum(progress.expected - progress.received for progress in progress_by(work, "juror_id").values())

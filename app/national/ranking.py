@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.jury.workload import REGIONAL_RANKED_STATES, expected_regional, expected_sheets, national_work, shortlist
-from app.models import Candidature, Edition, Region, RegionalPick
+from app.jury.workload import Work, progress_by, sheet_totals, shortlist, summaries, totals_by
+from app.models import Candidature, Edition, RegionalPick
 from app.selection.ranking import weighted_criteria
-from scoring import Aggregate, JuryBias, Progress, RankedRow, Scoresheet, aggregate, completeness, jury_bias, \
-    normalised_means, rank
+from scoring import Aggregate, JuryBias, Progress, RankedRow, aggregate_summaries, group_bias, mean_zscores, rank
 from workflows.definition import Criterion
 
 
@@ -37,33 +36,36 @@ class NationalRanking:
     complete: bool  # every expected national sheet received
 
 
-def regional_sheets(region: Region) -> list[Scoresheet]:
-    """The submitted regional sheets of the region's jury that count (see app.jury.workload)."""
-    return expected_sheets(expected_regional(region, REGIONAL_RANKED_STATES))
-
-
 def national_ranking(edition: Edition) -> NationalRanking:
-    """Every pick of the edition with its regional and national figures, in national rank order."""
+    """Every pick of the edition with its regional and national figures, in national rank order.
+
+    A fixed number of queries: every regional jury's sheets are summed by the database at once.
+    """
     contest = edition.contest
     criteria = weighted_criteria(contest)
+    threshold = contest.disagreement_threshold
     picks = shortlist(edition)
-    by_region = {region.name: sheets for region in edition.regions if (sheets := regional_sheets(region))}
-    everything = [sheet for sheets in by_region.values() for sheet in sheets]
-    regional = aggregate(everything, criteria, threshold=contest.disagreement_threshold)
-    normalised = normalised_means(everything, criteria)
+    ids = [pick.candidature_id for pick in picks]
+    regions = Work.all_regions(edition)
+    regional = aggregate_summaries(summaries(regions.within(ids), criteria).values(), threshold=threshold)
+    normalised = mean_zscores(sheet_totals(regions.within(ids), criteria), totals_by(regions, criteria, "juror_id"))
+    names = {str(region.id): region.name for region in edition.regions}
     # House choice: a jury is flagged when its mean total strays from the pooled mean by more than the
     # disagreement threshold of the definition, the gap that already flags jurors who disagree.
-    biases = jury_bias(by_region, criteria, contest.disagreement_threshold) if by_region else {}
-    expected, sheets = national_work([pick.candidature_id for pick in picks])
-    national = {row.candidature: row
-                for row in rank(aggregate(sheets, criteria, threshold=contest.disagreement_threshold), criteria)}
-    progress = completeness(expected, sheets)
+    by_region = {names[key]: totals for key, totals in totals_by(regions, criteria, "region_id").items()}
+    biases = group_bias(by_region, threshold) if by_region else {}
+    national_work = Work.national(edition)
+    national = {row.candidature: row for row in rank(aggregate_summaries(
+        summaries(national_work, criteria).values(), threshold=threshold), criteria)}
+    progress = progress_by(national_work, "candidature_id")
     lines = [
         PickLine(pick, pick.candidature, regional.get(key), normalised.get(key),
-                 biases.get(pick.candidature.region.name), national.get(key), progress.by_candidature[key])
+                 biases.get(pick.candidature.region.name), national.get(key),
+                 progress.get(pick.candidature_id, Progress(0, 0)))
         for pick in picks for key in [str(pick.candidature_id)]
     ]
     unranked = len(lines) + 1
     lines.sort(key=lambda line: (line.national.rank if line.national else unranked, line.candidature.region.name))
     return NationalRanking(tuple(contest.criterion(key) for key in contest.tie_break), lines,
-                           [biases[name] for name in sorted(biases)], progress.complete)
+                           [biases[name] for name in sorted(biases)],
+                           all(p.received == p.expected for p in progress.values()))

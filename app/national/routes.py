@@ -20,7 +20,7 @@ from app.jury.juries import Jury
 from app.jury.workload import shortlist
 from app.models import Candidature, Edition, Region, RegionalPick
 from app.national.forms import RegionDecisionForm, WinnerForm
-from app.transitions.engine import national_facts, open_regions, region_facts
+from app.transitions.engine import national_facts, open_regions, regions_facts
 from app.transitions.national import (
     ORGANISER, declare_winner, excuse_region, open_national_jury, publish_results, reinstate_region, reopen_region,
 )
@@ -69,19 +69,16 @@ def overview(reasons=(), status=200):
         db.select(Candidature.region_id, Candidature.state, db.func.count(Candidature.id))
         .where(Candidature.edition_id == edition.id).group_by(Candidature.region_id, Candidature.state)
     ).all()
-    picks = dict(db.session.execute(
-        db.select(RegionalPick.region_id, db.func.count(RegionalPick.id)).join(Candidature)
-        .where(Candidature.edition_id == edition.id).group_by(RegionalPick.region_id)
-    ).all())
+    facts = regions_facts(edition, now())
     rows = []
     for region in edition.regions:
         by_state = {state: count for region_id, state, count in counts if region_id == region.id}
-        possible = REGION.offered(region_facts(region, now()), ORGANISER, edition.contest)
+        possible = REGION.offered(facts[region.id], ORGANISER, edition.contest)
         rows.append({
             "region": region,
             "submitted": sum(n for state, n in by_state.items() if state not in (State.DRAFT, State.WITHDRAWN)),
             "drafts": by_state.get(State.DRAFT.value, 0),
-            "picks": picks.get(region.id, 0),
+            "picks": facts[region.id].picks,
             "decisions": [name for name in DECISION_PATHS if name in possible],
         })
     return render_template("national/overview.html", edition=edition, rows=rows, open=open_regions(edition),

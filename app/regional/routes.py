@@ -19,6 +19,7 @@ from app.endings import attempt
 from app.extensions import db
 from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
 from app.jury.workload import REGIONAL_JURY_STATES
+from app.listing import PAGE_SIZE
 from app.models import AuditEntry, Candidature, Region, User
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
 from app.transitions.engine import candidature_facts, region_facts
@@ -32,7 +33,6 @@ bp = Blueprint("regional", __name__, url_prefix="/ars")
 ORGANISER = Role.REGIONAL_ORGANISER
 readers = roles_required(ORGANISER, Role.NATIONAL_ORGANISER)
 organisers = roles_required(ORGANISER)
-AUDIT_PAGE_SIZE = 50
 # Dossiers on which the organiser may record a conflict: those the jury scores or will score.
 CONFLICT_STATES = (State.SUBMITTED.value, *REGIONAL_JURY_STATES)
 
@@ -69,10 +69,9 @@ def dashboard(region_id: int):
         db.select(Candidature.state, db.func.count(Candidature.id))
         .where(Candidature.region_id == region.id).group_by(Candidature.state)
     ).all())
-    candidatures = db.session.scalars(
+    candidatures = db.paginate(
         db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state != State.DRAFT.value)
-        .order_by(Candidature.id)
-    ).all()
+        .order_by(Candidature.id), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "regional/dashboard.html", region=region, counts=[(state, counts.get(state.value, 0)) for state in State],
         candidatures=candidatures, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
@@ -230,7 +229,7 @@ def audit_trail(region_id: int):
     page = db.paginate(
         db.select(AuditEntry).where(AuditEntry.region_id == region.id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
-        per_page=AUDIT_PAGE_SIZE, max_per_page=AUDIT_PAGE_SIZE, error_out=False,
+        per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False,
     )
     actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
     actors = {user.id: user for user in db.session.scalars(db.select(User).where(User.id.in_(actor_ids)))}

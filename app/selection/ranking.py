@@ -11,15 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.extensions import db
-from app.jury.workload import (
-    REGIONAL, REGIONAL_RANKED_STATES, expected_pairs, expected_sheets, regional_candidatures, regional_jurors,
-)
+from app.jury.workload import REGIONAL, REGIONAL_RANKED_STATES, Work, progress_by, sheet_totals, summaries, totals_by
+from app.listing import ListPage, page_of
 from app.models import Candidature, ConflictDeclaration, Region, RegionalPick, User
-from scoring import Progress, RankedRow, aggregate, completeness, display, normalised_means, rank
+from scoring import Progress, RankedRow, aggregate_summaries, display, mean_zscores, rank
 from workflows.definition import Contest, Criterion
-
-# Everything the regional jury judged: still before it, picked, or settled since (the minutes
-# printed after the closing still show the whole ranking).
 
 
 @dataclass(frozen=True)
@@ -34,12 +30,10 @@ class RankingLine:
 @dataclass(frozen=True)
 class RegionRanking:
     criteria: tuple[Criterion, ...]  # in the declared tie-break order
-    lines: list[RankingLine]
-    complete: bool
-
-    @property
-    def picks(self) -> list[RegionalPick]:
-        return sorted((line.pick for line in self.lines if line.pick), key=lambda pick: pick.slot)
+    lines: list[RankingLine]  # the lines of ``page``
+    complete: bool  # every expected sheet received, over the whole ranking
+    picks: list[RegionalPick]  # by slot
+    page: ListPage[str]  # the candidature ids of the whole ranking, cut to the page shown
 
 
 def weighted_criteria(contest: Contest) -> list[tuple[str, int]]:
@@ -47,28 +41,44 @@ def weighted_criteria(contest: Contest) -> list[tuple[str, int]]:
     return [(key, contest.criterion(key).weight) for key in contest.tie_break]
 
 
-def region_ranking(region: Region) -> RegionRanking:
-    """Means, totals, ranks, flags and received/expected sheets of every candidature the jury judged."""
-    contest = region.edition.contest
-    candidatures = regional_candidatures(region.id, REGIONAL_RANKED_STATES)
-    pairs = expected_pairs([c.id for c in candidatures], [juror.id for juror in regional_jurors(region.id)])
-    sheets = expected_sheets(pairs)
-    expected = {str(c): {str(j) for j in jurors} for c, jurors in pairs.items()}
+def ranked_ids(work: Work, contest: Contest) -> tuple[list[str], dict[str, RankedRow]]:
+    """Every candidature id of ``work`` in rank order (those without a sheet last, by id) and the rows."""
     criteria = weighted_criteria(contest)
-    rows = rank(aggregate(sheets, criteria, threshold=contest.disagreement_threshold), criteria)
-    progress = completeness(expected, sheets)
-    normalised = normalised_means(sheets, criteria)
-    picks = {pick.candidature_id: pick
-             for pick in db.session.scalars(db.select(RegionalPick).filter_by(region_id=region.id))}
-    by_id = {str(c.id): c for c in candidatures}
+    rows = rank(aggregate_summaries(summaries(work, criteria).values(),
+                                    threshold=contest.disagreement_threshold), criteria)
     row_of = {row.candidature: row for row in rows}
-    order = [row.candidature for row in rows] + [key for key in by_id if key not in row_of]
-    lines = [
-        RankingLine(by_id[key], row_of.get(key), progress.by_candidature[key], normalised.get(key),
-                    picks.get(int(key)))
-        for key in order
-    ]
-    return RegionRanking(tuple(contest.criterion(key) for key in contest.tie_break), lines, progress.complete)
+    unscored = [str(key) for key in db.session.scalars(db.select(Candidature.id).where(work.dossiers)
+                                                       .order_by(Candidature.id)) if str(key) not in row_of]
+    return [row.candidature for row in rows] + unscored, row_of
+
+
+def region_picks(region: Region) -> list[RegionalPick]:
+    """The region's picks by slot, with their candidatures."""
+    return db.session.scalars(db.select(RegionalPick).filter_by(region_id=region.id)
+                              .options(db.joinedload(RegionalPick.candidature)).order_by(RegionalPick.slot)).all()
+
+
+def region_ranking(region: Region, page: int | None = None) -> RegionRanking:
+    """Means, totals, ranks, flags and received/expected sheets of the candidatures the jury judged.
+
+    Every candidature is ranked (in a fixed number of queries, see ``app.jury.workload``); the lines
+    are built for ``page`` only, or for the whole ranking when ``page`` is None (the minutes).
+    """
+    contest = region.edition.contest
+    criteria = weighted_criteria(contest)
+    work = Work.regional(region, REGIONAL_RANKED_STATES)
+    order, row_of = ranked_ids(work, contest)
+    shown = page_of(order, page) if page else page_of(order, 1, max(len(order), 1))
+    ids = [int(key) for key in shown.items]
+    progress = progress_by(work, "candidature_id")
+    candidatures = {c.id: c for c in db.session.scalars(db.select(Candidature).where(Candidature.id.in_(ids)))}
+    normalised = mean_zscores(sheet_totals(work.within(ids), criteria), totals_by(work, criteria, "juror_id"))
+    picks = region_picks(region)
+    picked = {pick.candidature_id: pick for pick in picks}
+    lines = [RankingLine(candidatures[key], row_of.get(str(key)), progress.get(key, Progress(0, 0)),
+                         normalised.get(str(key)), picked.get(key)) for key in ids]
+    complete = all(p.received == p.expected for p in progress.values())
+    return RegionRanking(tuple(contest.criterion(key) for key in contest.tie_break), lines, complete, picks, shown)
 
 
 def column(contest: Contest, key: str) -> str:

@@ -16,7 +16,8 @@ from app.selection.forms import PickOpinionForm, RegionCloseForm
 from app.transitions.regional import close_region, select_for_nation, selection_fingerprint, unselect
 from app.jury.juries import Jury
 from app.transitions.engine import region_facts, shared_facts
-from app.selection.ranking import column, declared_conflicts, line_flags, region_ranking
+from app.listing import page_number
+from app.selection.ranking import column, declared_conflicts, line_flags, region_picks, region_ranking
 from scoring import display
 from workflows.machine import CANDIDATURE, REGION, Facts
 from workflows.states import Role, State
@@ -62,7 +63,7 @@ def _refusals(region: Region) -> dict[str, list[str]]:
 def ranking(region_id: int):
     region = _region(region_id)
     may_act = region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
-    return render_template("selection/ranking.html", region=region, ranking=region_ranking(region),
+    return render_template("selection/ranking.html", region=region, ranking=region_ranking(region, page_number()),
                            contest=region.edition.contest, display=display, line_flags=line_flags, column=column,
                            confirm=ConfirmForm(), may_act=may_act, refusals=_refusals(region) if may_act else {})
 
@@ -120,7 +121,7 @@ def close(region_id: int):
     form.fingerprint.data = selection_fingerprint(region)
     contest = region.edition.contest
     return render_template("selection/close.html", region=region, form=form, reasons=reasons,
-                           ranking=region_ranking(region), contest=contest), 422 if reasons else 200
+                           picks=region_picks(region), contest=contest), 422 if reasons else 200
 
 
 @bp.get("/<int:region_id>/proces-verbal.pdf")

@@ -18,7 +18,7 @@ from datetime import datetime
 from app.audit import record
 from app.extensions import db
 from app.models import Candidature, Edition, Region, RegionalPick, User
-from app.jury.workload import missing_regional, national_work, shortlist
+from app.jury.workload import REGIONAL_JURY_STATES, Work, missing, progress_by
 from workflows.dossier import missing_items
 from workflows.machine import CANDIDATURE, NATIONAL, REGION, Facts, NationalFacts, RegionFacts
 from workflows.states import NationalStage, RegionStage, Role, State
@@ -45,7 +45,20 @@ def region_facts(region: Region, now: datetime, reason: str = "") -> RegionFacts
     return RegionFacts(stage=RegionStage(region.stage), now=now,
                        national_stage=NationalStage(region.edition.national_stage),
                        picks=_count(db.select(RegionalPick.id).filter_by(region_id=region.id)), reason=reason,
-                       scoresheets_missing=missing_regional(region))
+                       scoresheets_missing=missing(Work.regional(region)))
+
+
+def regions_facts(edition: Edition, now: datetime) -> dict[int, RegionFacts]:
+    """``region_facts`` of every region of the edition, in two queries (the national overview)."""
+    picks = dict(db.session.execute(
+        db.select(RegionalPick.region_id, db.func.count()).join(Region)
+        .where(Region.edition_id == edition.id).group_by(RegionalPick.region_id)).all())
+    work = progress_by(Work.all_regions(edition, REGIONAL_JURY_STATES), "region_id")
+    return {region.id: RegionFacts(
+        stage=RegionStage(region.stage), now=now, national_stage=NationalStage(edition.national_stage),
+        picks=picks.get(region.id, 0),
+        scoresheets_missing=work[region.id].expected - work[region.id].received if region.id in work else 0)
+        for region in edition.regions}
 
 
 def shared_facts(region: Region, now: datetime) -> Facts:
@@ -77,11 +90,10 @@ def open_regions(edition: Edition) -> list[Region]:
 def national_facts(edition: Edition, now: datetime, reason: str = "") -> NationalFacts:
     """What the national machine needs: the stage, the regions still open, the winner, missing sheets."""
     winners = _count(db.select(Candidature.id).filter_by(edition_id=edition.id, state=State.WINNER.value))
-    expected, sheets = national_work([pick.candidature_id for pick in shortlist(edition)])
     return NationalFacts(stage=NationalStage(edition.national_stage), now=now,
                          regions_open=tuple(region.code for region in open_regions(edition)), reason=reason,
                          winner_declared=bool(winners),
-                         scoresheets_missing=sum(map(len, expected.values())) - len(sheets))
+                         scoresheets_missing=missing(Work.national(edition)))
 
 
 def fire_candidature(candidature: Candidature, name: str, *, actor: User | None, role: Role, now: datetime,

@@ -10,10 +10,20 @@ import pytest
 from app.extensions import db
 from app.jury.operations import declare_conflict, save_scoresheet
 from app.jury.juries import Jury as JuryOf
+from app.jury.workload import Work, regional_candidatures
 from app.models import Attachment, Candidature, Region, User
 from app.uploads import storage
 from tests import factories
 from workflows.states import Role
+
+def expected_regional(region: Region) -> dict[int, set[int]]:
+    """candidature id -> the jurors expected to score it, as the workload's expected pairs say."""
+    pairs = Work.regional(region).expected()
+    result: dict[int, set[int]] = {candidature.id: set() for candidature in regional_candidatures(region.id)}
+    for candidature, juror in db.session.execute(db.select(pairs.c.candidature_id, pairs.c.juror_id)):
+        result[candidature].add(juror)
+    return result
+
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 CRITERIA = ("partenariat", "securite", "reproductibilite", "originalite")

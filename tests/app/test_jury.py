@@ -7,10 +7,9 @@ import threading
 import pytest
 
 from app.extensions import db
-from app.jury.workload import expected_regional
 from app.models import AuditEntry, ConflictDeclaration
 from tests import factories
-from tests.app.jury_helpers import DOSSIER, PDF, declare_free, jury, post_sheet, marks_form, urls  # noqa: F401  (fixture)
+from tests.app.jury_helpers import DOSSIER, PDF, declare_free, expected_regional, jury, post_sheet, marks_form, urls  # noqa: F401  (fixture)
 from tests.app.test_attachments_concurrency import signed_in_copy
 from tests.conftest import csrf_token
 

@@ -10,8 +10,8 @@ from app.audit import record
 from app.extensions import db
 from app.jury.juries import Jury
 from app.jury.operations import detect_conflicts
-from app.jury.workload import expected_regional
 from app.models import ConflictDeclaration, RoleMembership, Scoresheet, User, UserToken
+from tests.app.jury_helpers import expected_regional
 from tests.app.regional_helpers import (  # noqa: F401  (fixtures)
     audit_rows, dossier, organiser, page, post_at_once, region, submitted_sheet)
 from workflows.states import Role

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from app.extensions import db
-from app.jury.workload import expected_regional, missing_regional
+from app.jury.workload import Work, missing
 from app.models import ConflictDeclaration, Mark, Region, Scoresheet
 from tests import factories
+from tests.app.jury_helpers import expected_regional
 from workflows.states import Role
 
 
@@ -30,4 +31,4 @@ def test_expected_work_excludes_conflicts_and_counts_missing_sheets(edition, mak
     expected = expected_regional(hdf)
 
     assert expected == {first.id: {alice.id, bob.id}, second.id: {alice.id}}
-    assert missing_regional(hdf) == 2
+    assert missing(Work.regional(hdf)) == 2

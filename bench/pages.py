@@ -1,0 +1,90 @@
+"""Benchmark: the time and the query count of every staff page and export at 50, 500 and 5,000 dossiers.
+
+One region with 15 jurors and every sheet submitted, two picks and the national jury at work
+(``tests.volume``), on SQLite (default) or on PostgreSQL (``DATABASE_URL`` names a server; the
+benchmark creates and drops its own database). Each page is requested once to warm up, then
+``--runs`` times; the median is printed with the number of SQL statements.
+
+    .venv/bin/python bench/pages.py                       # SQLite: 50, 500, 5,000
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --sizes 50 500 --runs 3
+
+It prints; it asserts nothing (the query counts are asserted by tests/app/test_query_counts.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.clock import FixedClock  # noqa: E402
+from app.editions import load_edition  # noqa: E402
+from app.extensions import db  # noqa: E402
+from tests.conftest import BEFORE_DEADLINE, CONTEST_FILE, PASSWORD, Client, make_app, migrate_to_head  # noqa: E402
+from tests.databases import postgresql_database, server_url  # noqa: E402
+from tests.volume import counted, pages, seed  # noqa: E402
+
+
+def measure(size: int, runs: int) -> dict[str, tuple[float, int]]:
+    """Median milliseconds and statement count of each page, in a fresh database of ``size`` dossiers."""
+    with ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        server = server_url()
+        url = stack.enter_context(postgresql_database(server, "concours_bench")) if server \
+            else f"sqlite:///{scratch / 'bench.db'}"
+        migrate_to_head(url, scratch)
+        clock = FixedClock(BEFORE_DEADLINE)
+        app = make_app(url, scratch, CLOCK=clock, PASSWORD_HASH_PROFILE="fast")
+        app.test_client_class = Client
+        with app.app_context():
+            edition, _ = load_edition(CONTEST_FILE.read_text(encoding="utf-8"), source=CONTEST_FILE.name, now=clock())
+            started = time.perf_counter()
+            volume = seed(edition, size, clock(), PASSWORD).volume
+            print(f"  seeded {size} dossiers in {time.perf_counter() - started:.1f} s", flush=True)
+            result = {}
+            for reader, urls in pages(volume).items():
+                client = app.test_client()
+                client.form("/connexion", {"email": getattr(volume, reader).email, "password": PASSWORD})
+                for url in urls:
+                    client.get(url)  # warm-up: first visits write once (audit rows, detected conflicts)
+                    times = []
+                    for _ in range(runs):
+                        with counted() as statements:
+                            started = time.perf_counter()
+                            response = client.get(url)
+                            response.get_data()  # a streamed export is timed to its last byte
+                            times.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (url, response.status_code)
+                    result[url.replace(f"/{volume.region.id}", "/R")] = (statistics.median(times), len(statements))
+            db.session.remove()
+            db.engine.dispose()
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"database: {'PostgreSQL' if server_url() else 'SQLite'}; median of {args.runs} runs")
+    results = {}
+    for size in args.sizes:
+        results[size] = measure(size, args.runs)
+    urls = list(results[args.sizes[0]])
+    print(f"\n{'page':45}" + "".join(f"{size:>10} dossiers   " for size in args.sizes))
+    for url in urls:
+        cells = "".join(f"{results[size][url][0]:>9.0f} ms {results[size][url][1]:>3} q   " for size in args.sizes)
+        print(f"{url:45}{cells}")
+    slowest = {size: max(results[size].values())[0] for size in args.sizes}
+    print("\nslowest page: " + ", ".join(f"{slowest[size]:.0f} ms at {size}" for size in args.sizes))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The database's sums give exactly what ``scoring`` computes from the sheets themselves.
+
+``scoring`` (pure, unit-tested) is the specification; ``app.jury.workload`` asks the database for
+sufficient statistics so that pages never load sheets one by one. Random contests, on both
+databases: drafts, a conflict declared after scoring, a juror who owns a dossier, a juror of
+another region, a juror removed from the jury.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app.extensions import db
+from app.jury.workload import Work, progress_by, sheet_totals, summaries, totals_by
+from app.models import ConflictDeclaration, Mark, Region, RoleMembership, Scoresheet
+from app.selection.ranking import weighted_criteria
+from scoring import Progress, Scoresheet as Sheet, completeness, mean_zscores, normalised_means
+from scoring.advisory import group_totals
+from scoring.marks import summarise
+from tests import factories
+from workflows.states import Role
+
+
+def _sheet(candidature, juror, stage, status, marks, now):
+    sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage=stage, status=status,
+                       submitted_at=now if status == "submitted" else None, updated_at=now)
+    sheet.marks = [Mark(criterion=key, value=value) for key, value in marks.items()]
+    db.session.add(sheet)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sums_of_the_database_equal_scoring_on_the_sheets(edition, make_user, clock, seed):
+    draw = random.Random(seed)
+    hdf = db.session.scalar(db.select(Region).filter_by(code="HDF"))
+    jurors = [make_user(Role.REGIONAL_JUROR, region="HDF") for _ in range(4)]
+    stranger = make_user(Role.REGIONAL_JUROR, region="IDF")  # another region's juror: never counted here
+    owner = make_user(Role.CANDIDATE)
+    dossiers = [factories.candidature(edition, owner, at=clock(), state="regional_jury") for _ in range(6)]
+    dossiers.append(factories.candidature(edition, jurors[3], at=clock(), state="regional_jury"))  # a juror's own
+    db.session.add_all(dossiers)
+    db.session.flush()
+    keys = [criterion.key for criterion in edition.contest.criteria]
+    conflicted = {(jurors[0].id, dossiers[1].id)}  # declared after the sheet was submitted
+    counted: list[Sheet] = []
+    for candidature in dossiers:
+        for juror in [*jurors, stranger]:
+            status = draw.choice(["submitted", "submitted", "submitted", "draft", None])
+            if status is None:
+                continue
+            marks = {key: draw.randint(0, 5) for key in keys}
+            _sheet(candidature, juror, "regional", status, marks, clock())
+            if (status == "submitted" and juror is not stranger and (juror.id, candidature.id) not in conflicted
+                    and candidature.owner_id != juror.id):
+                counted.append(Sheet(str(juror.id), str(candidature.id), marks))
+    for juror_id, candidature_id in conflicted:
+        db.session.add(ConflictDeclaration(candidature_id=candidature_id, juror_id=juror_id, stage="regional",
+                                           has_conflict=True, reason="Lien déclaré après coup.", source="juror",
+                                           declared_at=clock()))
+    db.session.commit()
+    expected = {str(c.id): {str(j.id) for j in jurors if (j.id, c.id) not in conflicted and c.owner_id != j.id}
+                for c in dossiers}
+    criteria = weighted_criteria(edition.contest)
+    work = Work.regional(hdf)
+
+    assert summaries(work, criteria) == summarise(counted, criteria)
+    reference = completeness(expected, counted)
+    assert {str(k): v for k, v in progress_by(work, "candidature_id").items()} == reference.by_candidature
+    assert {str(k): v for k, v in progress_by(work, "juror_id").items()} == reference.by_juror
+    assert sorted(sheet_totals(work, criteria)) == sorted(
+        (s.juror, s.candidature, sum(w * s.marks[k] for k, w in criteria)) for s in counted)
+    assert totals_by(work, criteria, "juror_id") == group_totals(
+        (s.juror, sum(w * s.marks[k] for k, w in criteria)) for s in counted)
+    assert mean_zscores(sheet_totals(work, criteria), totals_by(work, criteria, "juror_id")) == \
+        normalised_means(counted, criteria)
+
+
+def test_a_removed_juror_sheets_no_longer_count(edition, make_user, clock):
+    hdf = db.session.scalar(db.select(Region).filter_by(code="HDF"))
+    stays, leaves = make_user(Role.REGIONAL_JUROR, region="HDF"), make_user(Role.REGIONAL_JUROR, region="HDF")
+    candidature = factories.candidature(edition, make_user(Role.CANDIDATE), at=clock(), state="regional_jury")
+    db.session.add(candidature)
+    db.session.flush()
+    marks = {criterion.key: 3 for criterion in edition.contest.criteria}
+    for juror in (stays, leaves):
+        _sheet(candidature, juror, "regional", "submitted", marks, clock())
+    db.session.execute(db.delete(RoleMembership).where(RoleMembership.user_id == leaves.id))
+    db.session.commit()
+
+    work = Work.regional(hdf)
+
+    assert progress_by(work, "candidature_id") == {candidature.id: Progress(1, 1)}
+    assert summaries(work, weighted_criteria(edition.contest))[str(candidature.id)].totals.count == 1

@@ -1,0 +1,162 @@
+"""A contest at a given size, written in bulk: one region's jury at work and the national jury after it.
+
+``seed(edition, dossiers)`` gives the region HDF ``dossiers`` candidatures before its jury of
+15 jurors, every regional sheet submitted, two picks on the national shortlist and every national
+sheet submitted, with a regional and a national organiser. The query-count test seeds 5 and 50
+dossiers; ``bench/pages.py`` seeds up to 5,000. Rows are inserted in bulk (no operation, no
+audit): this is data to read, not a journey.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import event
+
+from app.accounts import create_user
+from app.extensions import db
+from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, Scoresheet, User
+from workflows.states import NationalStage, RegionStage, Role, State
+
+REGION = "HDF"
+JURORS = 15
+NATIONAL_JURORS = 3
+PICKS = 2
+BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class Volume:
+    region: Region
+    organiser: User
+    national_organiser: User
+    juror: User  # one of the regional jurors
+    national_juror: User
+    candidature_ids: list[int]
+    pick_ids: list[int]
+
+
+def _users(role: Role, count: int, now: datetime, password: str, region: str | None = None) -> list[User]:
+    return [create_user(email=f"{role.value}.{index}@volume.example.org", password=password, role=role,
+                        region_code=region, now=now, verified=True) for index in range(count)]
+
+
+def _insert(model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(db.insert(model), rows[start:start + BATCH])
+
+
+def _sheets(stage: str, jurors: list[User], candidature_ids: list[int], criteria: list[str], now: datetime) -> None:
+    """A submitted sheet of every juror on every dossier, marks varying with both."""
+    _insert(Scoresheet, [dict(candidature_id=c, juror_id=j.id, stage=stage, status="submitted", overall_comment="",
+                              submitted_at=now, updated_at=now, version=1)
+                         for c in candidature_ids for j in jurors])
+    sheets = db.session.execute(db.select(Scoresheet.id, Scoresheet.juror_id, Scoresheet.candidature_id)
+                                .where(Scoresheet.stage == stage, Scoresheet.candidature_id.in_(candidature_ids),
+                                       Scoresheet.juror_id.in_([juror.id for juror in jurors])))
+    _insert(Mark, [dict(scoresheet_id=sheet, criterion=key, value=(juror * 7 + candidature * 3 + index) % 5,
+                        justification=f"Justification du critère {index + 1}.")
+                   for sheet, juror, candidature in sheets for index, key in enumerate(criteria)])
+
+
+def _dossiers(edition: Edition, region: Region, owner: User, numbers: range, now: datetime) -> list[int]:
+    contest = edition.contest
+    _insert(Candidature, [dict(
+        edition_id=edition.id, region_id=region.id, owner_id=owner.id,
+        state=State.NATIONAL_SHORTLIST.value if number < PICKS else State.REGIONAL_JURY.value, version=1,
+        category=contest.categories[0].key, structure_name=f"Structure {number}", sectors=[contest.sectors[0].key],
+        contact_name="Jeanne Martin", contact_email=f"contact.{number}@volume.example.org",
+        title=f"Projet {number}", summary="Des usagers et des soignants ensemble.", description="Description.",
+        modalities=[contest.modalities[0].key], domains=[contest.domains[0].key], answers={}, attestations={},
+        receipt_number=f"VOL-{number:06d}", submitted_at=now, receipt_issued_at=now, frozen_at=now,
+        created_at=now, updated_at=now) for number in numbers])
+    return list(db.session.scalars(db.select(Candidature.id).where(
+        Candidature.receipt_number.in_([f"VOL-{number:06d}" for number in numbers])).order_by(Candidature.id)))
+
+
+def _judged(ids: list[int], jurors: list[User], criteria: list[str], now: datetime, conflicted: int | None) -> None:
+    """Every juror declares on every dossier and submits a sheet, but the first juror on ``conflicted``."""
+    _insert(ConflictDeclaration, [dict(candidature_id=c, juror_id=j.id, stage="regional",
+                                       has_conflict=(j, c) == (jurors[0], conflicted),
+                                       reason="Ancien collègue." if (j, c) == (jurors[0], conflicted) else None,
+                                       source="juror", declared_at=now) for c in ids for j in jurors])
+    _sheets("regional", jurors[1:], ids, criteria, now)
+    _sheets("regional", jurors[:1], [c for c in ids if c != conflicted], criteria, now)
+
+
+@dataclass(frozen=True)
+class Contest:
+    """A seeded contest that can grow."""
+
+    edition: Edition
+    volume: Volume
+    owner: User
+    jurors: list[User]
+
+    def grow(self, dossiers: int, now: datetime) -> None:
+        """``dossiers`` more before the regional jury, fully scored."""
+        start = len(self.volume.candidature_ids)
+        ids = _dossiers(self.edition, self.volume.region, self.owner, range(start, start + dossiers), now)
+        _judged(ids, self.jurors, [c.key for c in self.edition.contest.criteria], now, None)
+        self.volume.candidature_ids.extend(ids)
+        db.session.commit()
+
+
+def seed(edition: Edition, dossiers: int, now: datetime, password: str) -> Contest:
+    region = next(region for region in edition.regions if region.code == REGION)
+    organiser, = _users(Role.REGIONAL_ORGANISER, 1, now, password, REGION)
+    national_organiser, = _users(Role.NATIONAL_ORGANISER, 1, now, password)
+    jurors = _users(Role.REGIONAL_JUROR, JURORS, now, password, REGION)
+    national_jurors = _users(Role.NATIONAL_JUROR, NATIONAL_JURORS, now, password)
+    owner, = _users(Role.CANDIDATE, 1, now, password)
+    ids = _dossiers(edition, region, owner, range(dossiers), now)
+    picks = ids[:PICKS]
+    _insert(RegionalPick, [dict(region_id=region.id, slot=slot, candidature_id=c, opinion="Avis favorable de l’ARS.",
+                                decided_by_id=organiser.id, decided_at=now) for slot, c in enumerate(picks, start=1)])
+    criteria = [criterion.key for criterion in edition.contest.criteria]
+    _judged(ids, jurors, criteria, now, conflicted=ids[-1])  # one conflict keeps that path in every query
+    _insert(ConflictDeclaration, [dict(candidature_id=c, juror_id=j.id, stage="national", has_conflict=False,
+                                       source="juror", declared_at=now) for c in picks for j in national_jurors])
+    _sheets("national", national_jurors, picks, criteria, now)
+    region.stage = RegionStage.JURY_OPEN.value
+    edition.national_stage = NationalStage.NATIONAL_JURY.value
+    db.session.commit()
+    volume = Volume(region, organiser, national_organiser, jurors[1], national_jurors[0], ids, picks)
+    return Contest(edition, volume, owner, jurors)
+
+
+@contextmanager
+def counted():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def pages(volume: Volume) -> dict[str, list[str]]:
+    """URL by reader: every page and export a staff member or a juror opens."""
+    region, dossier, pick = volume.region.id, volume.candidature_ids[2], volume.pick_ids[0]
+    return {
+        "organiser": [
+            f"/ars/{region}", f"/ars/{region}/jury", f"/ars/{region}/journal", f"/ars/{region}/classement",
+            f"/ars/{region}/candidatures/{dossier}", f"/ars/{region}/selection/{dossier}", f"/ars/{region}/cloture",
+            f"/ars/{region}/proces-verbal.pdf",
+        ],
+        "national_organiser": [
+            "/national", "/national/jury", "/national/classement", "/national/selection",
+            f"/national/laureat/{pick}", "/national/publication", f"/national/regions/{region}/excuser",
+            "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
+            "/exports/notes.xlsx", "/exports/livret.pdf", "/exports/selection.zip",
+            f"/exports/candidatures/{pick}/dossier.pdf",
+        ],
+        "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],
+        "national_juror": ["/jury/national", f"/jury/national/{pick}/dossier", f"/jury/national/{pick}/fiche"],
+    }
