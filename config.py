@@ -106,8 +106,6 @@ class Config:
     TASKS_IMMEDIATE = False
     # Files prepared by jobs (the shortlist archive, a large book), kept a day for who asked.
     EXPORT_DIR = _env("EXPORT_DIR", str(INSTANCE_DIR / "exports"))
-    # A book of more picks than this is prepared by a job (two per region make 36 at most).
-    BOOK_DIRECT_PICKS = int(_env("BOOK_DIRECT_PICKS", "40"))
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies whose X-Forwarded-For is trusted (read by prepare); 0 keeps the socket address.
     TRUSTED_PROXIES = 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import resource
 import subprocess
@@ -146,7 +147,7 @@ def export(case: str, out) -> None:
         small = dataclasses.replace(book, picks=())
         attachment = Path(out.name).with_suffix(".attachment")
         attachment.write_bytes(ATTACHMENT)
-        archive.write_shortlist(out, book, book_pdf(small), lambda d: dossier_pdf(d, book.edition_name, NOW),
+        archive.write_shortlist(out, book, io.BytesIO(book_pdf(small)), lambda d: dossier_pdf(d, book.edition_name, NOW),
                                 lambda _stored_name: attachment, lambda _fraction: None)
         return
     sheet = (tables.candidatures_sheet(region_ids, contest) if kind == "candidatures"

@@ -30,7 +30,7 @@ from flask.cli import AppGroup
 
 from app import clock, tasks
 from app.exports import archive
-from app.exports.book import book_pdf
+from app.exports.book import book_needs_job, write_book
 from app.exports.data import Book, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
 from app.extensions import db
@@ -54,10 +54,9 @@ def path_of(stored_name: str) -> Path:
 
 
 def book_is_large(edition: Edition) -> bool:
-    """Beyond ``BOOK_DIRECT_PICKS`` picks the book is prepared by a job, not inside the request."""
-    picks = db.session.scalar(db.select(db.func.count(RegionalPick.id)).join(Region)
-                              .where(Region.edition_id == edition.id))
-    return picks > current_app.config["BOOK_DIRECT_PICKS"]
+    """Whether the edition's book is prepared by a job rather than inside the request (``book_needs_job``)."""
+    return book_needs_job(db.session.scalar(db.select(db.func.count(RegionalPick.id)).join(Region)
+                                            .where(Region.edition_id == edition.id)))
 
 
 def request_export(kind: str, edition: Edition, *, actor: User, now: datetime) -> ExportJob:
@@ -72,14 +71,17 @@ def request_export(kind: str, edition: Edition, *, actor: User, now: datetime) -
 
 
 def _book(out: BinaryIO, book: Book, progress: Progress) -> None:
-    out.write(book_pdf(book))
+    write_book(book, out, lambda done, total: progress(done / max(total, 1)))
 
 
 def _archive(out: BinaryIO, book: Book, progress: Progress) -> None:
-    pdf = book_pdf(book)
-    progress(0.5)  # the book holds every dossier once more: about half the work
-    archive.write_shortlist(out, book, pdf, lambda dossier: dossier_pdf(dossier, book.edition_name, book.printed_at),
-                            storage.path_of, lambda fraction: progress(0.5 + fraction / 2))
+    with tempfile.TemporaryFile() as pdf:
+        # The book holds every dossier once more: about half the work.
+        write_book(book, pdf, lambda done, total: progress(done / max(total, 1) / 2))
+        pdf.seek(0)
+        archive.write_shortlist(out, book, pdf,
+                                lambda dossier: dossier_pdf(dossier, book.edition_name, book.printed_at),
+                                storage.path_of, lambda fraction: progress(0.5 + fraction / 2))
 
 
 BUILDERS: dict[str, Callable[[BinaryIO, Book, Progress], None]] = {"book": _book, "archive": _archive}

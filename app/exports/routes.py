@@ -1,7 +1,7 @@
 """Downloads: the shortlist book and ZIP (national organisers), CSV/XLSX tables (organisers, scoped to their
 regions), a dossier as PDF (whoever may see it). Each download leaves an audit row.
 
-The ZIP, and the book beyond ``BOOK_DIRECT_PICKS`` picks, are prepared by a job (``app.exports.jobs``):
+The ZIP, and a book too large for a request (``book_needs_job``), are prepared by a job (``app.exports.jobs``):
 the person starts it, follows its progress on a page that refreshes itself, and downloads the file."""
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import re
 import zipfile
 from datetime import timedelta
 
+from app.exports import book
 from app.exports.jobs import exports_clean, path_of
 from app.extensions import db
 from app.models import ExportJob
@@ -91,8 +92,9 @@ def test_prepared_file_only_for_the_person_who_asked(app, client, shortlist, nat
     assert audit("export.archive") == [(national.id, "national_organiser", {})]
 
 
-def test_large_book_prepared_by_a_job(app, client, shortlist, national, queue):
-    app.config["BOOK_DIRECT_PICKS"] = 2  # the shortlist has three picks
+def test_large_book_prepared_by_a_job(client, shortlist, national, queue, monkeypatch):
+    # A real shortlist holds two picks per region at most, under the threshold: this one's three exceed 2.
+    monkeypatch.setattr(book, "REQUEST_PICKS", 2)
 
     redirected = client.get("/exports/livret.pdf")
     index = client.get("/exports/").get_data(as_text=True)
