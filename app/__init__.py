@@ -64,7 +64,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table is known to Alembic and create_all)
     from app.database import configure_engine_events
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

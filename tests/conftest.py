@@ -25,6 +25,8 @@ from tests.smtp import smtp_server  # noqa: F401  (a real SMTP server, shared by
 PARIS = ZoneInfo("Europe/Paris")
 ROOT = Path(__file__).resolve().parent.parent
 CONTEST_FILE = ROOT / "workflows" / "contests" / "ssp-2017.toml"
+# Another edition's rules, from its file alone: 5 criteria, 1–10 scale, 1–3 picks, 2 attachments.
+VARIANT_FILE = ROOT / "tests" / "contests" / "ssp-variante.toml"
 # A quiet Sunday two weeks before the 2017 deadline.
 BEFORE_DEADLINE = datetime(2017, 10, 1, 10, 0, tzinfo=PARIS).astimezone(UTC)
 PASSWORD = "correct horse battery staple"
@@ -140,9 +142,20 @@ def edition(app, clock):
 
 
 @pytest.fixture
+def variant_edition(app, clock):
+    """The variant edition (``VARIANT_FILE``), loaded alone."""
+    from app.editions import load_edition
+
+    edition, _created = load_edition(VARIANT_FILE.read_text(encoding="utf-8"), source=VARIANT_FILE.name, now=clock())
+    db.session.commit()
+    return edition
+
+
+@pytest.fixture
 def make_user(app, clock):
     """Factory: ``make_user(role, region="HDF")`` creates a verified account with PASSWORD."""
     from app.accounts import create_user
+    from app.passwords import hash_password
     from workflows.states import Role
 
     counter = iter(range(1, 10_000))
@@ -153,7 +166,7 @@ def make_user(app, clock):
             region = "HDF"
         user = create_user(
             email=email or f"{role.value}.{next(counter)}@example.org",
-            password=PASSWORD,
+            password_hash=hash_password(PASSWORD),
             role=role,
             region_code=region,
             now=clock(),

@@ -22,6 +22,7 @@ from app.access import roles_required
 from app.audit import record
 from app.clock import now
 from app.auth.forms import ConfirmForm
+from app.database import reads_from_now_on, writes
 from app.editions import current_edition
 from app.exports import jobs
 from app.exports.book import book_pdf
@@ -71,12 +72,19 @@ def _audit(action: str, edition: Edition, *allowed: Role, **details) -> None:
            region_id=details.pop("region_id", None), candidature=details.pop("candidature", None), data=details)
 
 
+def _read_only(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Streamed after the request has committed its audit row: the rows are read without SQLite's write lock."""
+    reads_from_now_on()
+    yield from chunks
+
+
 def _download(content, name: str, mimetype: str):
     """``content``: bytes, chunks to stream (a generator) or an open file, sent from disk."""
     if hasattr(content, "read"):
         response = send_file(content, mimetype=mimetype, etag=False, conditional=False)
     else:
-        response = make_response(stream_with_context(content) if isinstance(content, Iterator) else content)
+        response = make_response(stream_with_context(_read_only(content)) if isinstance(content, Iterator)
+                                 else content)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = content_disposition(name)
     response.headers.update(DOWNLOAD_HEADERS)
@@ -90,7 +98,7 @@ def _regions(edition: Edition) -> tuple[list[Region], str]:
         region = policy.get_or_404(Region, region_id, lambda found: policy.staff_of(Role.REGIONAL_ORGANISER)(found)
                                    and found.edition_id == edition.id)
         return [region], region.code
-    if current_user.has_role(Role.NATIONAL_ORGANISER):
+    if policy.organises_nationally(edition):
         return list(edition.regions), edition.slug
     mine = current_user.region_ids(Role.REGIONAL_ORGANISER)
     regions = [region for region in edition.regions if region.id in mine]
@@ -113,12 +121,11 @@ def _table(kind: str, fmt: str, build) -> object:
 @roles_required(*READERS)
 def index():
     edition = current_edition()
+    national = edition is not None and policy.organises_nationally(edition)
     regions = [region for region in (edition.regions if edition else [])
-               if current_user.has_role(Role.NATIONAL_ORGANISER)
-               or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
+               if national or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
     readable = {candidature.id: candidature for name in KINDS for jury in Jury.sitting(current_user, name)
                 for candidature in jury.readable_by(current_user)}
-    national = current_user.has_role(Role.NATIONAL_ORGANISER) and edition is not None
     prepared = db.session.scalars(
         db.select(ExportJob).filter_by(requested_by_id=current_user.id, edition_id=edition.id)
         .order_by(ExportJob.id.desc())
@@ -131,22 +138,26 @@ def index():
 
 @bp.get("/candidatures.<fmt>")
 @roles_required(*ORGANISERS)
+@writes  # the audit row of the download
 def candidatures(fmt: str):
     return _table("candidatures", fmt, candidatures_sheet)
 
 
 @bp.get("/notes.<fmt>")
 @roles_required(*ORGANISERS)
+@writes  # the audit row of the download
 def marks(fmt: str):
     # The national jury's sheets are for national organisers; a region exports its own jury's.
-    stages = ("regional", "national") if current_user.has_role(Role.NATIONAL_ORGANISER) else ("regional",)
+    national = policy.organises_nationally(_edition())
+    stages = ("regional", "national") if national else ("regional",)
     return _table("notes", fmt, lambda region_ids, contest: marks_sheet(region_ids, stages, contest))
 
 
 @bp.get("/livret.pdf")
 @roles_required(Role.NATIONAL_ORGANISER)
+@writes  # the audit row of the download
 def book():
-    edition = _edition()
+    edition = policy.national_edition()
     if jobs.book_is_large(edition):
         flash(_("Le livret est volumineux : préparez-le, puis téléchargez-le quand il est prêt."), "info")
         return redirect(url_for(".index"), 303)
@@ -175,7 +186,7 @@ def prepare(word: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    job = jobs.request_export(KINDS_BY_WORD[word], _edition(), actor=current_user, now=now())
+    job = jobs.request_export(KINDS_BY_WORD[word], policy.national_edition(), actor=current_user, now=now())
     return redirect(url_for(".preparation", job_id=job.id), 303)
 
 
@@ -193,6 +204,7 @@ def preparation(job_id: int):
 
 @bp.get("/preparations/<int:job_id>/fichier")
 @roles_required(Role.NATIONAL_ORGANISER)
+@writes  # the audit row of the download
 def prepared_file(job_id: int):
     job = policy.get_or_404(ExportJob, job_id, policy.requested)
     if job.state != "done":
@@ -205,6 +217,7 @@ def prepared_file(job_id: int):
 
 @bp.get("/candidatures/<int:candidature_id>/dossier.pdf")
 @roles_required(*READERS)
+@writes  # the audit row of the download
 def dossier(candidature_id: int):
     candidature = policy.get_or_404(Candidature, candidature_id, policy.viewable)
     contest = candidature.edition.contest

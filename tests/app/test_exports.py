@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
+from app.mail import queue_email
 from app.models import (
     Attachment, AuditEntry, Candidature, ConflictDeclaration, ExportJob, Mark, Partner, Region, RegionalPick,
     Scoresheet,
@@ -292,3 +293,16 @@ def test_exports_page_lists_what_each_role_may_download(client, shortlist, hdf_o
     assert f"/exports/candidatures.csv?region={shortlist.hdf.id}" in page
     assert f"region={shortlist.idf.id}" not in page
     assert "/exports/livret.pdf" not in page
+
+
+def test_csv_being_streamed_leaves_writers_free(client, shortlist, national, clock):
+    response = client.get("/exports/candidatures.csv")
+    body = iter(response.response)
+    first = next(body)  # the rows are read; the download goes on
+
+    queue_email("during-download", "a@example.org", "Sujet", "Corps", clock())
+    db.session.commit()  # another writer does not wait for the download (SQLite: no write lock held)
+
+    assert first.startswith("\ufeffN°".encode())
+    assert b"".join(body) == b""
+    assert audit("export.candidatures")[0][0] == national.id

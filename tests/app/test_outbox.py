@@ -160,7 +160,7 @@ def test_request_leaves_its_email_to_the_job(app, client, clock, queue, smtp_ser
 
 
 def test_queue_email_asks_for_the_job_only_once_committed(app, clock, queue):
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):  # a request that writes
         queue_email("event:1", "a@example.org", "Sujet", "Corps", clock())
         db.session.rollback()
         rolled_back = queue.pending()

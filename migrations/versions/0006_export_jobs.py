@@ -1,7 +1,7 @@
 """Export jobs: files prepared by a worker for the person who asked
 
-Revision ID: 0003_export_jobs
-Revises: 0002_excused_regions
+Revision ID: 0006_export_jobs
+Revises: 0005_edition_winners
 Create Date: 2026-11-30 17:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 import app.models.types
 
-revision = '0003_export_jobs'
-down_revision = '0002_excused_regions'
+revision = '0006_export_jobs'
+down_revision = '0005_edition_winners'
 branch_labels = None
 depends_on = None
 
