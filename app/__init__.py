@@ -44,7 +44,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, endings, errors, i18n, policy, workspaces
+    from app import cli, endings, errors, i18n, policy, tasks, workspaces
     from app.access import enforce_access, public
 
     app.before_request(enforce_access)
@@ -57,6 +57,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     i18n.register(app)
     workspaces.register(app)
     cli.register(app)
+    tasks.init_app(app)
     return app
 
 

@@ -156,7 +156,8 @@ def user_create(email: str, role_name: str, region_code: str | None, edition_slu
 def register(app: Flask) -> None:
     from app.attachments.cli import uploads_cli
     from app.demo import demo_command
+    from app.exports.jobs import exports_cli
     from app.mail import outbox_cli
 
-    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli):
+    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli):
         app.cli.add_command(command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -18,10 +18,19 @@ def writes(view: Callable) -> Callable:
     return view
 
 
+def reads_from_now_on() -> None:
+    """The request has committed its writes; what it still runs (a streamed export's queries, after the
+    response has begun) only reads, so it holds no write lock while the client downloads."""
+    g.reads_only = True
+
+
 def takes_write_lock() -> bool:
-    """POST, PUT, DELETE, views marked ``writes`` and everything outside a request (CLI, jobs)."""
+    """POST, PUT, DELETE, views marked ``writes`` and everything outside a request (CLI, jobs); not what
+    a request runs after ``reads_from_now_on``."""
     if not has_request_context():
         return True
+    if g.get("reads_only"):
+        return False
     if request.method not in SAFE_METHODS:
         return True
     return getattr(current_app.view_functions.get(request.endpoint), "writes", False)

@@ -76,6 +76,11 @@ def organised(region: Region) -> bool:
     return region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
 
 
+def requested(job) -> bool:
+    """A prepared export: only for the person who asked for it, while they organise its edition nationally."""
+    return job.requested_by_id == current_user.id and job.edition_id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
+
+
 def in_edition(edition: Edition) -> Scope:
     return lambda row: row.edition_id == edition.id
 

@@ -19,6 +19,7 @@ from app.clock import FixedClock
 from app.extensions import db
 from config import TestingConfig
 from tests.databases import copy_sqlite, postgresql_database, server_url, truncate_all
+from tests.jobs import queue, worker  # noqa: F401  (jobs run for real: a queue and a consumer)
 from tests.smtp import smtp_server  # noqa: F401  (a real SMTP server, shared by every test module)
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -32,7 +33,8 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides):
-    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads")}
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads"),
+                "EXPORT_DIR": str(tmp_path / "exports")}
     settings.update(overrides)
     return create_app(TestingConfig, overrides=settings)
 
@@ -80,12 +82,30 @@ class Client(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:  # a server reads a streamed body in the request's context: so does the test
+            response.response = _read_in(context, response.response)
+        return response
 
     def form(self, url: str, data: dict | None = None, *, page: str | None = None, **kwargs):
         """POST ``data`` with the CSRF token read from ``page`` (default: ``url``), as a browser would."""
         token = csrf_token(self.get(page or url).get_data(as_text=True))
         return self.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def _read_in(context: contextvars.Context, body):
+    chunks = iter(body)
+    try:
+        while True:
+            try:
+                chunk = context.run(next, chunks)
+            except StopIteration:
+                return
+            yield chunk
+    finally:
+        if hasattr(body, "close"):
+            context.run(body.close)
 
 
 def csrf_token(html: str) -> str:

@@ -156,7 +156,7 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             "/national", "/national/jury", "/national/classement", "/national/selection",
             f"/national/laureat/{pick}", "/national/publication", f"/national/regions/{region}/excuser",
             "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
-            "/exports/notes.xlsx", "/exports/livret.pdf", "/exports/selection.zip",
+            "/exports/notes.xlsx", "/exports/livret.pdf",
             f"/exports/candidatures/{pick}/dossier.pdf",
         ],
         "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],

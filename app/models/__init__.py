@@ -3,6 +3,7 @@
 from app.models.audit import AuditEntry
 from app.models.candidatures import Attachment, Candidature, Partner
 from app.models.editions import Edition, Region
+from app.models.exports import ExportJob
 from app.models.jury import ConflictDeclaration, Mark, RegionalPick, Scoresheet
 from app.models.outbox import OutboxEmail
 from app.models.types import UTCDateTime
@@ -14,6 +15,7 @@ __all__ = [
     "Candidature",
     "ConflictDeclaration",
     "Edition",
+    "ExportJob",
     "Mark",
     "OutboxEmail",
     "Partner",
