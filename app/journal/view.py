@@ -27,7 +27,7 @@ from app.extensions import db
 from app.journal.labels import LABELS, NO_CONFLICT, label_of
 from app.listing import PAGE_SIZE
 from app.models import AuditEntry, User
-from app.uploads.names import download
+from app.downloads import download
 from workflows.states import RegionStage, Role, State, NationalStage
 
 FILTERS = ("personne", "action", "du", "au")
@@ -102,7 +102,8 @@ class Journal:
                                roles=ROLE_LABELS, states=STATES, **context)
 
     def csv(self, name: str, *, role: Role, edition_id: int, region_id: int | None = None):
-        """The filtered rows as CSV; the download is logged, as every file carrying personal data."""
+        """The filtered rows as CSV, streamed; the download is logged, as every file carrying personal data
+        (committed before the rows are read, so the file lists its own download when the filters keep it)."""
         content = to_csv(Sheet(_("Journal"), _header(), self._rows()))
         record("export.journal", actor=current_user, role=role.value, at=now(), edition_id=edition_id,
                region_id=region_id, data={"filters": self.filters})

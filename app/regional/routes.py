@@ -15,20 +15,22 @@ from app.auth.forms import ConfirmForm, PasswordResetForm
 from app.auth.throttle import throttled
 from app.auth.tokens import Purpose, find_token, keep_token_out_of_referer
 from app.clock import now
+from app.database import end_transaction, writes
 from app.endings import attempt
 from app.extensions import db
 from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
 from app.journal.view import Journal
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
-from app.models import AuditEntry, Candidature, Region, User
+from app.models import AuditEntry, Candidature, Region
+from app.passwords import hash_password
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
 from app.transitions.engine import candidature_facts, region_facts
 from app.transitions.regional import declare_inadmissible as declare_inadmissible_operation, open_regional_jury, \
     requalify
 from workflows.dossier import INADMISSIBILITY_REASONS
 from workflows.machine import CANDIDATURE, REGION
-from workflows.states import RegionStage, Role, State
+from workflows.states import Role, State
 
 bp = Blueprint("regional", __name__, url_prefix="/ars")
 ORGANISER = Role.REGIONAL_ORGANISER
@@ -238,6 +240,7 @@ def audit_trail(region_id: int):
 
 @bp.get("/<int:region_id>/journal.csv")
 @readers
+@writes  # the audit row of the download
 def audit_trail_csv(region_id: int):
     region = read_region(region_id)
     return _journal(region).csv(f"journal-{region.code}.csv", role=acting_role(region),
@@ -255,7 +258,8 @@ def accept_invitation(token: str):
         return render_template("regional/invitation.html", form=None), 404
     form = PasswordResetForm()
     if form.validate_on_submit():
-        if not accept_invitation_operation(found, form.password.data, now=now()):
+        end_transaction()  # the token was read; the password is hashed with no transaction open
+        if not accept_invitation_operation(found, hash_password(form.password.data), now=now()):
             return render_template("regional/invitation.html", form=None), 404
         flash(_("Votre mot de passe est enregistré. Connectez-vous pour accéder au jury."), "success")
         return redirect(url_for("auth.login"))

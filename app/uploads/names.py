@@ -1,11 +1,9 @@
-"""Display names of uploaded files: cleaned on the way in, encoded safely on the way out (``download``)."""
+"""Display names of uploaded files: cleaned on the way in, encoded safely on the way out."""
 
 from __future__ import annotations
 
 import unicodedata
 from urllib.parse import quote
-
-from flask import Response, make_response
 
 FALLBACK = "piece-jointe"
 MAX_BYTES = 255
@@ -53,12 +51,3 @@ DOWNLOAD_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'",
     "Cache-Control": "private, no-store",
 }
-
-
-def download(content: bytes, name: str, mimetype: str) -> Response:
-    """A file handed out in one piece, with its name and the headers above."""
-    response = make_response(content)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers.update(DOWNLOAD_HEADERS)
-    return response
