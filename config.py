@@ -114,6 +114,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Argon2id's cost: tests lower it to run fast; every other environment keeps the library's defaults.
     PASSWORD_HASH_PROFILE = "default"
+    # Strict-Transport-Security (app.headers): production only, a development server runs on http.
+    HSTS = False
 
     @classmethod
     def prepare(cls) -> None:
@@ -149,6 +151,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS = True
 
     @classmethod
     def prepare(cls) -> None:
