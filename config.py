@@ -1,7 +1,7 @@
 """Configuration classes; every setting comes from the environment, with safe defaults.
 
 With no environment at all the app runs on a SQLite file in ``instance/`` (the embedded default).
-Production refuses to start without a strong ``SECRET_KEY``.
+Production refuses to start without a strong ``SECRET_KEY`` or without ``REDIS_URL``.
 """
 
 from __future__ import annotations
@@ -70,6 +70,16 @@ def check_secret_key(key: str | None) -> str:
             f"SECRET_KEY est trop faible : au moins {MIN_SECRET_KEY_LENGTH} caractères aléatoires."
         )
     return key
+
+
+def check_rate_limit_storage(uri: str | None) -> str:
+    """Refuse a limiter kept in each worker's memory: every worker would count on its own."""
+    if not uri or uri.startswith("memory://"):
+        raise ConfigError(
+            "REDIS_URL est obligatoire en production : sans lui, chaque processus du serveur compte les "
+            "tentatives de connexion de son côté (par exemple REDIS_URL=redis://127.0.0.1:6379/0)."
+        )
+    return uri
 
 
 def sqlite_url(instance_dir: Path = INSTANCE_DIR) -> str:
@@ -157,6 +167,7 @@ class ProductionConfig(Config):
     def prepare(cls) -> None:
         super().prepare()
         cls.SECRET_KEY = check_secret_key(cls.SECRET_KEY)
+        cls.RATELIMIT_STORAGE_URI = check_rate_limit_storage(cls.RATELIMIT_STORAGE_URI)
 
 
 CONFIGS = {
