@@ -90,7 +90,11 @@ def shot(page, request):
     steps = iter(range(1, 100))
 
     def take(name: str, target=None) -> None:
-        (target or page).screenshot(path=str(folder / f"{next(steps):02d}-{name}.png"), full_page=True)
+        # caret="initial": Playwright would otherwise hide carets with a style attribute on every
+        # input, which the design system's header then copies as HTML into its mobile menu while
+        # the full-page shot resizes the window: an inline style the policy rightly refuses.
+        (target or page).screenshot(path=str(folder / f"{next(steps):02d}-{name}.png"), full_page=True,
+                                    caret="initial")
 
     return take
 
