@@ -11,9 +11,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup translations messages chromium clean
 
+# The worker (Huey's consumer) runs the jobs (emails, exports) beside the server; both stop together.
 demo: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo --stage $(STAGE)
+	$(BIN)/huey_consumer app.worker.huey --workers 2 --worker-type thread --delay 0.2 --max-delay 1 --quiet & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup chromium

@@ -109,10 +109,22 @@ class Config:
     MAIL_FROM = _env("MAIL_FROM", "Concours SSP <no-reply@concours.invalid>")
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    # Jobs (app.tasks): Huey's queue on the same Redis when there is one, else a SQLite file of its
+    # own (the app's database keeps its write lock for requests).
+    TASKS_REDIS_URL = _env("REDIS_URL")
+    TASKS_SQLITE_FILE = _env("TASKS_SQLITE_FILE", str(INSTANCE_DIR / "tasks.db"))
+    TASKS_IMMEDIATE = False
+    # Files prepared by jobs (the shortlist archive, a large book), kept a day for who asked.
+    EXPORT_DIR = _env("EXPORT_DIR", str(INSTANCE_DIR / "exports"))
+    # The anonymous pages' cache (app.page_cache): shared by the workers through Redis when there is one.
+    CACHE_TYPE = "RedisCache" if _env("REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = _env("REDIS_URL")
+    CACHE_KEY_PREFIX = "concours:"
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies whose X-Forwarded-For is trusted (read by prepare); 0 keeps the socket address.
     TRUSTED_PROXIES = 0
-    # Three attachments of 10 MB plus the form fields; the per-file limit comes from the contest.
+    # One upload per request: a file plus the form fields. The per-file limit comes from the contest;
+    # a definition allowing larger files than this is refused at load (app.editions).
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)))
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -122,7 +134,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Argon2id's cost: tests lower it to run fast; every other environment keeps the library's defaults.
+    # Argon2id's cost (app.passwords): tests lower it to run fast; every other environment keeps OWASP's minimum.
     PASSWORD_HASH_PROFILE = "default"
     # Strict-Transport-Security (app.headers): production only, a development server runs on http.
     HSTS = False
@@ -149,6 +161,10 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = secrets.token_urlsafe(48)
     RATELIMIT_STORAGE_URI = "memory://"
+    # Jobs run at once, in the thread that enqueues them; the job tests use a queue and a real worker.
+    TASKS_REDIS_URL = None
+    TASKS_IMMEDIATE = True
+    CACHE_TYPE = "SimpleCache"
     PASSWORD_HASH_PROFILE = "fast"
     # Every request reaching a route with an id must ask app.policy (a forgotten check fails the test).
     CHECK_POLICY = True

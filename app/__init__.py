@@ -44,7 +44,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, endings, errors, headers, i18n, policy, workspaces
+    from app import cli, endings, errors, headers, i18n, policy, tasks, workspaces
     from app.access import enforce_access, public
 
     app.before_request(enforce_access)
@@ -58,13 +58,14 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     i18n.register(app)
     workspaces.register(app)
     cli.register(app)
+    tasks.init_app(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table is known to Alembic and create_all)
     from app.database import configure_engine_events
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
@@ -73,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -8,7 +8,6 @@ from app.audit import record
 from app.editions import current_edition
 from app.extensions import db
 from app.models import Edition, Region, RoleMembership, User
-from app.passwords import hash_password, password_problem
 from workflows.refusals import Refused
 from workflows.states import Role
 
@@ -18,24 +17,30 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_region(region_code: str | None, edition_slug: str | None) -> Region:
+def find_edition(edition_slug: str | None) -> Edition:
+    """The edition named, or the current one."""
     edition = (
         db.session.scalar(db.select(Edition).filter_by(slug=edition_slug)) if edition_slug else current_edition()
     )
     if edition is None:
-        raise Refused(["Aucune édition n’est chargée : lancez d’abord « flask --app app contest load »."])
+        raise Refused([f"Édition inconnue : {edition_slug}" if edition_slug else
+                       "Aucune édition n’est chargée : lancez d’abord « flask --app app contest load »."])
+    return edition
+
+
+def find_region(region_code: str | None, edition_slug: str | None) -> Region:
+    edition = find_edition(edition_slug)
     region = db.session.scalar(db.select(Region).filter_by(edition_id=edition.id, code=region_code))
     if region is None:
         raise Refused([f"Région inconnue pour l’édition {edition.slug} : {region_code}"])
     return region
 
 
-def create_user(*, email: str, password: str | None, role: Role, now: datetime, region_code: str | None = None,
+def create_user(*, email: str, password_hash: str | None, role: Role, now: datetime, region_code: str | None = None,
                 edition_slug: str | None = None, display_name: str = "", verified: bool = False) -> User:
-    """Create a user holding ``role`` (scoped to a region for regional roles); the caller commits."""
+    """Create a user holding ``role`` (staff roles in an edition, regional ones in its region); the caller
+    commits. The caller checked the password's length and hashed it before the transaction (app.passwords)."""
     email = normalise_email(email)
-    if password is not None and (problem := password_problem(password)):
-        raise Refused([problem])
     if db.session.scalar(db.select(User.id).filter_by(email=email)):
         raise Refused([f"Un compte existe déjà pour {email}."])
     if role.is_regional and not region_code:
@@ -43,14 +48,15 @@ def create_user(*, email: str, password: str | None, role: Role, now: datetime, 
     if not role.is_regional and region_code:
         raise Refused([f"Le rôle « {role.label} » n’est pas rattaché à une région."])
     region = find_region(region_code, edition_slug) if role.is_regional else None
+    edition = find_edition(edition_slug) if role.is_edition_staff and not role.is_regional else None
     user = User(
         email=email,
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=password_hash,
         display_name=display_name,
         created_at=now,
         email_verified_at=now if verified else None,
     )
-    user.memberships.append(RoleMembership(role=role.value, region=region, created_at=now))
+    user.memberships.append(RoleMembership(role=role.value, region=region, edition=edition, created_at=now))
     db.session.add(user)
     db.session.flush()
     record("user.create", actor=None, role=None, at=now, region_id=region.id if region else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+import re
 from pathlib import Path
 
 import click
@@ -10,12 +11,16 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.extensions import db
+from workflows.comparison import differences
 from workflows.definition import ContestError, load_contest
+from workflows.next_edition import next_edition, weekday_changes
 from workflows.refusals import Refused
 from workflows.states import Role
 
 contest_cli = AppGroup("contest", help="Contest definition files.")
 user_cli = AppGroup("user", help="User accounts.")
+# An edition's slug names its file and appears in URLs: kept to plain ASCII.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def _utc_iso(value) -> str:
@@ -42,17 +47,63 @@ def summary_lines(contest) -> list[str]:
     return lines
 
 
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    raise SystemExit(1)
+
+
+def _contest_or_exit(path: Path):
+    """The definition in ``path``, or its errors printed and exit code 1."""
+    try:
+        return load_contest(path)
+    except (ContestError, OSError) as error:
+        _fail(getattr(error, "errors", None) or [f"{path}: {error}"])
+
+
 @contest_cli.command("check")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def contest_check(path: Path) -> None:
     """Validate a definition file and print its summary, or its errors (exit code 1)."""
+    for line in summary_lines(_contest_or_exit(path)):
+        click.echo(line)
+
+
+@contest_cli.command("new")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("slug")
+@click.option("--shift-years", "years", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Years added to every date of the calendar.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the file (default: SLUG.toml beside SOURCE).")
+def contest_new(source: Path, slug: str, years: int, output: Path | None) -> None:
+    """Write next edition's definition from SOURCE: calendar shifted, slug, name and number changed."""
+    if not SLUG.fullmatch(slug):
+        _fail([f"{slug} : identifiant invalide (lettres minuscules, chiffres et tirets, 64 au plus)."])
+    target = output or source.with_name(f"{slug}.toml")
+    if target.exists():
+        _fail([f"{target} existe déjà : rien n’a été écrit."])
+    old = _contest_or_exit(source)
     try:
-        contest = load_contest(path)
-    except (ContestError, OSError) as error:
-        for line in getattr(error, "errors", None) or [f"{path}: {error}"]:
-            click.echo(line, err=True)
-        raise SystemExit(1) from None
-    for line in summary_lines(contest):
+        text, new = next_edition(source.read_text(encoding="utf-8"), slug=slug, years=years, source=source.name)
+    except ContestError as error:
+        _fail(error.errors)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Fichier écrit : {target}")
+    if moved := weekday_changes(old, new):
+        click.echo("À vérifier, ces dates changent de jour de la semaine :")
+        for line in moved:
+            click.echo(f"  - {line}")
+    click.echo(f"Relisez le fichier, puis : flask --app app contest diff {source} {target}")
+
+
+@contest_cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+def contest_diff(old: Path, new: Path) -> None:
+    """Print, in French, what changes from the definition OLD to the definition NEW."""
+    lines = differences(_contest_or_exit(old), _contest_or_exit(new))
+    for line in lines or ["Aucune différence entre les deux définitions."]:
         click.echo(line)
 
 
@@ -86,9 +137,13 @@ def user_create(email: str, role_name: str, region_code: str | None, edition_slu
     """Create an account with one role (prompts for the password)."""
     from app.accounts import create_user
     from app.clock import now
+    from app.passwords import hash_password, password_problem
 
+    if problem := password_problem(password):
+        click.echo(problem, err=True)
+        raise SystemExit(1)
     try:
-        user = create_user(email=email, password=password, role=Role(role_name), region_code=region_code,
+        user = create_user(email=email, password_hash=hash_password(password), role=Role(role_name), region_code=region_code,
                            edition_slug=edition_slug, display_name=display_name, now=now(), verified=True)
     except Refused as error:
         db.session.rollback()
@@ -101,7 +156,8 @@ def user_create(email: str, role_name: str, region_code: str | None, edition_slu
 def register(app: Flask) -> None:
     from app.attachments.cli import uploads_cli
     from app.demo import demo_command
+    from app.exports.jobs import exports_cli
     from app.mail import outbox_cli
 
-    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli):
+    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli):
         app.cli.add_command(command)

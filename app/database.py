@@ -1,9 +1,39 @@
-"""Engine settings that the defaults get wrong for us."""
+"""Engine settings that the defaults get wrong for us, and which transactions take SQLite's write lock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes(view: Callable) -> Callable:
+    """Mark a GET view that writes (an audit row, a state it records): its transactions take the
+    write lock up front like a POST's. Without the mark, its write fails on SQLite (read-only)."""
+    view.writes = True
+    return view
+
+
+def reads_from_now_on() -> None:
+    """The request has committed its writes; what it still runs (a streamed export's queries, after the
+    response has begun) only reads, so it holds no write lock while the client downloads."""
+    g.reads_only = True
+
+
+def takes_write_lock() -> bool:
+    """POST, PUT, DELETE, views marked ``writes`` and everything outside a request (CLI, jobs); not what
+    a request runs after ``reads_from_now_on``."""
+    if not has_request_context():
+        return True
+    if g.get("reads_only"):
+        return False
+    if request.method not in SAFE_METHODS:
+        return True
+    return getattr(current_app.view_functions.get(request.endpoint), "writes", False)
 
 
 def configure_engine_events(engine: Engine) -> None:
@@ -24,8 +54,30 @@ def configure_engine_events(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection) -> None:
-        # IMMEDIATE takes the write lock up front: transactions are serialised, so a check
-        # (quota, free slot, one winner) and the write that follows it cannot interleave.
-        # The price is throughput, which the embedded default does not need; production runs
-        # on PostgreSQL with row locks.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writing transaction takes the write lock up front (IMMEDIATE): writers are serialised,
+        # so a check (quota, free slot, one winner) and the write that follows it cannot
+        # interleave. A page view reads a WAL snapshot (deferred BEGIN) and never waits on a
+        # writer; it is read-only (query_only), so a GET that writes without ``writes`` fails in
+        # every test rather than in a race (upgrading a stale snapshot to write is SQLITE_BUSY).
+        # Production runs on PostgreSQL with row locks.
+        if takes_write_lock():
+            connection.exec_driver_sql("PRAGMA query_only=0")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("PRAGMA query_only=1")
+            connection.exec_driver_sql("BEGIN")
+
+
+def end_transaction() -> None:
+    """Commit what the session holds and give its connection back, before slow work that needs no
+    database (Argon2, receiving and inspecting an upload): no lock waits on it. The next query
+    opens a fresh transaction. What was loaded stays loaded (the signed-in user, the edition's
+    rules): the caller refreshes the rows its decision depends on."""
+    from app.extensions import db
+
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
+
 from app.audit import record
 from app.extensions import db
-from app.models import ATTACHMENT_SLOTS, PICK_SLOTS, AuditEntry, Candidature, Edition, Region, RoleMembership
+from app.models import AuditEntry, Candidature, Edition, Region, RoleMembership
 from workflows.definition import Contest, loads_contest
 from workflows.refusals import Refused
+from workflows.states import State
 
 # What candidatures and scoresheets were built on: frozen once the first candidature exists.
 FROZEN_PARTS = {
@@ -22,25 +25,36 @@ FROZEN_PARTS = {
 
 
 def current_edition() -> Edition | None:
-    """The edition shown to users: the most recently created one."""
-    return db.session.scalar(db.select(Edition).order_by(Edition.id.desc()).limit(1))
+    """The open edition, shown on the home page and acted on: the one with the latest deadline (an
+    older edition loaded afterwards, to keep its record, does not take its place)."""
+    return db.session.scalar(
+        db.select(Edition).order_by(Edition.submission_deadline.desc(), Edition.id.desc()).limit(1))
 
 
-def database_limits(contest: Contest) -> list[str]:
-    """Limits the database enforces as constraints; a definition cannot go beyond them."""
-    problems = []
-    if contest.attachments.max_count > ATTACHMENT_SLOTS:
-        problems.append(f"attachments.max_count : au plus {ATTACHMENT_SLOTS} pièces jointes (limite de la base).")
-    if contest.quota.max > PICK_SLOTS:
-        problems.append(f"quota.max : au plus {PICK_SLOTS} projets retenus par région (limite de la base).")
-    return problems
+def published_editions() -> list[Edition]:
+    """The editions whose results are public, the most recent first."""
+    return db.session.scalars(db.select(Edition).where(Edition.published_at.is_not(None))
+                              .order_by(Edition.submission_deadline.desc())).all()
+
+
+# What an upload request carries besides its one file: the form's other fields.
+FORM_ROOM = 1024 * 1024
+
+
+def _server_limits(contest: Contest) -> list[str]:
+    """Limits of this server (not of the code or the schema) that a definition cannot go beyond."""
+    ceiling = current_app.config.get("MAX_CONTENT_LENGTH")
+    if ceiling and contest.attachments.max_bytes + FORM_ROOM > ceiling:
+        return [f"attachments.max_bytes : ce serveur accepte des fichiers de {(ceiling - FORM_ROOM) // 1024 ** 2} Mo "
+                "au plus ; augmentez MAX_CONTENT_LENGTH (octets) dans l’environnement pour en accepter de plus "
+                "gros."]
+    return []
 
 
 def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition, bool]:
     """Create or update the edition a definition describes; returns (edition, created)."""
     contest = loads_contest(toml_text, source=source)
-    problems = database_limits(contest)
-    if problems:
+    if problems := _server_limits(contest):
         raise Refused(problems)
     edition = db.session.scalar(db.select(Edition).filter_by(slug=contest.slug))
     created = edition is None
@@ -52,6 +66,9 @@ def load_edition(toml_text: str, *, source: str, now: datetime) -> tuple[Edition
     edition.title = contest.title
     edition.definition_toml = toml_text
     edition.submission_deadline = contest.calendar.submission_deadline
+    edition.max_attachments = contest.attachments.max_count
+    edition.max_picks = contest.quota.max
+    edition.max_winners = contest.winners
     edition.updated_at = now
     _sync_regions(edition, contest)
     db.session.flush()
@@ -81,6 +98,10 @@ def _check_update_allowed(edition: Edition, contest: Contest) -> None:
             for part, label in FROZEN_PARTS.items()
             if getattr(old, part) != getattr(contest, part)
         ]
+        if old.winners != contest.winners and db.session.scalar(db.select(Candidature.id).filter_by(
+                edition_id=edition.id, state=State.WINNER.value).limit(1)) is not None:
+            reasons.append(f"Un lauréat est déjà désigné pour « {edition.slug} » : le nombre de lauréats ne peut "
+                           "plus changer.")
     if reasons:
         raise Refused(reasons)
 

@@ -3,13 +3,14 @@
 Invariants:
 - an email is queued in the same transaction as the change it reports, so a rolled-back change
   sends nothing and a committed one is never forgotten;
-- a request's emails leave once its transaction has committed, by construction: the session's
-  after-commit hook sends what that transaction queued (no route has to remember it); what a
-  command queues waits for ``flask --app app outbox send``;
+- a request's emails leave once its transaction has committed, by construction: queuing one asks
+  for the ``send_queued`` job after the commit (``app.tasks``), which a worker runs outside the
+  request (no route has to remember it, no request waits for SMTP); what a command queues waits
+  for ``flask --app app outbox send``;
 - one idempotency ``key`` per event: queuing twice (a double click, a retried request) yields one row,
   guaranteed by the unique constraint even when two transactions race;
-- a failed delivery leaves the row pending with ``attempts`` and ``last_error``;
-  ``flask --app app outbox send`` retries it;
+- a failed delivery leaves the row pending with ``attempts`` and ``last_error``; the job tries
+  again (``RETRIES`` times, minutes apart), then ``flask --app app outbox send`` retries it;
 - a row is locked while it is being sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
   serialises every transaction), so two senders never deliver the same row twice.
 """
@@ -26,16 +27,15 @@ from email.utils import format_datetime, parseaddr
 import click
 from flask import current_app, has_request_context
 from flask.cli import AppGroup
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, tasks
 from app.extensions import db
 from app.models import Candidature, OutboxEmail
 
 ERROR_LENGTH = 300
-QUEUED = "outbox_queued"  # session.info key: the keys queued by the transaction under way
+RETRIES, RETRY_DELAY = 3, 120  # seconds, doubled at each retry: a server restart, not an outage
 # Refusals of one message; any other OSError (smtplib's errors included) means the server cannot
 # be reached, and the rest of the batch would fail the same way.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
@@ -54,7 +54,8 @@ def queue_email(key: str, recipient: str, subject: str, body: str, now: datetime
             db.session.add(email)
     except IntegrityError:
         return None
-    db.session.info.setdefault(QUEUED, []).append(key)
+    if has_request_context():
+        tasks.after_commit(send_queued, key)
     return email
 
 
@@ -165,34 +166,21 @@ def send_pending(now: datetime, limit: int = 100) -> SendReport:
     return _send_ids(db.session, list(ids), now)
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    """Best effort, once a request's transaction has committed: send what it queued; never raises.
-
-    The committed session cannot run SQL any more: a session of its own, on its own connection,
-    locks and marks each email."""
-    if session.in_nested_transaction():  # a savepoint released: nothing is durable yet
-        return
-    keys = session.info.pop(QUEUED, [])
-    if not keys or not has_request_context():
-        return
-    try:
-        with Session(db.engine) as sender:
-            ids = sender.scalars(
-                db.select(OutboxEmail.id).where(OutboxEmail.key.in_(keys), OutboxEmail.sent_at.is_(None))
-                .order_by(OutboxEmail.id)
-            ).all()
-            sender.rollback()  # the SELECT's transaction must not hold SQLite's lock while SMTP talks
-            _send_ids(sender, list(ids), clock.now())
-    except Exception:  # the request has already succeeded; ``outbox send`` will retry
-        current_app.logger.exception("outbox: sending after commit failed; the emails stay queued")
+class NotSent(Exception):
+    """Some emails of the job stayed pending: Huey runs it again later."""
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_rolled_back(session: Session, transaction) -> None:
-    """A transaction that rolled back queued nothing (a commit has emptied the list already)."""
-    if transaction.parent is None:
-        session.info.pop(QUEUED, None)
+@tasks.job(retries=RETRIES, retry_delay=RETRY_DELAY, retry_backoff=2)
+def send_queued(keys: list[str]) -> None:
+    """The job a request's commit enqueues: send the emails it queued that are still pending."""
+    ids = db.session.scalars(
+        db.select(OutboxEmail.id).where(OutboxEmail.key.in_(keys), OutboxEmail.sent_at.is_(None))
+        .order_by(OutboxEmail.id)
+    ).all()
+    db.session.rollback()  # the SELECT's transaction must not hold SQLite's lock while SMTP talks
+    report = _send_ids(db.session, list(ids), clock.now())
+    if report.failed:
+        raise NotSent(f"{report.failed} courriel(s) non envoyé(s)")
 
 
 outbox_cli = AppGroup("outbox", help="Emails waiting in the outbox.")

@@ -1,5 +1,9 @@
 """Who may see or change which row: the one access policy every route and export asks.
 
+Staff roles are held per edition (``RoleMembership.edition_id``): a person organising or judging one
+edition reaches that edition's rows only, whatever other editions the database holds. National pages
+act on the current edition (``national_edition``); an edition the user organised is readable later.
+
 ``get_or_404(Model, id, scope)`` finds a row and keeps it only if ``scope`` admits it; a row out of
 scope answers 404 like a missing one, so its existence is not revealed. The scopes below say, each
 once, who may reach what; the role a route requires is declared beside it (``app.access``).
@@ -16,6 +20,7 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 
+from app.editions import current_edition
 from app.extensions import db
 from app.jury.independence import may_read_dossier
 from app.jury.juries import KINDS, Jury
@@ -45,15 +50,35 @@ def one_or_404(row):
 
 # -- the scopes ----------------------------------------------------------------------------------
 
+def organises_nationally(edition: Edition) -> bool:
+    """An edition the user organises at the national level."""
+    return edition.id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
+
+
+def national_edition() -> Edition:
+    """The current edition, where national organisers act; 404 for those who do not organise it."""
+    g.policy_asked = True
+    edition = current_edition()
+    if edition is None or not organises_nationally(edition):
+        abort(404)
+    return edition
+
+
 def staff_of(*roles: Role) -> Scope:
-    """A region where the user holds one of ``roles``; every region for national organisers, who read."""
-    return lambda region: (current_user.has_role(Role.NATIONAL_ORGANISER)
+    """A region where the user holds one of ``roles``; every region of their editions for national
+    organisers, who read."""
+    return lambda region: (region.edition_id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
                            or region.id in current_user.region_ids(*roles))
 
 
 def organised(region: Region) -> bool:
     """A region the user organises (only its own ARS acts in it)."""
     return region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
+
+
+def requested(job) -> bool:
+    """A prepared export: only for the person who asked for it, while they organise its edition nationally."""
+    return job.requested_by_id == current_user.id and job.edition_id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
 
 
 def in_edition(edition: Edition) -> Scope:
@@ -77,7 +102,8 @@ def viewable(candidature: Candidature) -> bool:
         return True
     if candidature.state == State.DRAFT.value:
         return False
-    if user.has_role(Role.NATIONAL_ORGANISER) or candidature.region_id in user.region_ids(Role.REGIONAL_ORGANISER):
+    if (candidature.edition_id in user.edition_ids(Role.NATIONAL_ORGANISER)
+            or candidature.region_id in user.region_ids(Role.REGIONAL_ORGANISER)):
         return True
     return any(may_read_dossier(user, candidature, Jury.judging(candidature, name)) for name in KINDS)
 

@@ -1,4 +1,4 @@
-"""Numbered slots (attachments 1..3, regional picks 1..2) whose limit the database enforces.
+"""Numbered slots (attachments, regional picks: 1..the edition's limit) whose limit the database enforces.
 
 A unique (owner, slot) constraint settles races: a failed insert means a concurrent
 transaction took that slot. Under read committed the next look sees it, so ``capacity``

@@ -8,16 +8,35 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.editions import current_edition
 from app.models import User
 from workflows.states import Role
 
 
+def _national_url(user: User) -> str | None:
+    """The national stage of the current edition for its organisers; the editions they organised for
+    the others who held the role."""
+    if not user.has_role(Role.NATIONAL_ORGANISER):
+        return None
+    edition = current_edition()
+    if edition is not None and edition.id in user.edition_ids(Role.NATIONAL_ORGANISER):
+        return url_for("national.overview")
+    return url_for("national.editions")
+
+
+def _organised_regions(user: User) -> list:
+    """The user's regional organiser memberships: the open edition's first, then by region name."""
+    current = current_edition()
+    memberships = [m for m in user.memberships if m.role == Role.REGIONAL_ORGANISER]
+    return sorted(memberships, key=lambda m: (current is None or m.edition_id != current.id, m.region.name))
+
+
 def workspace_url(user: User) -> str:
     """Organisers before jurors before candidates: a person holding several roles starts with the widest."""
-    if user.has_role(Role.NATIONAL_ORGANISER):
-        return url_for("national.overview")
-    if regions := sorted(user.region_ids(Role.REGIONAL_ORGANISER)):
-        return url_for("regional.dashboard", region_id=regions[0])
+    if national := _national_url(user):
+        return national
+    if regions := _organised_regions(user):
+        return url_for("regional.dashboard", region_id=regions[0].region_id)
     if user.has_role(Role.REGIONAL_JUROR):
         return url_for("jury.index", stage="regional")
     if user.has_role(Role.NATIONAL_JUROR):
@@ -39,12 +58,15 @@ def navigation(user: User) -> list[Link]:
     if user.is_authenticated:
         if user.has_role(Role.CANDIDATE):
             links.append(Link(_l("Mes candidatures"), url_for("candidatures.index")))
-        for membership in sorted(user.memberships, key=lambda m: m.region.name if m.region else ""):
-            if membership.role == Role.REGIONAL_ORGANISER:
-                links.append(Link(_l("ARS %(region)s", region=membership.region.name),
-                                  url_for("regional.dashboard", region_id=membership.region_id)))
-        if user.has_role(Role.NATIONAL_ORGANISER):
-            links.append(Link(_l("Étape nationale"), url_for("national.overview")))
+        current = current_edition()
+        for membership in _organised_regions(user):
+            label = (_l("ARS %(region)s", region=membership.region.name)
+                     if current is not None and membership.edition_id == current.id else
+                     _l("ARS %(region)s (%(edition)s)", region=membership.region.name,
+                        edition=membership.region.edition.contest.name))
+            links.append(Link(label, url_for("regional.dashboard", region_id=membership.region_id)))
+        if national := _national_url(user):
+            links.append(Link(_l("Étape nationale"), national))
         for role, stage, label in ((Role.REGIONAL_JUROR, "regional", _l("Jury régional")),
                                    (Role.NATIONAL_JUROR, "national", _l("Jury national"))):
             if user.has_role(role):

@@ -53,7 +53,7 @@ def measure(size: int, runs: int) -> dict[str, tuple[float, int]]:
                 client = app.test_client()
                 client.form("/connexion", {"email": getattr(volume, reader).email, "password": PASSWORD})
                 for url in urls:
-                    client.get(url)  # warm-up: first visits write once (audit rows, detected conflicts)
+                    client.get(url).get_data()  # warm-up: first visits write once (audit rows, detected conflicts)
                     times = []
                     for _ in range(runs):
                         with counted() as statements:

@@ -1,29 +1,40 @@
-"""Benchmark: build the shortlist book from generated plain data, 34 picks then 1,000 dossiers.
+"""Benchmark: the shortlist book from generated plain data, 34 picks then 1,000 dossiers.
 
-Prints the wall time, the tracemalloc peak and the process's maximum resident set size of each
-build. Run: ``.venv/bin/python bench/shortlist_book.py [--trace-all]`` (a benchmark, not a test).
+Prints, for 34 picks, the book's build time against ReportLab's own single pass
+(SimpleDocTemplate.build) on the same flowables in the same run, and their ratio; then the time
+and peak resident set size of a 1,000-dossier book written by a job in a child process.
+Run: ``.venv/bin/python bench/shortlist_book.py [--rounds N]`` (a benchmark, not a test).
 """
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
+from collections.abc import Callable
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
+from statistics import median
 from zoneinfo import ZoneInfo
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.exports.book import book_pdf  # noqa: E402
+from app.exports.book import book_pdf, cover, pick_section, pick_title, summary_table, write_book  # noqa: E402
 from app.exports.data import (  # noqa: E402
     Answer, AttachmentFile, Book, CriterionHeading, Dossier, JuryMarks, Partner, Pick,
 )
+from app.exports.document import markup  # noqa: E402
+from app.exports.dossier_pdf import Styles  # noqa: E402
 
 CRITERIA = (
     CriterionHeading("C1", "Effectivité du partenariat entre usagers et soignants"),
@@ -82,32 +93,65 @@ def sample_book(picks: int, national: bool = True, seed: int = 2017) -> Book:
                 criteria=CRITERIA, picks=tuple(sample_pick(rng, n, national) for n in range(1, picks + 1)))
 
 
-def measure(picks: int, trace: bool) -> None:
-    """One build in this process: wall time, maxrss, and the tracemalloc peak when ``trace``."""
+def reference_pdf(book: Book) -> bytes:
+    """ReportLab's own single pass on the book's flowables: SimpleDocTemplate.build, no contents, no footer."""
+    styles = Styles.create()
+    story = [*cover(book, styles), *summary_table(book, Paragraph("Tableau récapitulatif", styles["Heading1"]), styles)]
+    for pick in book.picks:
+        story += pick_section(book, pick, Paragraph(markup(pick_title(pick)), styles["Heading1"]), styles)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
+                      bottomMargin=20 * mm).build(story)
+    return buffer.getvalue()
+
+
+def timed(build: Callable[[Book], bytes], book: Book) -> tuple[float, float, int]:
+    """Wall and CPU seconds of one build, and its page count."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    pdf = build(book)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return wall, cpu, len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+
+
+def compare(picks: int, rounds: int) -> None:
+    """The book and the reference built in turn, ``rounds`` times each; medians, since the machine is shared."""
     book = sample_book(picks)
-    if trace:
-        tracemalloc.start()
-    started = time.perf_counter()
-    pdf = book_pdf(book)
-    elapsed = time.perf_counter() - started
-    peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:.0f} Mo" if trace else "not traced"
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-    pages = len(re.findall(rb"/Type /Page\b(?!s)", pdf))
-    print(f"{picks} picks: {elapsed:.1f} s{' (under tracemalloc)' if trace else ''}, {pages} pages, "
-          f"{len(pdf) / 1e6:.1f} Mo of PDF, tracemalloc peak {peak}, maxrss {maxrss:.0f} Mo", flush=True)
+    runs: dict[str, list[tuple[float, float, int]]] = {"book": [], "reference": []}
+    for _round in range(rounds):
+        runs["book"].append(timed(book_pdf, book))
+        runs["reference"].append(timed(reference_pdf, book))
+    (book_wall, book_cpu), (ref_wall, ref_cpu) = (
+        (median(r[0] for r in runs[name]), median(r[1] for r in runs[name])) for name in ("book", "reference"))
+    print(f"{picks} picks, median of {rounds}: book {book_wall:.2f} s wall / {book_cpu:.2f} s CPU, "
+          f"{runs['book'][0][2]} pages; ReportLab single pass on the same flowables {ref_wall:.2f} s wall / "
+          f"{ref_cpu:.2f} s CPU, {runs['reference'][0][2]} pages; ratio {book_wall / ref_wall:.2f} wall, "
+          f"{book_cpu / ref_cpu:.2f} CPU", flush=True)
+
+
+def job(picks: int) -> None:
+    """The book written to a file as a background job would, with progress; run in a child process."""
+    book = sample_book(picks)
+    reports: list[tuple[int, int]] = []
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        write_book(book, out, lambda done, total: reports.append((done, total)))
+        elapsed = time.perf_counter() - started
+        size = out.tell()
+    assert reports[-1] == (picks, picks), reports[-1]
+    print(f"{picks} dossiers in a job: {elapsed:.1f} s, {size / 1e6:.1f} Mo of PDF, "
+          f"{len(reports)} progress reports", flush=True)
 
 
 def main(arguments: list[str]) -> None:
-    """Each case in a fresh process (so maxrss is its own), timed without tracemalloc, which slows ReportLab
-    about tenfold; the tracemalloc peak is a second run, for 1,000 dossiers only with ``--trace-all``."""
-    for picks in (34, 1000):
-        runs = [False, True] if picks == 34 or "--trace-all" in arguments else [False]
-        for trace in runs:
-            subprocess.run([sys.executable, __file__, "--one", str(picks), *(["--trace"] if trace else [])], check=True)
+    """34 picks here; the 1,000-dossier job in a child process, whose peak resident set size is its own."""
+    compare(34, rounds=int(arguments[arguments.index("--rounds") + 1]) if "--rounds" in arguments else 5)
+    subprocess.run([sys.executable, __file__, "--job", "1000"], check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kilobytes on Linux
+    print(f"1000 dossiers in a job: peak resident set size {peak:.0f} Mo (data, imports and layout)", flush=True)
 
 
 if __name__ == "__main__":
-    if "--one" in sys.argv:
-        measure(int(sys.argv[sys.argv.index("--one") + 1]), "--trace" in sys.argv)
+    if "--job" in sys.argv:
+        job(int(sys.argv[sys.argv.index("--job") + 1]))
     else:
         main(sys.argv[1:])

@@ -19,18 +19,22 @@ from app.clock import FixedClock
 from app.extensions import db
 from config import TestingConfig
 from tests.databases import copy_sqlite, postgresql_database, server_url, truncate_all
+from tests.jobs import queue, worker  # noqa: F401  (jobs run for real: a queue and a consumer)
 from tests.smtp import smtp_server  # noqa: F401  (a real SMTP server, shared by every test module)
 
 PARIS = ZoneInfo("Europe/Paris")
 ROOT = Path(__file__).resolve().parent.parent
 CONTEST_FILE = ROOT / "workflows" / "contests" / "ssp-2017.toml"
+# Another edition's rules, from its file alone: 5 criteria, 1–10 scale, 1–3 picks, 2 attachments.
+VARIANT_FILE = ROOT / "tests" / "contests" / "ssp-variante.toml"
 # A quiet Sunday two weeks before the 2017 deadline.
 BEFORE_DEADLINE = datetime(2017, 10, 1, 10, 0, tzinfo=PARIS).astimezone(UTC)
 PASSWORD = "correct horse battery staple"
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides):
-    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads")}
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads"),
+                "EXPORT_DIR": str(tmp_path / "exports")}
     settings.update(overrides)
     return create_app(TestingConfig, overrides=settings)
 
@@ -78,12 +82,30 @@ class Client(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:  # a server reads a streamed body in the request's context: so does the test
+            response.response = _read_in(context, response.response)
+        return response
 
     def form(self, url: str, data: dict | None = None, *, page: str | None = None, **kwargs):
         """POST ``data`` with the CSRF token read from ``page`` (default: ``url``), as a browser would."""
         token = csrf_token(self.get(page or url).get_data(as_text=True))
         return self.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+def _read_in(context: contextvars.Context, body):
+    chunks = iter(body)
+    try:
+        while True:
+            try:
+                chunk = context.run(next, chunks)
+            except StopIteration:
+                return
+            yield chunk
+    finally:
+        if hasattr(body, "close"):
+            context.run(body.close)
 
 
 def csrf_token(html: str) -> str:
@@ -120,9 +142,20 @@ def edition(app, clock):
 
 
 @pytest.fixture
+def variant_edition(app, clock):
+    """The variant edition (``VARIANT_FILE``), loaded alone."""
+    from app.editions import load_edition
+
+    edition, _created = load_edition(VARIANT_FILE.read_text(encoding="utf-8"), source=VARIANT_FILE.name, now=clock())
+    db.session.commit()
+    return edition
+
+
+@pytest.fixture
 def make_user(app, clock):
     """Factory: ``make_user(role, region="HDF")`` creates a verified account with PASSWORD."""
     from app.accounts import create_user
+    from app.passwords import hash_password
     from workflows.states import Role
 
     counter = iter(range(1, 10_000))
@@ -133,7 +166,7 @@ def make_user(app, clock):
             region = "HDF"
         user = create_user(
             email=email or f"{role.value}.{next(counter)}@example.org",
-            password=PASSWORD,
+            password_hash=hash_password(PASSWORD),
             role=role,
             region_code=region,
             now=clock(),

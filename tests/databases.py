@@ -58,8 +58,8 @@ def copy_sqlite(template: Path, target: Path) -> str:
 def truncate_all(url: str, table_names: list[str]) -> None:
     """Empty every table between tests.
 
-    The audit log refuses TRUNCATE (migration 0003) as the application's users must never empty it;
-    here, and only here, the trigger is switched off for this transaction: it is back on at commit.
+    The audit log refuses TRUNCATE (migration 0007): nobody may empty it. Here, and only here, the
+    trigger is switched off inside this transaction and on again before it commits.
     """
     engine = sa.create_engine(url)
     with engine.begin() as connection:

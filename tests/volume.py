@@ -18,6 +18,7 @@ from sqlalchemy import event
 from app.accounts import create_user
 from app.extensions import db
 from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, Scoresheet, User
+from app.passwords import hash_password
 from workflows.states import NationalStage, RegionStage, Role, State
 
 REGION = "HDF"
@@ -39,7 +40,8 @@ class Volume:
 
 
 def _users(role: Role, count: int, now: datetime, password: str, region: str | None = None) -> list[User]:
-    return [create_user(email=f"{role.value}.{index}@volume.example.org", password=password, role=role,
+    password_hash = hash_password(password)  # one hash for the lot: their passwords are the same
+    return [create_user(email=f"{role.value}.{index}@volume.example.org", password_hash=password_hash, role=role,
                         region_code=region, now=now, verified=True) for index in range(count)]
 
 
@@ -154,7 +156,7 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             "/national", "/national/jury", "/national/classement", "/national/selection",
             f"/national/laureat/{pick}", "/national/publication", f"/national/regions/{region}/excuser",
             "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
-            "/exports/notes.xlsx", "/exports/livret.pdf", "/exports/selection.zip",
+            "/exports/notes.xlsx", "/exports/livret.pdf",
             f"/exports/candidatures/{pick}/dossier.pdf",
         ],
         "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],

@@ -187,7 +187,7 @@ class Contest:
     def deadline_label(self) -> str:
         """As the note words it: « dimanche 15 octobre 2017 à minuit, heure de Paris »."""
         city = self.timezone.rsplit("/", 1)[-1].replace("_", " ")
-        return f"{_french_moment(self.deadline_local)}, heure de {city}"
+        return f"{french_moment(self.deadline_local)}, heure de {city}"
 
     def is_before_deadline(self, now: datetime) -> bool:
         """True while ``now`` (timezone-aware) is strictly before the deadline instant."""
@@ -265,7 +265,7 @@ def french_date(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _french_moment(moment: datetime) -> str:
+def french_moment(moment: datetime) -> str:
     # French says "Sunday at midnight" for the instant that starts Monday.
     if moment.time() == time(0):
         return f"{french_date(moment.date() - timedelta(days=1))} à minuit"

@@ -44,7 +44,7 @@ class Facts:
     reason: str = ""
     region_picks: int = 0
     scoresheets_missing: int = 0
-    winner_declared: bool = False
+    winners: int = 0  # candidatures of the edition declared winners
 
     def moment(self, rules: Contest) -> Moment:
         return Moment.at(self.now, rules, self.national_stage, self.region_stage)
@@ -70,7 +70,7 @@ class NationalFacts:
     # Regions neither closed nor excused, by code.
     regions_open: tuple[str, ...] = ()
     reason: str = ""
-    winner_declared: bool = False
+    winners: int = 0
     scoresheets_missing: int = 0  # expected national scoresheets not yet submitted
 
     def moment(self, rules: Contest) -> Moment:
@@ -186,17 +186,21 @@ def national_scoresheets_complete(facts: NationalFacts, rules: Contest) -> str |
     return None
 
 
-def no_winner_yet(facts: Facts, rules: Contest) -> str | None:
-    """The contest has a single winner."""
-    if facts.winner_declared:
-        return "Le lauréat national est déjà désigné."
+def winner_place_left(facts: Facts, rules: Contest) -> str | None:
+    """The contest has as many winners as its definition says (``winners``), no more."""
+    if facts.winners >= rules.winners:
+        if rules.winners == 1:
+            return "Le lauréat national est déjà désigné."
+        return f"Les {rules.winners} lauréats nationaux sont déjà désignés."
     return None
 
 
-def winner_recorded(facts: Facts | NationalFacts, rules: Contest) -> str | None:
-    """The other picks are settled, and results published, only once a winner exists."""
-    if not facts.winner_declared:
+def winners_recorded(facts: Facts | NationalFacts, rules: Contest) -> str | None:
+    """The other picks are settled, and results published, only once every winner is declared."""
+    if not facts.winners:
         return "Aucune candidature n’est encore désignée lauréate."
+    if facts.winners < rules.winners:
+        return f"{facts.winners} lauréat(s) désigné(s) sur les {rules.winners} prévus."
     return None
 
 
@@ -257,9 +261,9 @@ CANDIDATURE = Machine(
     _t("excuse_region", {S.SUBMITTED, S.REGIONAL_JURY}, S.REGION_EXCUSED, NAT_ORG, needs_reason=True),
     _t("reinstate_region", {S.REGION_EXCUSED}, S.SUBMITTED, NAT_ORG, needs_reason=True),
     _t("reopen_region", {S.REGIONAL_NOT_SELECTED}, S.REGIONAL_JURY, NAT_ORG),
-    _t("declare_winner", {S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG, no_winner_yet, needs_reason=True),
+    _t("declare_winner", {S.NATIONAL_SHORTLIST}, S.WINNER, NAT_ORG, winner_place_left, needs_reason=True),
     _t("not_select_nationally", {S.NATIONAL_SHORTLIST}, S.NATIONAL_NOT_SELECTED, NAT_ORG,
-       winner_recorded, act=Act.DECLARE_WINNER),
+       winners_recorded, act=Act.DECLARE_WINNER),
 )
 
 REGION = Machine(
@@ -277,7 +281,7 @@ NATIONAL = Machine(
     _t("open_national_jury", {N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, regions_settled),
     _t("declare_winner", {N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, regions_settled,
        national_scoresheets_complete, needs_reason=True),
-    _t("publish_results", {N.WINNER_DECLARED}, N.PUBLISHED, NAT_ORG, winner_recorded),
+    _t("publish_results", {N.WINNER_DECLARED}, N.PUBLISHED, NAT_ORG, winners_recorded),
 )
 
 del S, R, N, CANDIDATE, REG_ORG, NAT_ORG

@@ -45,6 +45,11 @@ class Role(_Labelled):
         """True for the roles that act within one region only."""
         return self in (Role.REGIONAL_JUROR, Role.REGIONAL_ORGANISER)
 
+    @property
+    def is_edition_staff(self) -> bool:
+        """True for the roles held in one edition only: organisers and jurors, regional or national."""
+        return self not in (Role.CANDIDATE, Role.ADMIN)
+
 
 class RegionStage(_Labelled):
     SUBMISSIONS = "submissions", "dépôt des candidatures"

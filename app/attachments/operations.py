@@ -1,11 +1,16 @@
 """Adding, replacing and deleting attachments: each checks the deadline, stores, writes the audit log.
 
-Operations flush but never commit. A file placed on disk is removed if the transaction rolls
-back (see ``app.uploads.storage``); a file no longer referenced is removed after the commit.
+A file is first copied, hashed and inspected by ``receive_upload`` with no transaction open (on
+SQLite no write lock waits on a 10 MB body); the operations then only place it. Operations flush
+but never commit. A file placed on disk is removed if the transaction rolls back (see
+``app.uploads.storage``); a file no longer referenced is removed after the commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from werkzeug.datastructures import FileStorage
@@ -18,6 +23,7 @@ from app.models import Attachment, Candidature, User
 from app.uploads import storage
 from app.uploads.inspection import inspect_upload, too_large
 from app.uploads.names import clean_display_name
+from workflows.definition import AttachmentRules
 from workflows.dossier import edit_blockers
 from workflows.refusals import Refused
 from workflows.states import Role, State
@@ -39,12 +45,37 @@ def _reissue_receipt(candidature: Candidature, now: datetime) -> None:
         queue_receipt_email(candidature, now, reissued=True)
 
 
-def add_attachment(candidature: Candidature, file: FileStorage, *, actor: User, now: datetime) -> Attachment:
+@dataclass(frozen=True)
+class Upload:
+    """A file received complete, measured and inspected: ready to be placed."""
+
+    display_name: str
+    received: storage.Received
+    mime_type: str
+
+
+@contextmanager
+def receive_upload(file: FileStorage, rules: AttachmentRules) -> Iterator[Upload]:
+    """Copy, hash and inspect ``file`` (Refused when too large or of a refused type); on leaving,
+    its temporary file is gone unless an operation placed it."""
+    display_name = clean_display_name(file.filename)
+    received = storage.receive(file.stream, rules.max_bytes)
+    if received is None:
+        raise Refused([too_large(rules.max_bytes)])
+    try:
+        with received.path.open("rb") as stream:
+            mime_type = inspect_upload(stream, display_name, rules)
+        yield Upload(display_name, received, mime_type)
+    finally:
+        received.path.unlink(missing_ok=True)
+
+
+def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now: datetime) -> Attachment:
     """Store a file in the first free slot; the unique (candidature, slot) settles races."""
     check_editable(candidature, now)
     if len(_taken_slots(candidature)) >= candidature.edition.contest.attachments.max_count:
         raise Refused([full_message(candidature)])
-    fields = _store(candidature, file, now=now, actor=actor)
+    fields = _place(upload, now=now, actor=actor)
     attachment = _insert_in_free_slot(candidature, fields)
     record("attachment.add", actor=actor, role=Role.CANDIDATE.value, at=now, candidature=candidature,
            data=_summary(attachment))
@@ -52,13 +83,13 @@ def add_attachment(candidature: Candidature, file: FileStorage, *, actor: User, 
     return attachment
 
 
-def replace_attachment(attachment: Attachment, file: FileStorage, *, actor: User, now: datetime) -> None:
+def replace_attachment(attachment: Attachment, upload: Upload, *, actor: User, now: datetime) -> None:
     """Put a new file in the attachment's slot; the old file goes once the commit succeeds."""
     candidature = attachment.candidature
     check_editable(candidature, now)
     previous = _summary(attachment)
     old_name = attachment.stored_name
-    for name, value in _store(candidature, file, now=now, actor=actor).items():
+    for name, value in _place(upload, now=now, actor=actor).items():
         setattr(attachment, name, value)
     db.session.flush()
     storage.remove_after_commit(old_name)
@@ -80,25 +111,14 @@ def delete_attachment(attachment: Attachment, *, actor: User, now: datetime) -> 
     _reissue_receipt(candidature, now)
 
 
-def _store(candidature: Candidature, file: FileStorage, *, now: datetime, actor: User) -> dict:
-    """Receive, inspect and place the file; the column values of its attachment row."""
-    rules = candidature.edition.contest.attachments
-    display_name = clean_display_name(file.filename)
-    received = storage.receive(file.stream, rules.max_bytes)
-    if received is None:
-        raise Refused([too_large(rules.max_bytes)])
-    try:
-        with received.path.open("rb") as stream:
-            mime_type = inspect_upload(stream, display_name, rules)
-    except Refused:
-        received.path.unlink()
-        raise
+def _place(upload: Upload, *, now: datetime, actor: User) -> dict:
+    """Place the received file under its stored name; the column values of its attachment row."""
     return {
-        "display_name": display_name,
-        "stored_name": storage.place(received),
-        "mime_type": mime_type,
-        "size": received.size,
-        "sha256": received.sha256,
+        "display_name": upload.display_name,
+        "stored_name": storage.place(upload.received),
+        "mime_type": upload.mime_type,
+        "size": upload.received.size,
+        "sha256": upload.received.sha256,
         "uploaded_by_id": actor.id,
         "uploaded_at": now,
     }

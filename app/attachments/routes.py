@@ -6,9 +6,10 @@ from flask_login import current_user
 
 from app.access import signed_in
 from app.attachments.forms import AttachmentUploadForm
-from app.attachments.operations import add_attachment, delete_attachment, replace_attachment
+from app.attachments.operations import add_attachment, delete_attachment, receive_upload, replace_attachment
 from app.auth.forms import ConfirmForm
 from app.clock import now
+from app.database import end_transaction
 from app.endings import refusals
 from app.extensions import db
 from app.models import Attachment, Candidature
@@ -36,8 +37,13 @@ def upload(candidature_id: int):
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)
-    with refusals() as refused:
-        add_attachment(candidature, form.file.data, actor=current_user, now=now())
+    rules = candidature.edition.contest.attachments
+    # The body was received before the view (CSRF check); it is copied, hashed and inspected with
+    # no transaction open, then the operation runs in a new one on the dossier as it is now.
+    end_transaction()
+    with refusals() as refused, receive_upload(form.file.data, rules) as upload:
+        db.session.refresh(candidature)
+        add_attachment(candidature, upload, actor=current_user, now=now())
     if refused:
         form.file.errors = refused.reasons
         return _render(candidature, form)
@@ -49,13 +55,21 @@ def upload(candidature_id: int):
 @signed_in
 def replace(candidature_id: int, attachment_id: int):
     candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
-    attachment = _attachment(candidature, attachment_id, for_update=True)
+    _attachment(candidature, attachment_id)
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         flash(" ".join(form.file.errors), "error")
         return redirect(url_for(".index", candidature_id=candidature.id))
-    return _change(candidature, lambda: replace_attachment(attachment, form.file.data, actor=current_user, now=now()),
-                   _("La pièce jointe est remplacée."))
+    rules = candidature.edition.contest.attachments
+    end_transaction()  # as for an upload: receive and inspect with no transaction open
+
+    def replace_in_slot() -> None:
+        with receive_upload(form.file.data, rules) as upload:
+            db.session.refresh(candidature)
+            attachment = _attachment(candidature, attachment_id, for_update=True)
+            replace_attachment(attachment, upload, actor=current_user, now=now())
+
+    return _change(candidature, replace_in_slot, _("La pièce jointe est remplacée."))
 
 
 @bp.post("/supprimer/<int:attachment_id>")
@@ -81,7 +95,9 @@ def download(candidature_id: int, attachment_id: int):
 def _attachment(candidature: Candidature, attachment_id: int, *, for_update: bool = False) -> Attachment:
     """One of the candidature's attachments (row-locked for a change), else 404."""
     query = db.select(Attachment).filter_by(id=attachment_id, candidature_id=candidature.id)
-    return policy.one_or_404(db.session.scalar(query.with_for_update() if for_update else query))
+    if for_update:  # locked, and read again: the row as it is now, not as loaded earlier in the request
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return policy.one_or_404(db.session.scalar(query))
 
 
 def _change(candidature: Candidature, operation: Callable[[], None], success: str):

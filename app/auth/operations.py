@@ -7,6 +7,7 @@ from flask_login import login_user, logout_user
 
 from app.accounts import normalise_email
 from app.audit import record
+from app.database import end_transaction
 from app.auth.emails import (
     queue_account_exists_email,
     queue_password_changed_email,
@@ -22,14 +23,21 @@ from workflows.states import Role
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, else None (same cost either way)."""
-    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
-    if not verify_password(user.password_hash if user else None, password):
+    """The active user with this email and password, else None (same cost either way).
+
+    The account is read in one transaction, the password checked (and re-hashed with the current
+    parameters when they changed) with none open, and the user returned in a new one."""
+    found = db.session.execute(
+        db.select(User.id, User.password_hash, User.active).filter_by(email=normalise_email(email))
+    ).one_or_none()
+    end_transaction()
+    if not verify_password(found.password_hash if found else None, password) or not found.active:
         return None
-    if not user.active:
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    upgraded = hash_password(password) if needs_rehash(found.password_hash) else None
+    user = db.session.get(User, found.id)
+    # A password changed meanwhile (a reset in another tab) is not overwritten with the old one.
+    if upgraded and user.password_hash == found.password_hash:
+        user.password_hash = upgraded
     return user
 
 
@@ -56,17 +64,17 @@ def find_active_user(email: str) -> User | None:
     return user if user and user.active else None
 
 
-def register_candidate(email: str, password: str, *, now) -> User | None:
+def register_candidate(email: str, password_hash: str, *, now) -> User | None:
     """Create a candidate account and queue its verification link; for a known address, queue a
-    "you already have an account" email instead and return None. The caller answers the same."""
+    "you already have an account" email instead and return None. The caller answers the same, and
+    has hashed the password either way: the answer time reveals nothing."""
     from app.accounts import create_user  # app.accounts imports this module
 
     existing = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
     if existing is not None:
-        hash_password(password)  # the same work as a creation: the answer time reveals nothing
         queue_account_exists_email(existing, now=now)
         return None
-    user = create_user(email=email, password=password, role=Role.CANDIDATE, now=now)
+    user = create_user(email=email, password_hash=password_hash, role=Role.CANDIDATE, now=now)
     token, raw = issue_token(user, Purpose.VERIFY_EMAIL, now=now)
     queue_verification_email(user, token, raw, now=now)
     return user
@@ -94,12 +102,12 @@ def request_password_reset(email: str, *, now) -> None:
     record("user.password_reset_request", actor=None, role=None, at=now, data={"user_id": user.id})
 
 
-def reset_password(token: UserToken, password: str, *, now) -> bool:
+def reset_password(token: UserToken, password_hash: str, *, now) -> bool:
     """Set a new password through a reset link and end every session; False if the link was used."""
     if not use_token(token, now=now):
         return False
     user = token.user
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.session_token = new_session_token()
     # Following a link sent to the address proves it as well as the verification link does.
     user.email_verified_at = user.email_verified_at or now

@@ -17,12 +17,14 @@ from app.auth.operations import (
 from app.auth.throttle import throttled
 from app.auth.tokens import Purpose, find_token
 from app.clock import now
+from app.database import end_transaction
 from app.endings import refusals
 from app.extensions import db, login_manager
 from app.headers import keep_url_out_of_referer
 from app.i18n import safe_next
 from app.workspaces import workspace_url
 from app.models import User
+from app.passwords import hash_password
 
 bp = Blueprint("auth", __name__)
 
@@ -83,9 +85,10 @@ def register():
         return redirect(url_for("main.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
+        password_hash = hash_password(form.password.data)  # before any transaction: see app.passwords
         # The same address registered at the same instant (a double click) gets the same answer.
         with refusals():
-            register_candidate(form.email.data, form.password.data, now=now())
+            register_candidate(form.email.data, password_hash, now=now())
         flash(email_sent_message(), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
@@ -131,7 +134,8 @@ def reset_password(token: str):
         return invalid_link_page("auth/reset.html")
     form = PasswordResetForm()
     if form.validate_on_submit():
-        if not reset_password_operation(found, form.password.data, now=now()):
+        end_transaction()  # the token was read; the password is hashed with no transaction open
+        if not reset_password_operation(found, hash_password(form.password.data), now=now()):
             return invalid_link_page("auth/reset.html")
         logout_user()  # whoever was signed in here, every session of that account has ended
         flash(_("Votre mot de passe a été modifié. Connectez-vous avec votre nouveau mot de passe."), "success")

@@ -68,14 +68,13 @@ def demo_definition(source: Path, deadline: datetime) -> str:
 
 def _ensure_accounts(edition: Edition, now: datetime) -> dict[str, User]:
     """Every account of the cast, created once; they share one password, hashed once."""
-    users, shared_hash = {}, None
+    users, shared_hash = {}, hash_password(cast.PASSWORD)
     for account in cast.accounts(edition.contest):
         user = db.session.scalar(db.select(User).filter_by(email=account.email))
         if user is None:
-            user = create_user(email=account.email, password=None, role=account.role, region_code=account.region,
-                               edition_slug=edition.slug, display_name=account.name, now=now, verified=True)
-            shared_hash = shared_hash or hash_password(cast.PASSWORD)
-            user.password_hash = shared_hash
+            user = create_user(email=account.email, password_hash=shared_hash, role=account.role,
+                               region_code=account.region, edition_slug=edition.slug, display_name=account.name,
+                               now=now, verified=True)
         users[account.email] = user
     return users
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from reportlab.pdfgen import canvas
 from werkzeug.datastructures import FileStorage
 
-from app.attachments.operations import add_attachment
+from app.attachments.operations import add_attachment, receive_upload
 from app.candidatures.operations import create_candidature, save_dossier
 from app.demo import cast
 from app.extensions import db
@@ -87,8 +87,9 @@ def _submit(story: Cast, owner: User, region: Region, project: tuple[str, str], 
     save_dossier(candidature, cast.dossier(story.edition.contest, title, f"{structure} — {region.name}", contact),
                  actor=owner, now=tl(), version=candidature.version)
     if attach:
-        add_attachment(candidature, FileStorage(io.BytesIO(_presentation_pdf(title)), filename="présentation.pdf"),
-                       actor=owner, now=tl())
+        file = FileStorage(io.BytesIO(_presentation_pdf(title)), filename="présentation.pdf")
+        with receive_upload(file, story.edition.contest.attachments) as upload:
+            add_attachment(candidature, upload, actor=owner, now=tl())
     submit_candidature(candidature, actor=owner, now=tl())
     return candidature
 

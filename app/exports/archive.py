@@ -8,6 +8,7 @@ folder regardless of case (Windows and macOS file systems ignore it).
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -54,15 +55,19 @@ def dossier_folder(dossier: Dossier) -> str:
     return f"{dossier.region_code} - {dossier.structure or dossier.title or dossier.receipt_number}"
 
 
-def write_shortlist(out: BinaryIO, book: Book, book_pdf: bytes, dossier_pdf: Callable[[Dossier], bytes],
-                    file_of: Callable[[str], Path]) -> None:
-    """Write the archive to ``out``; attachments are streamed from ``file_of(stored_name)``."""
+def write_shortlist(out: BinaryIO, book: Book, book_pdf: BinaryIO, dossier_pdf: Callable[[Dossier], bytes],
+                    file_of: Callable[[str], Path], progress: Callable[[float], None]) -> None:
+    """Write the archive to ``out`` (a file: entries go to it one by one); the book is copied from the open
+    file ``book_pdf``, attachments are streamed from ``file_of(stored_name)``; ``progress`` gets the
+    fraction done after each dossier."""
     root = Folder()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(root.name("Livret de la sélection nationale.pdf"), book_pdf)
-        for pick in book.picks:
+        with archive.open(root.name("Livret de la sélection nationale.pdf"), "w", force_zip64=True) as entry:
+            shutil.copyfileobj(book_pdf, entry)
+        for done, pick in enumerate(book.picks, start=1):
             dossier = pick.dossier
             folder, files = root.name(dossier_folder(dossier), folder=True), Folder()
             archive.writestr(f"{folder}/{files.name(f'Dossier {dossier.receipt_number}.pdf')}", dossier_pdf(dossier))
             for attachment in dossier.attachments:
                 archive.write(file_of(attachment.stored_name), f"{folder}/{files.name(attachment.name)}")
+            progress(done / len(book.picks))

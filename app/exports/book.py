@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import chain, count
+from pathlib import Path
+from typing import BinaryIO
+
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from app.exports.data import Book, JuryMarks, Pick
-from app.exports.document import build_pdf, contents, literal, markup
+from app.exports.document import ExportDocument, markup, prose
 from app.exports.dossier_pdf import CROSS_SECTOR, Styles, dossier_story, grid
 from app.exports.fonts import FACES
 from scoring import display
@@ -18,6 +26,9 @@ from workflows.definition import french_date
 
 TITLE = "Livret de la sélection nationale"
 NONE = "—"
+# Beyond this many picks the book is built by a job: 34 picks take well under a second, and a
+# national shortlist holds at most two per region.
+REQUEST_PICKS = 100
 REGIONAL_COLOUR, NATIONAL_COLOUR = colors.HexColor("#000091"), colors.HexColor("#e1000f")
 
 
@@ -40,25 +51,46 @@ def cover(book: Book, styles: Styles) -> list[Flowable]:
     ]
 
 
-def summary_table(book: Book, styles: Styles) -> list[Flowable]:
+def summary_table(book: Book, heading: Paragraph, styles: Styles) -> list[Flowable]:
     header = ["Région", "Structure", "Projet", "Secteurs", "Inter-secteurs", "Moyenne régionale",
               "Moyenne nationale", "Rang national"]
     rows = [[p.dossier.region_code, p.dossier.structure, p.dossier.title, " ; ".join(p.dossier.sectors),
              "oui" if p.dossier.cross_sector else "non", _mean(p.regional), _mean(p.national),
              p.national.rank if p.national else NONE] for p in book.picks]
-    return [Paragraph("Tableau récapitulatif", styles["Heading1"]),
+    return [heading,
             grid([header, *rows], [12, 31, 35, 24, 18, 19, 19, 16], styles),
             Paragraph(markup(f"Moyennes sur {len(book.criteria)} critères ; « {NONE} » : pas encore de notes. "
                              f"« Inter-secteurs » : {CROSS_SECTOR.lower()} (deux secteurs ou plus)."), styles.cell),
             PageBreak()]
 
 
+@contextmanager
+def unchecked_shapes() -> Iterator[None]:
+    """ReportLab's checks of every graphics attribute set (``rl_config.shapeChecking``) off: the chart's
+    attributes are fixed here, and the checks took a tenth of the book's time. The setting is the
+    process's: a thread drawing at the same moment is only checked less, never drawn differently."""
+    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
+    try:
+        yield
+    finally:
+        rl_config.shapeChecking = checking
+
+
+class Chart(Drawing):
+    """A drawing whose shapes are made and drawn without the attribute checks."""
+
+    def draw(self, *arguments, **options):
+        with unchecked_shapes():
+            super().draw(*arguments, **options)
+
+
+@unchecked_shapes()
 def chart(book: Book, pick: Pick) -> Drawing:
     """Bars of the per-criterion means: regional, and national beside it once there are national marks."""
     juries = [(label, marks, colour) for label, marks, colour in
               (("Jury régional", pick.regional, REGIONAL_COLOUR), ("Jury national", pick.national, NATIONAL_COLOUR))
               if marks]
-    drawing = Drawing(170 * mm, 62 * mm)
+    drawing = Chart(170 * mm, 62 * mm)
     bars = VerticalBarChart()
     bars.x, bars.y, bars.width, bars.height = 12 * mm, 8 * mm, 110 * mm, 50 * mm
     bars.data = [[float(mean) for mean in marks.means] for _label, marks, _colour in juries]
@@ -101,13 +133,13 @@ def national_section(pick: Pick, styles: Styles) -> list[Flowable]:
         return [*story, Paragraph("Pas encore de notes nationales.", styles["BodyText"])]
     story.append(Paragraph(markup(f"{pick.national.sheets} fiches reçues ; moyenne {_mean(pick.national)} ; "
                                   f"rang national {pick.national.rank}."), styles["BodyText"]))
-    story += [literal(comment, styles["BodyText"]) for comment in pick.national.comments]
+    for comment in pick.national.comments:
+        story += prose(comment, styles["BodyText"])
     return story
 
 
-def pick_heading(pick: Pick, styles: Styles) -> Paragraph:
-    dossier = pick.dossier
-    return Paragraph(markup(f"{dossier.region_code} — {dossier.title or dossier.structure}"), styles["Heading1"])
+def pick_title(pick: Pick) -> str:
+    return f"{pick.dossier.region_code} — {pick.dossier.title or pick.dossier.structure}"
 
 
 def pick_section(book: Book, pick: Pick, heading: Paragraph, styles: Styles) -> list[Flowable]:
@@ -116,21 +148,45 @@ def pick_section(book: Book, pick: Pick, heading: Paragraph, styles: Styles) -> 
         heading,
         *dossier_story(dossier, styles, (
             *marks_section(book, pick, styles),
-            Paragraph("Avis de l’ARS", styles["Heading2"]), literal(pick.opinion, styles["BodyText"]),
+            Paragraph("Avis de l’ARS", styles["Heading2"]), *prose(pick.opinion, styles["BodyText"]),
             *national_section(pick, styles),
         )),
         PageBreak(),
     ]
 
 
-def book_pdf(book: Book) -> bytes:
-    """The whole book; builds before the national stage too (national columns then read « — »)."""
+def book_needs_job(picks: int) -> bool:
+    """Whether a book of ``picks`` picks is built by a background job rather than inside the request."""
+    return picks > REQUEST_PICKS
+
+
+def write_book(book: Book, out: str | Path | BinaryIO, progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the whole book to ``out`` in one layout pass, calling ``progress(done, total)`` as picks are laid out.
+
+    Each pick's pages are built when reached and freed once laid out; before the national stage the
+    national columns read « — »."""
     styles = Styles.create()
-    summary = summary_table(book, styles)
-    headings = [pick_heading(pick, styles) for pick in book.picks]
-    story = [*cover(book, styles), Paragraph("Sommaire", styles["Title"]),
-             contents([summary[0], *headings], styles.cell.clone("Contents", fontSize=9, leading=11)), PageBreak(),
-             *summary]
-    for pick, heading in zip(book.picks, headings, strict=True):
-        story += pick_section(book, pick, heading, styles)
-    return build_pdf(story, title=f"{TITLE} — {book.edition_name}", subject=book.theme)
+    document = ExportDocument(str(out) if isinstance(out, Path) else out,
+                              title=f"{TITLE} — {book.edition_name}", subject=book.theme)
+    summary = document.heading(markup("Tableau récapitulatif"), styles["Heading1"])
+    headings = [document.heading(markup(pick_title(pick)), styles["Heading1"]) for pick in book.picks]
+    front = [*cover(book, styles), Paragraph("Sommaire", styles["Title"]),
+             document.contents(styles.cell.clone("Contents", fontSize=9, leading=11)), PageBreak(),
+             *summary_table(book, summary, styles)]
+    sections = chain([front], (pick_section(book, pick, heading, styles)
+                               for pick, heading in zip(book.picks, headings, strict=True)))
+    laid_out = count()  # the front matter is the first section: (0, total), then one more per pick
+
+    def report() -> None:
+        done = next(laid_out)
+        if progress:
+            progress(done, len(book.picks))
+
+    document.lay_out(sections, report)
+
+
+def book_pdf(book: Book) -> bytes:
+    """The whole book as bytes, for a book small enough to build inside a request."""
+    buffer = io.BytesIO()
+    write_book(book, buffer)
+    return buffer.getvalue()

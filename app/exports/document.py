@@ -1,30 +1,48 @@
 """The A4 document every export PDF is built on: Vera font, metadata, « x / y » page numbers, contents.
 
-The total page count comes from the previous layout pass: ``multiBuild`` lays the story out
-again until every indexing flowable is satisfied, and ``PageTotal`` is satisfied only once two
-passes end on the same page count. The footer does not change the layout, so the total printed
-on the saved pass is exact, without keeping every page in memory.
+Laid out in one pass. The numbers known only once the last page is laid out (the total in every
+footer, the page of each contents entry) are PDF form XObjects: a page draws a form by name, and
+the forms are filled in after the last page, before the file is written (a PDF may use a form
+defined later, and ReportLab allows it). The layout never depends on those numbers: the footer sits
+below the frame and the contents keep a fixed column for them.
+
+The story is laid out section by section, so a section's flowables can be built just before it is
+laid out and freed after: a book of a thousand dossiers never holds them all.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate, Paragraph, Table, TableStyle
 
 from app.exports.fonts import FACES
 
 AUTHOR = "Concours Semaine de la sécurité des patients"
 # Candidate text may carry control characters that neither the PDF font nor the parser expect.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# The heading styles whose paragraphs become entries of the table of contents.
-CONTENTS_LEVELS = {"Heading1": 0}
+FOOTER_FONT, FOOTER_SIZE, FOOTER_Y = FACES[0, 0][0], 8, 10 * mm
+# Room kept right of the footer's title for « 9999 / 9999 », and right of each contents entry for its page.
+NUMBER_ROOM, CONTENTS_NUMBER = 30 * mm, 15 * mm
+CELL_PADDING = 12  # Table's default left and right padding, six points each
+# As ReportLab's own table of contents: entries flush with the frame, three points below, three plus
+# the style's space before above.
+CONTENTS_TABLE = [
+    ("VALIGN", (0, 0), (0, -1), "TOP"),
+    ("VALIGN", (1, 0), (1, -1), "BOTTOM"),  # the page number on the entry's last line
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+]
 
 
 def markup(value: object) -> str:
@@ -39,90 +57,159 @@ def literal(value: object, style: ParagraphStyle, empty: str = "—") -> Paragra
     return Paragraph(text if text.strip() else empty, style)
 
 
-def section_key(number: int) -> str:
-    return f"section-{number}"
+def cell(value: object, width: float, style: ParagraphStyle, empty: str = "—") -> str | Paragraph:
+    """A table cell ``width`` points wide printing ``value`` as typed.
+
+    A plain string when it fits on one line: Table sets it where a one-line paragraph of ``style``
+    would stand (``grid`` gives the table that font), without parsing or wrapping it, several times
+    faster. Otherwise a paragraph, wrapped."""
+    text = CONTROL.sub("", "" if value is None else str(value))
+    if "\n" in text or "\r" in text:
+        return literal(value, style, empty)
+    text = " ".join(text.split()) or empty  # as a paragraph would: runs of spaces as one
+    if stringWidth(text, style.fontName, style.fontSize) <= width - CELL_PADDING:
+        return text
+    return literal(text, style, empty)
 
 
-def contents(headings: list[Paragraph], style: ParagraphStyle) -> TableOfContents:
-    """A table of contents sized from the start: the first pass already lays out every entry (page numbers
-    still unknown), so the pages after it do not move on the next pass and a large book needs one pass less."""
-    table = TableOfContents()
-    table.levelStyles = [style]
-    table.addEntries([(CONTENTS_LEVELS[h.style.name], h.text, 0, section_key(number))
-                      for number, h in enumerate(headings, start=1)])
-    return table
+def prose(value: object, style: ParagraphStyle, empty: str = "—") -> list[Flowable]:
+    """Long text as typed, one paragraph per line, blank lines kept as space above the next line.
+
+    Looks like ``literal`` but lays out several times faster: ReportLab breaks a paragraph holding
+    line breaks word by word across its style fragments, and a plain one on a fast path."""
+    lines = markup(value).split("<br/>")
+    if not "".join(lines).strip():
+        return [Paragraph(empty, style)]
+    story: list[Flowable] = []
+    styles = {style.spaceBefore: style}  # by space above: the style's own, none, one blank line...
+    blank = 0
+    for line in lines:
+        if not line.strip():
+            blank += 1
+            continue
+        space = style.spaceBefore if not story else blank * style.leading
+        if space not in styles:
+            styles[space] = style.clone(style.name, spaceBefore=space)
+        story.append(Paragraph(line, styles[space]))
+        blank = 0
+    return story
 
 
-class PageTotal(Flowable):
-    """A zero-size indexing flowable holding the page count of the last layout pass."""
+def page_form(number: int) -> str:
+    return f"page-{number}"
 
-    def __init__(self, document: BaseDocTemplate):
+
+def entry_form(key: str) -> str:
+    return f"entry-{key}"
+
+
+def shortened(text: str, width: float) -> str:
+    """``text`` on one footer line of ``width`` points, cut after a whole word and ended by « … »."""
+    text = " ".join(CONTROL.sub("", text).split())
+    if stringWidth(text, FOOTER_FONT, FOOTER_SIZE) <= width:
+        return text
+    return simpleSplit(text, FOOTER_FONT, FOOTER_SIZE, width - stringWidth(" …", FOOTER_FONT, FOOTER_SIZE))[0] + " …"
+
+
+class EntryPage(Flowable):
+    """The page number of a contents entry: a form filled once the entry's page is known."""
+
+    def __init__(self, key: str, style: ParagraphStyle):
         super().__init__()
-        self.document = document
-        self.total: int | None = None
-        self._previous: int | None = None
+        self.key, self.style = key, style
 
     def wrap(self, available_width, available_height):
-        return 0, 0
+        return CONTENTS_NUMBER, self.style.leading
 
     def draw(self):
-        pass
-
-    def isIndexing(self):
-        return True
-
-    def beforeBuild(self):
-        self._previous = self.total
-
-    def afterBuild(self):
-        self.total = self.document.page
-
-    def notify(self, kind, stuff):
-        pass
-
-    def isSatisfied(self):
-        return self.total is not None and self.total == self._previous
+        self.canv.doForm(entry_form(self.key))
 
 
 class ExportDocument(BaseDocTemplate):
-    """A4 portrait, one frame, a footer « page / total », headings registered in the contents."""
+    """A4 portrait, one frame, a footer « title … page / total », headings registered in the contents."""
 
-    def __init__(self, buffer, *, title: str, subject: str):
-        super().__init__(buffer, pagesize=A4, title=title, subject=subject, author=AUTHOR, creator=AUTHOR,
+    def __init__(self, out: BinaryIO, *, title: str, subject: str):
+        super().__init__(out, pagesize=A4, title=title, subject=subject, author=AUTHOR, creator=AUTHOR,
                          lang="fr", leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                          bottomMargin=20 * mm)
-        self.pages = PageTotal(self)
-        self.footer_text = title
+        self.footer_text = shortened(title, self.width - NUMBER_ROOM)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._footer)])
-        self._entries = 0
+        self.headings: list[Paragraph] = []
+        self.entry_pages: dict[str, int] = {}
+        self.contents_style: ParagraphStyle | None = None
+
+    def heading(self, text: str, style: ParagraphStyle) -> Paragraph:
+        """A heading (markup) that becomes a contents entry, a bookmark and an outline entry."""
+        paragraph = Paragraph(text, style)
+        paragraph.contents_key = f"section-{len(self.headings) + 1}"
+        self.headings.append(paragraph)
+        return paragraph
+
+    def contents(self, style: ParagraphStyle) -> Table:
+        """Every heading made so far, each linked to its section, its page number filled in at the end."""
+        self.contents_style = style.clone("ContentsNumber", alignment=TA_RIGHT)
+        rows = [[Paragraph(f'<a href="#{h.contents_key}">{h.text}</a>', style),
+                 EntryPage(h.contents_key, self.contents_style)] for h in self.headings]
+        return Table(rows, colWidths=[self.width - CONTENTS_NUMBER, CONTENTS_NUMBER], style=TableStyle(
+            [*CONTENTS_TABLE, ("TOPPADDING", (0, 0), (-1, -1), 3 + style.spaceBefore)]))
 
     def _footer(self, canvas, document) -> None:
         canvas.saveState()
-        canvas.setFont(FACES[0, 0][0], 8)
-        total = self.pages.total or "…"
-        canvas.drawRightString(self.pagesize[0] - self.rightMargin, 10 * mm, f"{document.page} / {total}")
-        canvas.drawString(self.leftMargin, 10 * mm, CONTROL.sub("", self.footer_text)[:90])
+        canvas.setFont(FOOTER_FONT, FOOTER_SIZE)
+        canvas.doForm(page_form(document.page))
+        canvas.drawString(self.leftMargin, FOOTER_Y, self.footer_text)
         canvas.restoreState()
 
-    def beforeDocument(self) -> None:
-        self._entries = 0
-
     def afterFlowable(self, flowable) -> None:
-        level = CONTENTS_LEVELS.get(getattr(getattr(flowable, "style", None), "name", None))
-        if level is None or not isinstance(flowable, Paragraph):
+        key = getattr(flowable, "contents_key", None)
+        if key is None:
             return
-        self._entries += 1
-        key = section_key(self._entries)
         self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level)
-        self.notify("TOCEntry", (level, flowable.text, self.page, key))
+        self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+        self.entry_pages[key] = self.page
+
+    def lay_out(self, sections: Iterable[list[Flowable]], laid_out: Callable[[], None] | None = None) -> None:
+        """Lay every section out once, call ``laid_out()`` after each, fill the numbers in and write the file.
+
+        The same calls as ``BaseDocTemplate.build``, which needs the whole story as one list."""
+        self._startBuild()
+        self.canv._doctemplate = self  # as build() does: some flowables reach the template through it
+        for section in sections:
+            while section:
+                self.clean_hanging()
+                self.handle_flowable(section)
+            if laid_out:
+                laid_out()
+        self._doSave = False  # the forms are filled in before saving
+        self._endBuild()
+        self._fill_numbers(self.canv.getPageNumber() - 1)  # the canvas stands on the page after the last
+        self.canv.save()
+
+    def _fill_numbers(self, total: int) -> None:
+        canvas = self.canv
+        if self.contents_style is not None and len(self.entry_pages) < len(self.headings):
+            # A heading split across pages loses its key: say so rather than let the save fail on a missing form.
+            missing = [h.getPlainText() for h in self.headings if h.contents_key not in self.entry_pages]
+            raise LayoutError(f"Entrées du sommaire jamais mises en page : {missing}")
+        right = self.pagesize[0] - self.rightMargin
+        for number in range(1, total + 1):
+            canvas.beginForm(page_form(number))
+            canvas.setFont(FOOTER_FONT, FOOTER_SIZE)
+            canvas.drawRightString(right, FOOTER_Y, f"{number} / {total}")
+            canvas.endForm()
+        if self.contents_style is None:
+            return
+        for key, page in self.entry_pages.items():
+            canvas.beginForm(entry_form(key))
+            number = Paragraph(str(page), self.contents_style)
+            number.wrapOn(canvas, CONTENTS_NUMBER, self.contents_style.leading)
+            number.drawOn(canvas, 0, 0)
+            canvas.endForm()
 
 
-
-def build_pdf(story: list, *, title: str, subject: str) -> bytes:
-    """Lay ``story`` out until page numbers and contents are stable, and return the PDF."""
+def build_pdf(story: list[Flowable], *, title: str, subject: str) -> bytes:
+    """The PDF of a story that has no contents, such as one dossier."""
     buffer = io.BytesIO()
-    document = ExportDocument(buffer, title=title, subject=subject)
-    document.multiBuild([document.pages, *story])
+    ExportDocument(buffer, title=title, subject=subject).lay_out([story])
     return buffer.getvalue()

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from app.exports.data import Dossier
-from app.exports.document import build_pdf, literal, markup
+from app.exports.document import build_pdf, cell, literal, markup, prose
 from app.exports.fonts import stylesheet
 
 GRID = TableStyle([
@@ -41,9 +41,12 @@ class Styles:
 
 def grid(rows: list[list], widths: list[float], styles: Styles, header: bool = True) -> Table:
     """A table of literal cells (columns in millimetres), the header row repeated on each page."""
-    table = Table([[literal(value, styles.cell) for value in row] for row in rows],
-                  colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
+    table = Table([[cell(value, width * mm, styles.cell) for value, width in zip(row, widths, strict=True)]
+                   for row in rows], colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
     table.setStyle(GRID)
+    style = styles.cell  # the font of the cells set as plain strings
+    table.setStyle([("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize, style.leading),
+                    ("TEXTCOLOR", (0, 0), (-1, -1), style.textColor)])
     if header:
         table.setStyle(HEADER_ROW)
     return table
@@ -71,8 +74,8 @@ def identity(dossier: Dossier, styles: Styles) -> list[Flowable]:
 
 
 def project(dossier: Dossier, styles: Styles) -> list[Flowable]:
-    return [Paragraph("Résumé", styles["Heading2"]), literal(dossier.summary, styles["BodyText"]),
-            Paragraph("Description", styles["Heading2"]), literal(dossier.description, styles["BodyText"])]
+    return [Paragraph("Résumé", styles["Heading2"]), *prose(dossier.summary, styles["BodyText"]),
+            Paragraph("Description", styles["Heading2"]), *prose(dossier.description, styles["BodyText"])]
 
 
 def partnership(dossier: Dossier, styles: Styles) -> list[Flowable]:
@@ -91,7 +94,7 @@ def answers(dossier: Dossier, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("Réponses aux critères du concours", styles["Heading2"])]
     for answer in dossier.answers:
         # One paragraph per answer, never kept together: a long answer flows onto the next pages.
-        story += [Paragraph(markup(answer.criterion), styles["Heading3"]), literal(answer.text, styles["BodyText"])]
+        story += [Paragraph(markup(answer.criterion), styles["Heading3"]), *prose(answer.text, styles["BodyText"])]
     return story
 
 

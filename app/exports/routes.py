@@ -1,27 +1,38 @@
 """Downloads: the shortlist book and ZIP (national organisers), CSV/XLSX tables (organisers, scoped to their
-regions), a dossier as PDF (whoever may see it). Each download leaves an audit row."""
+regions), a dossier as PDF (whoever may see it). Each download leaves an audit row.
+
+The ZIP, and a book too large for a request (``book_needs_job``), are prepared by a job (``app.exports.jobs``):
+the person starts it, follows its progress on a page that refreshes itself, and downloads the file."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from typing import BinaryIO
 
-from flask import Blueprint, abort, make_response, render_template, request, send_file
+from flask import (
+    Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, stream_with_context, url_for,
+)
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import roles_required
 from app.audit import record
 from app.clock import now
+from app.auth.forms import ConfirmForm
+from app.database import reads_from_now_on, writes
 from app.editions import current_edition
-from app.exports import archive
+from app.exports import jobs
 from app.exports.book import book_pdf
 from app.exports.data import dossier_of, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
 from app.exports.tables import Sheet, candidatures_sheet, marks_sheet, to_csv, to_xlsx
 from app.extensions import db
 from app.jury.juries import KINDS, Jury
-from app.models import Candidature, Edition, Region
+from app.models import Candidature, Edition, ExportJob, Region
 from app import policy
-from app.uploads import storage
 from app.uploads.names import DOWNLOAD_HEADERS, content_disposition
 from workflows.states import Role
 
@@ -29,9 +40,18 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 ORGANISERS = (Role.NATIONAL_ORGANISER, Role.REGIONAL_ORGANISER)
 READERS = (*ORGANISERS, Role.REGIONAL_JUROR, Role.NATIONAL_JUROR)
+
+
+def _xlsx_file(sheet: Sheet) -> BinaryIO:
+    out = tempfile.TemporaryFile()  # on disk, removed once sent
+    to_xlsx(sheet, out)
+    out.seek(0)
+    return out
+
+
 FORMATS = {
     "csv": (to_csv, "text/csv; charset=utf-8"),
-    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": (_xlsx_file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
 
@@ -52,8 +72,19 @@ def _audit(action: str, edition: Edition, *allowed: Role, **details) -> None:
            region_id=details.pop("region_id", None), candidature=details.pop("candidature", None), data=details)
 
 
-def _download(content: bytes, name: str, mimetype: str):
-    response = make_response(content)
+def _read_only(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Streamed after the request has committed its audit row: the rows are read without SQLite's write lock."""
+    reads_from_now_on()
+    yield from chunks
+
+
+def _download(content, name: str, mimetype: str):
+    """``content``: bytes, chunks to stream (a generator) or an open file, sent from disk."""
+    if hasattr(content, "read"):
+        response = send_file(content, mimetype=mimetype, etag=False, conditional=False)
+    else:
+        response = make_response(stream_with_context(_read_only(content)) if isinstance(content, Iterator)
+                                 else content)
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = content_disposition(name)
     response.headers.update(DOWNLOAD_HEADERS)
@@ -67,7 +98,7 @@ def _regions(edition: Edition) -> tuple[list[Region], str]:
         region = policy.get_or_404(Region, region_id, lambda found: policy.staff_of(Role.REGIONAL_ORGANISER)(found)
                                    and found.edition_id == edition.id)
         return [region], region.code
-    if current_user.has_role(Role.NATIONAL_ORGANISER):
+    if policy.organises_nationally(edition):
         return list(edition.regions), edition.slug
     mine = current_user.region_ids(Role.REGIONAL_ORGANISER)
     regions = [region for region in edition.regions if region.id in mine]
@@ -81,66 +112,112 @@ def _table(kind: str, fmt: str, build) -> object:
     regions, suffix = _regions(edition)
     sheet: Sheet = build([region.id for region in regions], edition.contest)
     writer, mimetype = FORMATS[fmt]
-    content = writer(sheet)
+    # The audit row is committed when the request ends, before the CSV's rows are read and sent.
     _audit(f"export.{kind}", edition, *ORGANISERS, format=fmt, regions=[region.code for region in regions])
-    return _download(content, f"{kind}-{suffix}.{fmt}", mimetype)
+    return _download(writer(sheet), f"{kind}-{suffix}.{fmt}", mimetype)
 
 
 @bp.get("/")
 @roles_required(*READERS)
 def index():
     edition = current_edition()
+    national = edition is not None and policy.organises_nationally(edition)
     regions = [region for region in (edition.regions if edition else [])
-               if current_user.has_role(Role.NATIONAL_ORGANISER)
-               or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
+               if national or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
     readable = {candidature.id: candidature for name in KINDS for jury in Jury.sitting(current_user, name)
                 for candidature in jury.readable_by(current_user)}
+    prepared = db.session.scalars(
+        db.select(ExportJob).filter_by(requested_by_id=current_user.id, edition_id=edition.id)
+        .order_by(ExportJob.id.desc())
+    ).all() if national else []
     return render_template("exports/index.html", edition=edition, regions=regions, readable=list(readable.values()),
-                           national=current_user.has_role(Role.NATIONAL_ORGANISER))
+                           national=national, large_book=national and jobs.book_is_large(edition),
+                           prepared=prepared, kinds=PREPARED, job_states=STATE_LABELS,
+                           form=ConfirmForm())
 
 
 @bp.get("/candidatures.<fmt>")
 @roles_required(*ORGANISERS)
+@writes  # the audit row of the download
 def candidatures(fmt: str):
     return _table("candidatures", fmt, candidatures_sheet)
 
 
 @bp.get("/notes.<fmt>")
 @roles_required(*ORGANISERS)
+@writes  # the audit row of the download
 def marks(fmt: str):
     # The national jury's sheets are for national organisers; a region exports its own jury's.
-    stages = ("regional", "national") if current_user.has_role(Role.NATIONAL_ORGANISER) else ("regional",)
+    national = policy.organises_nationally(_edition())
+    stages = ("regional", "national") if national else ("regional",)
     return _table("notes", fmt, lambda region_ids, contest: marks_sheet(region_ids, stages, contest))
 
 
 @bp.get("/livret.pdf")
 @roles_required(Role.NATIONAL_ORGANISER)
+@writes  # the audit row of the download
 def book():
-    edition = _edition()
+    edition = policy.national_edition()
+    if jobs.book_is_large(edition):
+        flash(_("Le livret est volumineux : préparez-le, puis téléchargez-le quand il est prêt."), "info")
+        return redirect(url_for(".index"), 303)
     content = book_pdf(shortlist_book(edition, now()))
     _audit("export.book", edition, Role.NATIONAL_ORGANISER)
     return _download(content, f"livret-selection-nationale-{edition.slug}.pdf", "application/pdf")
 
 
-@bp.get("/selection.zip")
+# kind -> (the URL's word, the page's title, the file's name)
+PREPARED = {
+    "book": ("livret", _l("Livret de la sélection nationale (PDF)"), "livret-selection-nationale-{slug}.pdf"),
+    "archive": ("archive", _l("Archive de la sélection : livret, dossiers et pièces jointes (ZIP)"),
+                "selection-nationale-{slug}.zip"),
+}
+KINDS_BY_WORD = {word: kind for kind, (word, _title, _name) in PREPARED.items()}
+MIMETYPES = {"book": "application/pdf", "archive": "application/zip"}
+REFRESH_SECONDS = 2  # the progress page reloads itself this often while the job works
+STATE_LABELS = {"queued": _l("en attente"), "running": _l("en préparation"), "done": _l("prêt"),
+                "failed": _l("échec")}
+
+
+@bp.post("/preparer/<word>")
 @roles_required(Role.NATIONAL_ORGANISER)
-def shortlist_archive():
-    edition = _edition()
-    shortlist = shortlist_book(edition, now())
-    out = tempfile.TemporaryFile()  # attachments may weigh hundreds of megabytes: kept on disk, not in memory
-    archive.write_shortlist(out, shortlist, book_pdf(shortlist),
-                            lambda dossier: dossier_pdf(dossier, shortlist.edition_name, shortlist.printed_at),
-                            storage.path_of)
-    out.seek(0)
-    _audit("export.archive", edition, Role.NATIONAL_ORGANISER)
-    response = send_file(out, mimetype="application/zip", etag=False)
-    response.headers["Content-Disposition"] = content_disposition(f"selection-nationale-{edition.slug}.zip")
-    response.headers.update(DOWNLOAD_HEADERS)
-    return response
+def prepare(word: str):
+    if word not in KINDS_BY_WORD:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job = jobs.request_export(KINDS_BY_WORD[word], policy.national_edition(), actor=current_user, now=now())
+    return redirect(url_for(".preparation", job_id=job.id), 303)
+
+
+@bp.get("/preparations/<int:job_id>")
+@roles_required(Role.NATIONAL_ORGANISER)
+def preparation(job_id: int):
+    job = policy.get_or_404(ExportJob, job_id, policy.requested)
+    word, title, _name = PREPARED[job.kind]
+    size = (format_decimal(jobs.path_of(job.stored_name).stat().st_size / 2**20, "#,##0.0")
+            if job.state == "done" else None)
+    return render_template("exports/preparation.html", job=job, word=word, title=title, size=size,
+                           state=STATE_LABELS[job.state], refresh_seconds=REFRESH_SECONDS,
+                           form=ConfirmForm(), keep_hours=int(jobs.KEEP.total_seconds() // 3600))
+
+
+@bp.get("/preparations/<int:job_id>/fichier")
+@roles_required(Role.NATIONAL_ORGANISER)
+@writes  # the audit row of the download
+def prepared_file(job_id: int):
+    job = policy.get_or_404(ExportJob, job_id, policy.requested)
+    if job.state != "done":
+        abort(404)
+    edition = db.session.get(Edition, job.edition_id)
+    _audit(f"export.{job.kind}", edition, Role.NATIONAL_ORGANISER)
+    return _download(jobs.path_of(job.stored_name).open("rb"), PREPARED[job.kind][2].format(slug=edition.slug),
+                     MIMETYPES[job.kind])
 
 
 @bp.get("/candidatures/<int:candidature_id>/dossier.pdf")
 @roles_required(*READERS)
+@writes  # the audit row of the download
 def dossier(candidature_id: int):
     candidature = policy.get_or_404(Candidature, candidature_id, policy.viewable)
     contest = candidature.edition.contest

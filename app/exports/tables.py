@@ -1,5 +1,9 @@
 """Candidatures and marks as CSV (UTF-8 with BOM, « ; », CRLF, as French spreadsheets open it) and XLSX.
 
+Memory stays bounded whatever the number of rows: the rows come from the database in batches of
+``BATCH`` (``yield_per``: a server-side cursor on PostgreSQL), the CSV leaves as a stream of chunks
+of ``BATCH`` lines, and the XLSX is written by openpyxl's write-only mode into a file.
+
 A cell typed by a candidate or a juror could start a formula in the spreadsheet that opens the
 file: every text cell starting with =, +, -, @, a tab or a carriage return gets a leading
 apostrophe, in both formats, through ``neutralise``.
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from sqlalchemy.orm import contains_eager, selectinload
@@ -62,24 +67,34 @@ def _xlsx_cell(value: Value):
     return neutralise(value) if isinstance(value, str) else value
 
 
-def to_csv(sheet: Sheet) -> bytes:
+def to_csv(sheet: Sheet) -> Iterator[bytes]:
+    """The file in chunks of ``BATCH`` lines, to stream as the rows arrive."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_csv_cell(value) for value in sheet.header])
-    writer.writerows([_csv_cell(value) for value in row] for row in sheet.rows)
-    return buffer.getvalue().encode("utf-8")
+    for number, row in enumerate(sheet.rows, start=1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if number % BATCH == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
 
 
-def to_xlsx(sheet: Sheet) -> bytes:
-    workbook = Workbook(write_only=True)  # rows go straight to the file, not into a cell grid
+def _drain(buffer: io.StringIO) -> bytes:
+    chunk = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return chunk.encode("utf-8")
+
+
+def to_xlsx(sheet: Sheet, out: BinaryIO) -> None:
+    """Write the workbook into ``out``, a file: rows go to disk as they come, never into a cell grid."""
+    workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet.title)
     worksheet.append([_xlsx_cell(value) for value in sheet.header])
     for row in sheet.rows:
         worksheet.append([_xlsx_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(out)
 
 
 def _local(moment: datetime | None, contest: Contest) -> datetime | None:

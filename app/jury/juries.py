@@ -24,7 +24,6 @@ from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, Work, na
     regional_jurors
 from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User, UserToken
 from app.moments import require
-from app.passwords import hash_password
 from workflows.identifiers import identifier_problem, normalise
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.refusals import Refused
@@ -114,14 +113,16 @@ class Jury:
 
     @classmethod
     def sitting(cls, juror: User, name: str) -> list[Jury]:
-        """The juries of kind ``name`` the juror sits on: their regions', or every edition's national jury."""
+        """The juries of kind ``name`` the juror sits on: their regions', or the national jury of their editions."""
         if name == REGIONAL:
             regions = [m.region for m in juror.memberships if m.role == Role.REGIONAL_JUROR.value and m.region]
             return [cls.of_region(region) for region in sorted(regions, key=lambda region: region.id)]
-        if not juror.has_role(Role.NATIONAL_JUROR):
+        editions = juror.edition_ids(Role.NATIONAL_JUROR)
+        if not editions:
             return []
         return [cls.national(edition) for edition in db.session.scalars(
-            db.select(Edition).where(Edition.national_stage != NationalStage.REGIONAL.value).order_by(Edition.id))]
+            db.select(Edition).where(Edition.id.in_(editions), Edition.national_stage != NationalStage.REGIONAL.value)
+            .order_by(Edition.id))]
 
     # -- what it is --------------------------------------------------------------------------------
 
@@ -189,7 +190,8 @@ class Jury:
         """True when ``juror`` sits on this jury."""
         if self.region is not None:
             return self.region.id in juror.region_ids(self.kind.juror_role)
-        return juror.has_role(self.kind.juror_role) and self.edition.national_stage != NationalStage.REGIONAL.value
+        return (self.edition.id in juror.edition_ids(self.kind.juror_role)
+                and self.edition.national_stage != NationalStage.REGIONAL.value)
 
     def assigned(self, juror: User):
         """What the juror has to judge, as a query (never their own dossier)."""
@@ -233,17 +235,19 @@ class Jury:
     # -- who sits ----------------------------------------------------------------------------------
 
     def jurors(self) -> list[User]:
-        return regional_jurors(self.region.id) if self.region else national_jurors()
+        return regional_jurors(self.region.id) if self.region else national_jurors(self.edition.id)
 
     def membership(self, user_id: int) -> RoleMembership | None:
         return db.session.scalar(db.select(RoleMembership).filter_by(
-            user_id=user_id, role=self.kind.juror_role.value, region_id=self.region.id if self.region else None))
+            user_id=user_id, role=self.kind.juror_role.value, region_id=self.region.id if self.region else None,
+            edition_id=self.edition.id))
 
     def _seat_elsewhere(self, user: User) -> str | None:
         """Why ``user`` may not be invited: they already sit here with an account, or in another region."""
         if self.region is None:
             return (f"{user.email} fait déjà partie du jury national."
-                    if user.has_role(self.kind.juror_role) and user.password_hash is not None else None)
+                    if self.edition.id in user.edition_ids(self.kind.juror_role) and user.password_hash is not None
+                    else None)
         sitting = next((m.region for m in user.memberships if m.role == self.kind.juror_role.value and m.region
                         and m.region.edition_id == self.edition.id), None)
         if sitting is not None and (sitting.id != self.region.id or user.password_hash is not None):
@@ -262,13 +266,14 @@ class Jury:
             raise Refused([problem])
         user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
         if user is None:
-            user = create_user(email=email, password=None, role=self.kind.juror_role, now=now,
+            user = create_user(email=email, password_hash=None, role=self.kind.juror_role, now=now,
                                region_code=self.region.code if self.region else None, edition_slug=self.edition.slug,
                                display_name=name.strip())
         elif reason := self._seat_elsewhere(user):
             raise Refused([reason])
         elif self.membership(user.id) is None:
-            user.memberships.append(RoleMembership(role=self.kind.juror_role.value, region=self.region, created_at=now))
+            user.memberships.append(RoleMembership(role=self.kind.juror_role.value, region=self.region,
+                                                   edition=self.edition, created_at=now))
         user.display_name = user.display_name or name.strip()
         user.organisation_identifier = identifier or user.organisation_identifier
         db.session.flush()
@@ -400,12 +405,13 @@ class Jury:
                region_id=self.region.id if self.region else None, edition_id=self.edition.id, **details)
 
 
-def accept_invitation(token: UserToken, password: str, *, now: datetime) -> bool:
-    """Set the invited juror's password (the link proves the address); False if the link was used."""
+def accept_invitation(token: UserToken, password_hash: str, *, now: datetime) -> bool:
+    """Set the invited juror's password, hashed by the caller (the link proves the address); False
+    if the link was used."""
     if not use_token(token, now=now):
         return False
     user = token.user
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.email_verified_at = user.email_verified_at or now
     regions = sorted(user.region_ids(Role.REGIONAL_JUROR))
     role = Role.REGIONAL_JUROR if regions else Role.NATIONAL_JUROR  # the same link invites national jurors

@@ -12,6 +12,7 @@ from flask_login import current_user
 from app import policy
 from app.access import roles_required
 from app.clock import now
+from app.database import writes
 from app.endings import refusals
 from app.extensions import db
 from app.jury.forms import (
@@ -81,6 +82,7 @@ def _detect(jury: Jury, candidatures: list[Candidature]) -> None:
 @bp.get("", defaults={"stage": "regional"})
 @bp.get("/national", defaults={"stage": "national"})
 @jurors_only
+@writes  # records the conflicts detected on the juror's organisation identifier
 def index(stage: str):
     """The juror's dossiers, a page at a time, across the juries they sit on (usually one)."""
     kind, rows, juries = _kind(stage), [], Jury.sitting(current_user, stage)
@@ -108,6 +110,7 @@ def index(stage: str):
 
 @bp.route(ONE + "/declaration", methods=["GET", "POST"])
 @jurors_only
+@writes  # the page records a detected conflict
 def declaration(stage: str, candidature_id: int):
     jury, candidature = _judged(stage, candidature_id)
     if request.method == "GET":

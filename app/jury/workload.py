@@ -43,9 +43,10 @@ def regional_jurors(region_id: int) -> list[User]:
     ).all()
 
 
-def national_jurors() -> list[User]:
+def national_jurors(edition_id: int) -> list[User]:
     return db.session.scalars(
-        db.select(User).join(RoleMembership).where(RoleMembership.role == Role.NATIONAL_JUROR.value)
+        db.select(User).join(RoleMembership)
+        .where(RoleMembership.edition_id == edition_id, RoleMembership.role == Role.NATIONAL_JUROR.value)
         .order_by(User.email)
     ).all()
 
@@ -86,7 +87,8 @@ class Work:
     def national(cls, edition: Edition) -> Work:
         picks = db.select(RegionalPick.candidature_id).join(Region).where(Region.edition_id == edition.id)
         return cls(NATIONAL, Candidature.id.in_(picks),
-                   db.select(RoleMembership.user_id).where(RoleMembership.role == Role.NATIONAL_JUROR.value))
+                   db.select(RoleMembership.user_id).where(RoleMembership.edition_id == edition.id,
+                                                           RoleMembership.role == Role.NATIONAL_JUROR.value))
 
     @classmethod
     def all_regions(cls, edition: Edition, states: Iterable[str] = REGIONAL_RANKED_STATES) -> Work:

@@ -1,20 +1,23 @@
 from flask import Blueprint, render_template
 
 from app.access import public
-from app.clock import now
 from app.editions import current_edition
 from app.main.countdown import deadline_context
+from app.page_cache import cached_for_anonymous, minute
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 @public
+@cached_for_anonymous
 def home():
     edition = current_edition()
     if edition is None:
         return render_template("main/home.html", contest=None)
-    return render_template("main/home.html", contest=edition.contest, **deadline_context(edition.contest, now()))
+    # The countdown of the minute's start: the same page for the whole minute, cached or not
+    # (never open past the deadline, which falls on a minute).
+    return render_template("main/home.html", contest=edition.contest, **deadline_context(edition.contest, minute()))
 
 
 @bp.get("/accessibilite")

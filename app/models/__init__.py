@@ -1,21 +1,21 @@
 """All models, importable from one place (Alembic autogenerate sees every table)."""
 
 from app.models.audit import AuditEntry
-from app.models.candidatures import ATTACHMENT_SLOTS, PICK_SLOTS, Attachment, Candidature, Partner
+from app.models.candidatures import Attachment, Candidature, Partner
 from app.models.editions import Edition, Region
+from app.models.exports import ExportJob
 from app.models.jury import ConflictDeclaration, Mark, RegionalPick, Scoresheet
 from app.models.outbox import OutboxEmail
 from app.models.types import UTCDateTime
 from app.models.users import RoleMembership, User, UserToken
 
 __all__ = [
-    "ATTACHMENT_SLOTS",
-    "PICK_SLOTS",
     "Attachment",
     "AuditEntry",
     "Candidature",
     "ConflictDeclaration",
     "Edition",
+    "ExportJob",
     "Mark",
     "OutboxEmail",
     "Partner",

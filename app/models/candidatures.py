@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -12,13 +12,6 @@ from app.models.types import UTCDateTime
 from app.models.users import User, sql_in
 from workflows.dossier import FIELDS, MAPPINGS
 from workflows.states import State
-
-# The contest allows three attachments; the database holds the same ceiling (slot 1..3), so
-# concurrent uploads cannot exceed it even if application code is wrong.
-ATTACHMENT_SLOTS = 3
-# One or two regional picks per region (the note de cadrage: « un à deux projets »).
-PICK_SLOTS = 2
-
 
 
 class Candidature(db.Model):
@@ -88,14 +81,8 @@ class Candidature(db.Model):
         CheckConstraint(
             "state <> 'inadmissible' OR inadmissibility_reason IS NOT NULL", name="inadmissible_has_reason"
         ),
-        # One winner per edition, whatever two organisers do at the same moment.
-        Index(
-            "uq_candidatures_one_winner_per_edition",
-            "edition_id",
-            unique=True,
-            sqlite_where=text("state = 'winner'"),
-            postgresql_where=text("state = 'winner'"),
-        ),
+        # At most the edition's number of winners (editions.max_winners), whatever two organisers do
+        # at the same moment: a trigger of migration 0005 counts them on the locked edition row.
         Index(None, "edition_id", "region_id", "state"),
         Index(None, "owner_id"),
     )
@@ -151,6 +138,8 @@ class Attachment(db.Model):
 
     __table_args__ = (
         UniqueConstraint("candidature_id", "slot"),
-        CheckConstraint(f"slot BETWEEN 1 AND {ATTACHMENT_SLOTS}", name="slot_range"),
+        # The ceiling is the edition's own (editions.max_attachments), held by a trigger: see
+        # migrations/versions/0003_edition_slot_limits.py.
+        CheckConstraint("slot >= 1", name="slot_positive"),
         CheckConstraint("size > 0", name="size_positive"),
     )

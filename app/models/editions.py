@@ -32,6 +32,13 @@ class Edition(db.Model):
     national_stage: Mapped[str] = mapped_column(String(32), default=NationalStage.REGIONAL.value)
     winner_rationale: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Slot ceilings copied from the definition at load: the database checks each attachment's and
+    # each regional pick's slot against its own edition's (triggers of migration 0003), so a new
+    # edition with other limits needs no migration.
+    max_attachments: Mapped[int]
+    max_picks: Mapped[int]
+    # The definition's number of winners, checked by a trigger of migration 0005 likewise.
+    max_winners: Mapped[int] = mapped_column(server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -41,6 +48,8 @@ class Edition(db.Model):
 
     __table_args__ = (
         CheckConstraint(sql_in("national_stage", [s.value for s in NationalStage]), name="national_stage_known"),
+        CheckConstraint("max_attachments >= 1", name="max_attachments_positive"),
+        CheckConstraint("max_picks >= 1", name="max_picks_positive"),
     )
 
     @property

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.candidatures import PICK_SLOTS, Candidature
+from app.models.candidatures import Candidature
 from app.models.types import UTCDateTime
 from app.models.users import User, sql_in
 
@@ -93,7 +93,8 @@ class Mark(db.Model):
 class RegionalPick(db.Model):
     """A candidature selected by its region for the national stage, with the ARS opinion.
 
-    Slots 1..2 unique per region: the regional quota holds even under concurrent selections.
+    Slots 1..max unique per region, max being the edition's (``editions.max_picks``, checked by a
+    trigger): the regional quota holds even under concurrent selections.
     """
 
     __tablename__ = "regional_picks"
@@ -110,5 +111,5 @@ class RegionalPick(db.Model):
 
     __table_args__ = (
         UniqueConstraint("region_id", "slot"),
-        CheckConstraint(f"slot BETWEEN 1 AND {PICK_SLOTS}", name="slot_range"),
+        CheckConstraint("slot >= 1", name="slot_positive"),
     )

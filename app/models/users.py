@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -14,6 +14,7 @@ from app.models.types import UTCDateTime
 from workflows.states import Role
 
 REGIONAL_ROLES = tuple(role.value for role in Role if role.is_regional)
+STAFF_ROLES = tuple(role.value for role in Role if role.is_edition_staff)
 
 
 def new_session_token() -> str:
@@ -65,13 +66,20 @@ class User(UserMixin, db.Model):
         """Regions in which the user holds one of the regional ``roles``."""
         return {m.region_id for m in self.memberships if m.role in roles and m.region_id}
 
+    def edition_ids(self, *roles: Role) -> set[int]:
+        """Editions in which the user holds one of ``roles`` (staff roles are held per edition)."""
+        return {m.edition_id for m in self.memberships if m.role in roles and m.edition_id}
+
     @property
     def roles(self) -> set[Role]:
         return {Role(m.role) for m in self.memberships}
 
 
 class RoleMembership(db.Model):
-    """A role held by a user; regional staff roles are scoped to one region of one edition."""
+    """A role held by a user; staff roles belong to one edition, regional ones to one of its regions.
+
+    A regional membership's edition is its region's, filled in at insert (``_edition_of_region``).
+    """
 
     __tablename__ = "role_memberships"
 
@@ -79,10 +87,12 @@ class RoleMembership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     region: Mapped["Region | None"] = relationship(lazy="joined")  # noqa: F821
+    edition: Mapped["Edition | None"] = relationship()  # noqa: F821
 
     __table_args__ = (
         CheckConstraint(sql_in("role", [r.value for r in Role]), name="role_known"),
@@ -90,8 +100,17 @@ class RoleMembership(db.Model):
             f"({sql_in('role', REGIONAL_ROLES)}) = (region_id IS NOT NULL)",
             name="region_iff_regional_role",
         ),
+        CheckConstraint(f"({sql_in('role', STAFF_ROLES)}) = (edition_id IS NOT NULL)", name="edition_iff_staff_role"),
         UniqueConstraint("user_id", "role", "region_id"),
+        Index(None, "edition_id", "role"),
     )
+
+
+@event.listens_for(RoleMembership, "before_insert")
+def _edition_of_region(_mapper, connection, membership: RoleMembership) -> None:
+    if membership.region_id is not None:
+        membership.edition_id = connection.execute(
+            text("SELECT edition_id FROM regions WHERE id = :id"), {"id": membership.region_id}).scalar_one()
 
 
 class UserToken(db.Model):

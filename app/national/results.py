@@ -1,4 +1,5 @@
-"""The public results page: nothing before the organisers publish; then the winner and the regional picks.
+"""The public results page: the winner and the regional picks of each edition once its organisers
+publish them, the most recent edition first; nothing of an edition before that.
 
 A candidate who did not consent to publication (attestation « publication ») appears without any
 identifying data: only the region and whether the project won.
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 
 from app.access import public
-from app.editions import current_edition
-from app.models import Candidature
+from app.editions import current_edition, published_editions
+from app.models import Candidature, Edition
 from app.jury.workload import shortlist
 from workflows.definition import french_date
 from workflows.states import NationalStage, State
@@ -36,12 +37,18 @@ def public_entry(candidature: Candidature) -> PublicEntry:
                        candidature.title if consented else None, candidature.structure_name if consented else None)
 
 
+def public_entries(edition: Edition) -> list[PublicEntry]:
+    """The published picks of ``edition``, the winner first, then by region."""
+    return sorted((public_entry(pick.candidature) for pick in shortlist(edition)),
+                  key=lambda entry: (not entry.winner, entry.region))
+
+
 @bp.get("/resultats")
 @public
 def index():
+    """The open edition's results once published (else when they will be), then every past edition's."""
     edition = current_edition()
-    published = edition is not None and edition.stage == NationalStage.PUBLISHED
-    entries = sorted((public_entry(pick.candidature) for pick in shortlist(edition)),
-                     key=lambda entry: (not entry.winner, entry.region)) if published else []
-    return render_template("national/results.html", edition=edition, published=published, entries=entries,
+    published = [(past, public_entries(past)) for past in published_editions()]
+    return render_template("national/results.html", edition=edition, published=published,
+                           awaited=edition is not None and edition.stage != NationalStage.PUBLISHED,
                            ceremony=french_date(edition.contest.calendar.ceremony) if edition else None)

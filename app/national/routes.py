@@ -14,7 +14,6 @@ from app.access import roles_required
 from app.auth.forms import ConfirmForm
 from app.clock import now
 from app.endings import refusals
-from app.editions import current_edition
 from app.extensions import db
 from app.jury.juries import Jury
 from app.jury.workload import shortlist
@@ -37,10 +36,7 @@ organisers = roles_required(ORGANISER)
 
 
 def _edition() -> Edition:
-    edition = current_edition()
-    if edition is None:
-        abort(404)
-    return edition
+    return policy.national_edition()
 
 
 def _apply(action, success: str) -> list[str]:
@@ -61,10 +57,8 @@ def _available(edition: Edition) -> list[str]:
 
 
 
-@bp.get("")
-@organisers
-def overview(reasons=(), status=200):
-    edition = _edition()
+def _region_rows(edition: Edition, *, acting: bool) -> list[dict]:
+    """Each region's stage and counts; with the decisions the organiser may take when ``acting``."""
     counts = db.session.execute(
         db.select(Candidature.region_id, Candidature.state, db.func.count(Candidature.id))
         .where(Candidature.edition_id == edition.id).group_by(Candidature.region_id, Candidature.state)
@@ -73,7 +67,7 @@ def overview(reasons=(), status=200):
     rows = []
     for region in edition.regions:
         by_state = {state: count for region_id, state, count in counts if region_id == region.id}
-        possible = REGION.offered(facts[region.id], ORGANISER, edition.contest)
+        possible = REGION.offered(facts[region.id], ORGANISER, edition.contest) if acting else []
         rows.append({
             "region": region,
             "submitted": sum(n for state, n in by_state.items() if state not in (State.DRAFT, State.WITHDRAWN)),
@@ -81,9 +75,38 @@ def overview(reasons=(), status=200):
             "picks": facts[region.id].picks,
             "decisions": [name for name in DECISION_PATHS if name in possible],
         })
+    return rows
+
+
+@bp.get("")
+@organisers
+def overview(reasons=(), status=200):
+    edition = _edition()
+    rows = _region_rows(edition, acting=True)
     return render_template("national/overview.html", edition=edition, rows=rows, open=open_regions(edition),
                            available=_available(edition), form=ConfirmForm(), reasons=reasons,
                            decision_paths=DECISION_PATHS, decision_labels=DECISION_LABELS), status
+
+
+def _organised_editions() -> list[Edition]:
+    return db.session.scalars(db.select(Edition).where(
+        Edition.id.in_(current_user.edition_ids(ORGANISER))).order_by(Edition.submission_deadline.desc())).all()
+
+
+@bp.get("/editions")
+@organisers
+def editions():
+    """The editions the organiser organised, the current one first: each readable, none changed here."""
+    return render_template("national/editions.html", editions=_organised_editions())
+
+
+@bp.get("/editions/<int:edition_id>")
+@organisers
+def archive(edition_id: int):
+    """An edition the organiser organised, read only: its regions, its shortlist and its outcome."""
+    edition = policy.get_or_404(Edition, edition_id, policy.organises_nationally)
+    return render_template("national/archive.html", edition=edition, rows=_region_rows(edition, acting=False),
+                           picks=shortlist(edition))
 
 
 @bp.post("/ouvrir-jury")
@@ -282,7 +305,8 @@ def publication():
                          _("Les résultats sont publiés ; chaque candidat reçoit son résultat par courriel."))
         if not reasons:
             return redirect(url_for(".publication"))
-    winner = db.session.scalar(db.select(Candidature).filter_by(edition_id=edition.id, state=State.WINNER.value))
-    return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winner=winner,
+    winners = db.session.scalars(db.select(Candidature).filter_by(edition_id=edition.id, state=State.WINNER.value)
+                                 .order_by(Candidature.id)).all()
+    return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winners=winners,
                            ceremony=french_date(edition.contest.calendar.ceremony),
                            available=_available(edition)), 422 if reasons else 200

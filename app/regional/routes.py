@@ -15,6 +15,7 @@ from app.auth.forms import ConfirmForm, PasswordResetForm
 from app.auth.throttle import throttled
 from app.auth.tokens import Purpose, find_token
 from app.clock import now
+from app.database import end_transaction
 from app.endings import attempt
 from app.extensions import db
 from app.headers import keep_url_out_of_referer
@@ -22,6 +23,7 @@ from app.jury.juries import Jury, accept_invitation as accept_invitation_operati
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
 from app.models import AuditEntry, Candidature, Region, User
+from app.passwords import hash_password
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
 from app.transitions.engine import candidature_facts, region_facts
 from app.transitions.regional import declare_inadmissible as declare_inadmissible_operation, open_regional_jury, \
@@ -251,7 +253,8 @@ def accept_invitation(token: str):
         return render_template("regional/invitation.html", form=None), 404
     form = PasswordResetForm()
     if form.validate_on_submit():
-        if not accept_invitation_operation(found, form.password.data, now=now()):
+        end_transaction()  # the token was read; the password is hashed with no transaction open
+        if not accept_invitation_operation(found, hash_password(form.password.data), now=now()):
             return render_template("regional/invitation.html", form=None), 404
         flash(_("Votre mot de passe est enregistré. Connectez-vous pour accéder au jury."), "success")
         return redirect(url_for("auth.login"))

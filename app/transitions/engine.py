@@ -67,7 +67,7 @@ def shared_facts(region: Region, now: datetime) -> Facts:
     winners = _count(db.select(Candidature.id).filter_by(edition_id=region.edition_id, state=State.WINNER.value))
     return Facts(state=State.DRAFT, now=now, region_stage=facts.stage, national_stage=facts.national_stage,
                  region_picks=facts.picks, scoresheets_missing=facts.scoresheets_missing,
-                 winner_declared=bool(winners))
+                 winners=winners)
 
 
 def candidature_facts(candidature: Candidature, now: datetime, reason: str = "", *,
@@ -92,7 +92,7 @@ def national_facts(edition: Edition, now: datetime, reason: str = "") -> Nationa
     winners = _count(db.select(Candidature.id).filter_by(edition_id=edition.id, state=State.WINNER.value))
     return NationalFacts(stage=NationalStage(edition.national_stage), now=now,
                          regions_open=tuple(region.code for region in open_regions(edition)), reason=reason,
-                         winner_declared=bool(winners),
+                         winners=winners,
                          scoresheets_missing=missing(Work.national(edition)))
 
 

@@ -1,9 +1,10 @@
 """The national organiser's transitions: excuse, reinstate or reopen a region, open the national jury,
-declare the winner, publish the results.
+declare the winners, publish the results.
 
 Each first locks the edition's row, so two organisers acting at once are judged one after the
-other on what the first committed. One winner per edition is also a partial unique index
-(uq_candidatures_one_winner_per_edition): were the code wrong, the database would still refuse.
+other on what the first committed. The number of winners (the definition's ``judging.winners``) is
+also held by a trigger on candidatures (migration 0005): were the code wrong, the database would
+still refuse.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from workflows.refusals import Refused
 from workflows.states import RegionStage, Role, State
 
 ORGANISER = Role.NATIONAL_ORGANISER
-ALREADY_DECLARED = "Le lauréat national vient d’être désigné par une autre personne : rien n’a été enregistré."
+ALREADY_DECLARED = ("Le lauréat national vient d’être désigné par une autre personne : rien n’a été "
+                    "enregistré.")
 # Candidatures whose candidate is told the outcome: every submitted one, each in its final state by then.
 TOLD_OUTCOME = tuple(state.value for state in OUTCOMES)
 
@@ -79,18 +81,27 @@ def open_national_jury(edition: Edition, *, actor: User, now: datetime) -> None:
 
 
 def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rationale: str) -> list[Candidature]:
-    """Declare the one winner with a written rationale; the other picks become national_not_selected."""
+    """Declare a winner with a written rationale. Once the definition's number of winners is reached,
+    the other picks become national_not_selected (returned) and the contest moves on."""
     edition = candidature.edition
-    refuse_long(rationale, edition.contest)
+    contest = edition.contest
+    refuse_long(rationale, contest)
     lock(edition, candidature)
-    if reasons := NATIONAL.blockers("declare_winner", national_facts(edition, now, rationale), ORGANISER,
-                                    edition.contest):
+    if reasons := NATIONAL.blockers("declare_winner", national_facts(edition, now, rationale), ORGANISER, contest):
         raise Refused(reasons)
     fire_candidature(candidature, "declare_winner", actor=actor, role=ORGANISER, now=now, reason=rationale)
     try:
         db.session.flush()
-    except IntegrityError as race:  # the partial unique index: another winner was committed meanwhile
+    except IntegrityError as race:  # the winners trigger: the last place was taken meanwhile
         raise Refused([ALREADY_DECLARED]) from race
+    # One rationale per winner, each under its project's title when the contest has several.
+    stated = rationale.strip() if contest.winners == 1 else f"« {candidature.title} » : {rationale.strip()}"
+    edition.winner_rationale = "\n".join(filter(None, [edition.winner_rationale, stated]))
+    winners = db.session.scalar(db.select(db.func.count(Candidature.id))
+                                .filter_by(edition_id=edition.id, state=State.WINNER.value))
+    if winners < contest.winners:
+        db.session.flush()
+        return []
     others = db.session.scalars(
         db.select(Candidature).filter_by(edition_id=edition.id, state=State.NATIONAL_SHORTLIST.value)
         .order_by(Candidature.id)).all()
@@ -98,7 +109,6 @@ def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rati
         fire_candidature(other, "not_select_nationally", actor=actor, role=ORGANISER, now=now)
     fire_edition(edition, "declare_winner", actor=actor, now=now, reason=rationale,
                  data={"candidature_id": candidature.id})
-    edition.winner_rationale = rationale.strip()
     db.session.flush()
     return others
 

@@ -9,15 +9,19 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from app.attachments.cli import uploads_cli
-from app.attachments.operations import add_attachment
-from app.extensions import db
-from app.uploads.names import content_disposition
 from werkzeug.datastructures import FileStorage
+from werkzeug.test import EnvironBuilder
+
+from app.attachments import operations
+from app.attachments.cli import uploads_cli
+from app.attachments.operations import add_attachment, receive_upload
+from app.extensions import db
+from app.uploads import storage
+from app.uploads.names import content_disposition
 from tests.app.attachment_helpers import (  # noqa: F401  (fixtures)
     JPEG, PDF, PNG, audit_of, candidature, docx, files_on_disk, owner, page_text, rows, upload, upload_url,
 )
-from tests.conftest import PARIS
+from tests.conftest import PARIS, csrf_token
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 from workflows.states import Role
 
@@ -191,7 +195,8 @@ def test_delete_after_deadline_is_refused_and_keeps_the_file(app, client, login,
 
 
 def test_rollback_after_upload_removes_the_placed_file(app, owner, candidature, clock):
-    add_attachment(candidature, FileStorage(io.BytesIO(PDF), "a.pdf"), actor=owner, now=clock())
+    with receive_upload(FileStorage(io.BytesIO(PDF), "a.pdf"), candidature.edition.contest.attachments) as upload:
+        add_attachment(candidature, upload, actor=owner, now=clock())
     assert len(files_on_disk(app)) == 1
 
     db.session.rollback()
@@ -200,7 +205,8 @@ def test_rollback_after_upload_removes_the_placed_file(app, owner, candidature, 
 
 
 def test_session_closed_without_commit_removes_the_placed_file(app, owner, candidature, clock):
-    add_attachment(candidature, FileStorage(io.BytesIO(PDF), "a.pdf"), actor=owner, now=clock())
+    with receive_upload(FileStorage(io.BytesIO(PDF), "a.pdf"), candidature.edition.contest.attachments) as upload:
+        add_attachment(candidature, upload, actor=owner, now=clock())
 
     db.session.remove()
 
@@ -290,3 +296,44 @@ def test_attachment_change_on_a_submitted_dossier_emails_the_new_receipt(client,
     [receipt] = smtp_server.wait_for(owner.email)
     assert receipt.message["Subject"] == "Récépissé mis à jour — K3QF-7ZLA-P2MD-X9RT"
     assert "Bilan 2017.pdf : SHA-256 " + hashlib.sha256(PDF).hexdigest() in receipt.body
+
+
+class ObservedBody(io.BytesIO):
+    """A request body noting, at each read, whether the request's session held a transaction."""
+
+    def __init__(self, content: bytes, seen: list[tuple[str, bool]]):
+        super().__init__(content)
+        self.seen = seen
+
+    def read(self, size=-1):
+        self.seen.append(("body", db.session().in_transaction()))
+        return super().read(size)
+
+    def readinto(self, buffer):
+        self.seen.append(("body", db.session().in_transaction()))
+        return super().readinto(buffer)
+
+
+def test_upload_is_received_copied_and_inspected_with_no_transaction_open(client, login, owner, candidature,
+                                                                           monkeypatch):
+    seen: list[tuple[str, bool]] = []
+
+    def observed(name, function):
+        def call(*args, **kwargs):
+            seen.append((name, db.session().in_transaction()))
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(storage, "receive", observed("copy and hash", storage.receive))
+    monkeypatch.setattr(operations, "inspect_upload", observed("inspect", operations.inspect_upload))
+    login(owner)
+    token = csrf_token(client.get(upload_url(candidature)).get_data(as_text=True))
+    environ = EnvironBuilder(upload_url(candidature), method="POST",
+                             data={"csrf_token": token, "file": (io.BytesIO(PDF), "a.pdf")}).get_environ()
+    environ["wsgi.input"] = ObservedBody(environ["wsgi.input"].read(), seen)
+
+    response = client.open(environ)
+
+    assert response.status_code == 302
+    assert set(seen) == {("body", False), ("copy and hash", False), ("inspect", False)}
+    assert [attachment.display_name for attachment in rows()] == ["a.pdf"]

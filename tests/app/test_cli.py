@@ -148,15 +148,14 @@ def test_contest_load_broken_file_creates_nothing(run, write_contest):
     assert (count(Edition), count(Region)) == (0, 0)
 
 
-def test_contest_load_beyond_database_limits_refused(run, write_contest):
-    def four_attachments(data):
-        data["attachments"]["max_count"] = 4
+def test_contest_load_limits_beyond_2017_stored_for_the_database(run, write_contest):
+    def more_slots(data):
+        data["attachments"]["max_count"], data["quota"]["max"] = 4, 3
 
-    result = run("contest", "load", write_contest(four_attachments))
+    result = run("contest", "load", write_contest(more_slots))
 
-    assert result.exit_code == 1
-    assert result.output == "attachments.max_count : au plus 3 pièces jointes (limite de la base).\n"
-    assert count(Edition) == 0
+    assert (result.exit_code, result.output) == (0, "Édition « ssp-2017 » créée.\n")
+    assert db.session.execute(sa.select(Edition.max_attachments, Edition.max_picks)).all() == [(4, 3)]
 
 
 @pytest.fixture
@@ -325,3 +324,99 @@ def test_user_create_duplicate_email_refused(run, edition, make_user):
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == "Un compte existe déjà pour jeanne@example.org."
     assert memberships() == [("jeanne@example.org", "candidate", None)]
+
+
+def test_contest_new_writes_next_years_file_beside_the_source(run, tmp_path):
+    source = tmp_path / "ssp-2017.toml"
+    source.write_text(CONTEST_TEXT, encoding="utf-8")
+
+    result = run("contest", "new", source, "ssp-2018", "--shift-years", "1")
+
+    target = tmp_path / "ssp-2018.toml"
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [f"Fichier écrit : {target}",
+                                              "À vérifier, ces dates changent de jour de la semaine :"]
+    assert tomllib.loads(target.read_text(encoding="utf-8"))["contest"]["slug"] == "ssp-2018"
+    assert run("contest", "check", target).exit_code == 0
+
+
+def test_contest_new_over_existing_file_refused(run, tmp_path):
+    source, target = tmp_path / "ssp-2017.toml", tmp_path / "ssp-2018.toml"
+    source.write_text(CONTEST_TEXT, encoding="utf-8")
+    target.write_text("mine", encoding="utf-8")
+
+    result = run("contest", "new", source, "ssp-2018")
+
+    assert (result.exit_code, result.output) == (1, f"{target} existe déjà : rien n’a été écrit.\n")
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_contest_new_unsafe_slug_refused(run, tmp_path):
+    result = run("contest", "new", CONTEST_FILE, "../ssp", "--output", tmp_path / "out.toml")
+
+    assert result.exit_code == 1
+    assert result.output == "../ssp : identifiant invalide (lettres minuscules, chiffres et tirets, 64 au plus).\n"
+
+
+def test_contest_diff_prints_the_changes_in_french(run, tmp_path):
+    source = tmp_path / "ssp-2017.toml"
+    source.write_text(CONTEST_TEXT, encoding="utf-8")
+    assert run("contest", "new", source, "ssp-2018").exit_code == 0
+
+    result = run("contest", "diff", source, tmp_path / "ssp-2018.toml")
+
+    assert (result.exit_code, result.output.splitlines()) == (0, [
+        "Identifiant : « ssp-2017 » → « ssp-2018 »",
+        "Nom : « Semaine de la sécurité des patients 2017 » → « Semaine de la sécurité des patients 2018 »",
+        "Numéro d’édition : 7 → 8",
+        "Calendrier — date limite de dépôt : dimanche 15 octobre 2017 à minuit → lundi 15 octobre 2018 à minuit",
+        "Calendrier — début de la semaine : lundi 20 novembre 2017 → mardi 20 novembre 2018",
+        "Calendrier — fin de la semaine : vendredi 24 novembre 2017 → samedi 24 novembre 2018",
+        "Calendrier — cérémonie : mardi 21 novembre 2017 → mercredi 21 novembre 2018",
+    ])
+
+
+def test_contest_diff_same_file_says_so(run):
+    result = run("contest", "diff", CONTEST_FILE, CONTEST_FILE)
+
+    assert (result.exit_code, result.output) == (0, "Aucune différence entre les deux définitions.\n")
+
+
+def test_contest_diff_invalid_file_exits_1(run, write_contest):
+    result = run("contest", "diff", CONTEST_FILE, write_contest(quota_min_above_max))
+
+    assert (result.exit_code, result.output) == (1, "ssp-2017.toml: quota.min: ne doit pas dépasser max (2)\n")
+
+
+def test_contest_load_files_larger_than_the_server_accepts_refused(run, write_contest):
+    def fifty_megabytes(data):
+        data["attachments"]["max_bytes"] = 50 * 1024 * 1024
+
+    result = run("contest", "load", write_contest(fifty_megabytes))
+
+    assert result.exit_code == 1
+    assert result.output == ("attachments.max_bytes : ce serveur accepte des fichiers de 31 Mo au plus ; augmentez "
+                             "MAX_CONTENT_LENGTH (octets) dans l’environnement pour en accepter de plus gros.\n")
+    assert count(Edition) == 0
+
+
+def two_winners(data):
+    data["judging"]["winners"] = 2
+
+
+def test_contest_load_winners_changed_before_any_winner_accepted(run, write_contest, edition_with_candidature):
+    result = run("contest", "load", write_contest(two_winners))
+
+    assert (result.exit_code, result.output) == (0, "Édition « ssp-2017 » mise à jour.\n")
+    assert db.session.execute(sa.select(Edition.max_winners)).all() == [(2,)]
+
+
+def test_contest_load_winners_changed_once_a_winner_is_declared_refused(run, write_contest, edition, make_user, clock):
+    db.session.add(factories.candidature(edition, make_user(), at=clock(), state="winner"))
+    db.session.commit()
+
+    result = run("contest", "load", write_contest(two_winners))
+
+    assert (result.exit_code, result.output) == (
+        1, "Un lauréat est déjà désigné pour « ssp-2017 » : le nombre de lauréats ne peut plus changer.\n")
+    assert db.session.execute(sa.select(Edition.max_winners)).all() == [(1,)]

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import threading
+import tomllib
 import uuid
 
 import pytest
 import sqlalchemy as sa
+import tomli_w
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.editions import load_edition
 from app.extensions import db
-from app.models import Attachment, AuditEntry, Candidature, Mark, RegionalPick, RoleMembership, Scoresheet, User
+from app.models import Attachment, AuditEntry, Candidature, Edition, Mark, RegionalPick, RoleMembership, Scoresheet, User
 from tests import factories
 from tests.conftest import CONTEST_FILE
 from workflows.states import Role
+
+
+# What both dialects say when a slot trigger (migration 0003) refuses a row.
+BEYOND_LIMIT = "slot beyond the edition limit"
+WINNERS_BEYOND_LIMIT = "winners beyond the edition limit"
 
 
 def check(table: str, name: str) -> str:
@@ -92,9 +100,14 @@ def region_id(edition, code: str) -> int:
     return next(region.id for region in edition.regions if region.code == code)
 
 
-def other_edition(clock):
-    text = CONTEST_FILE.read_text(encoding="utf-8").replace('slug = "ssp-2017"', 'slug = "ssp-2018"', 1)
-    edition, _created = load_edition(text, source="ssp-2018.toml", now=clock())
+def other_edition(clock, *, max_attachments: int = 3, max_picks: int = 2, winners: int = 1):
+    """The 2017 file as ``ssp-2018``, with its own limits."""
+    data = tomllib.loads(CONTEST_FILE.read_text(encoding="utf-8"))
+    data["contest"]["slug"] = "ssp-2018"
+    data["judging"]["winners"] = winners
+    data["attachments"]["max_count"] = max_attachments
+    data["quota"]["max"] = max_picks
+    edition, _created = load_edition(tomli_w.dumps(data), source="ssp-2018.toml", now=clock())
     db.session.commit()
     return edition
 
@@ -134,15 +147,56 @@ def test_attachment_same_slot_on_other_candidature_accepted(add_candidature, add
     assert rows(Attachment.candidature_id, Attachment.slot) == [(first.id, 1), (second.id, 1)]
 
 
-@pytest.mark.parametrize("slot", [0, 4])
-def test_attachment_slot_out_of_range_refused(add_candidature, add_attachment, slot):
+@pytest.mark.parametrize(("slot", "refusal"), [(0, check("attachments", "slot_positive")), (4, BEYOND_LIMIT)])
+def test_attachment_slot_out_of_range_refused(add_candidature, add_attachment, slot, refusal):
     candidature = add_candidature()
     db.session.commit()
 
     add_attachment(candidature, slot)
 
-    assert_refused(check("attachments", "slot_range"))
+    assert_refused(refusal)
     assert rows(Attachment.slot) == []
+
+
+def test_attachment_slot_within_other_editions_limit_accepted(add_candidature, add_attachment, clock):
+    candidature = add_candidature(edition=other_edition(clock, max_attachments=5))
+    db.session.commit()
+    for slot in range(1, 6):
+        add_attachment(candidature, slot)
+
+    db.session.commit()
+
+    assert rows(Attachment.slot) == [(1,), (2,), (3,), (4,), (5,)]
+
+
+def test_attachment_moved_to_slot_beyond_limit_refused(add_candidature, add_attachment):
+    attachment = add_attachment(add_candidature(), 3)
+    db.session.commit()
+
+    attachment.slot = 4
+
+    assert_refused(BEYOND_LIMIT)
+    assert rows(Attachment.slot) == [(3,)]
+
+
+def test_edition_limit_below_slot_in_use_refused(add_candidature, add_attachment, add_pick, edition):
+    add_attachment(add_candidature(), 3)
+    db.session.commit()
+
+    edition.max_attachments = 2
+
+    assert_refused(BEYOND_LIMIT)
+    assert db.session.get(Edition, edition.id).max_attachments == 3
+
+
+def test_edition_limit_above_slots_in_use_accepted(add_candidature, add_attachment, edition):
+    add_attachment(add_candidature(), 2)
+    db.session.commit()
+
+    edition.max_attachments = 2
+    db.session.commit()
+
+    assert rows(Edition.max_attachments, Edition.max_picks) == [(2, 2)]
 
 
 # One winner per edition
@@ -154,8 +208,42 @@ def test_candidature_second_winner_in_edition_refused(add_candidature):
 
     add_candidature(state="winner")
 
-    assert_refused(r'"uq_candidatures_one_winner_per_edition"|UNIQUE constraint failed: candidatures\.edition_id\n')
+    assert_refused(WINNERS_BEYOND_LIMIT)
     assert rows(Candidature.id, Candidature.state) == [(first.id, "winner")]
+
+
+def test_candidature_becoming_second_winner_in_edition_refused(add_candidature):
+    add_candidature(state="winner")
+    second = add_candidature(state="national_shortlist")
+    db.session.commit()
+
+    second.state = "winner"
+
+    assert_refused(WINNERS_BEYOND_LIMIT)
+    assert rows(Candidature.state) == [("national_shortlist",), ("winner",)]
+
+
+def test_candidature_winners_up_to_other_editions_limit_accepted_and_one_more_refused(add_candidature, clock):
+    edition_2018 = other_edition(clock, winners=2)
+    first, second = (add_candidature(edition=edition_2018, state="winner") for _ in range(2))
+    db.session.commit()
+
+    add_candidature(edition=edition_2018, state="winner")
+
+    assert_refused(WINNERS_BEYOND_LIMIT)
+    assert rows(Candidature.id, Candidature.state) == [(first.id, "winner"), (second.id, "winner")]
+
+
+def test_edition_winners_below_those_declared_refused(add_candidature, clock):
+    edition_2018 = other_edition(clock, winners=2)
+    for _ in range(2):
+        add_candidature(edition=edition_2018, state="winner")
+    db.session.commit()
+
+    edition_2018.max_winners = 1
+
+    assert_refused(WINNERS_BEYOND_LIMIT)
+    assert db.session.get(Edition, edition_2018.id).max_winners == 2
 
 
 def test_candidature_winner_in_other_edition_accepted(add_candidature, edition, clock):
@@ -204,15 +292,40 @@ def test_regional_pick_slot_taken_in_region_refused(add_candidature, add_pick):
     assert rows(RegionalPick.slot, RegionalPick.candidature_id) == [(1, first.id)]
 
 
-@pytest.mark.parametrize("slot", [0, 3])
-def test_regional_pick_slot_out_of_range_refused(add_candidature, add_pick, slot):
+@pytest.mark.parametrize(("slot", "refusal"), [(0, check("regional_picks", "slot_positive")), (3, BEYOND_LIMIT)])
+def test_regional_pick_slot_out_of_range_refused(add_candidature, add_pick, slot, refusal):
     candidature = add_candidature(state="national_shortlist")
     db.session.commit()
 
     add_pick(candidature, slot)
 
-    assert_refused(check("regional_picks", "slot_range"))
+    assert_refused(refusal)
     assert rows(RegionalPick.slot) == []
+
+
+def test_regional_pick_slot_within_other_editions_limit_accepted(add_candidature, add_pick, clock):
+    edition_2018 = other_edition(clock, max_picks=3)
+    candidatures = [add_candidature(edition=edition_2018, state="national_shortlist") for _ in range(3)]
+    db.session.flush()
+    for slot, candidature in enumerate(candidatures, start=1):
+        add_pick(candidature, slot)
+
+    db.session.commit()
+
+    assert rows(RegionalPick.slot) == [(1,), (2,), (3,)]
+
+
+def test_edition_pick_limit_below_slot_in_use_refused(add_candidature, add_pick, edition):
+    candidatures = [add_candidature(state="national_shortlist") for _ in range(2)]
+    db.session.flush()
+    for slot, candidature in enumerate(candidatures, start=1):
+        add_pick(candidature, slot)
+    db.session.commit()
+
+    edition.max_picks = 1
+
+    assert_refused(BEYOND_LIMIT)
+    assert rows(Edition.max_picks) == [(2,)]
 
 
 def test_regional_pick_same_slot_in_other_region_accepted(add_candidature, add_pick):
@@ -276,10 +389,11 @@ def test_mark_second_for_same_criterion_refused(add_candidature, add_scoresheet)
 # Role memberships and users
 
 
-def test_role_membership_regional_role_without_region_refused(make_user, clock):
+def test_role_membership_regional_role_without_region_refused(make_user, edition, clock):
     user = make_user(Role.CANDIDATE)
 
-    db.session.add(RoleMembership(user_id=user.id, role=Role.REGIONAL_JUROR.value, region_id=None, created_at=clock()))
+    db.session.add(RoleMembership(user_id=user.id, role=Role.REGIONAL_JUROR.value, region_id=None,
+                                  edition_id=edition.id, created_at=clock()))
 
     assert_refused(check("role_memberships", "region_iff_regional_role"))
     assert rows(RoleMembership.role) == [("candidate",)]
@@ -293,6 +407,31 @@ def test_role_membership_national_role_with_region_refused(make_user, edition, c
 
     assert_refused(check("role_memberships", "region_iff_regional_role"))
     assert rows(RoleMembership.role) == [("candidate",)]
+
+
+def test_role_membership_national_role_without_edition_refused(make_user, edition, clock):
+    user = make_user(Role.CANDIDATE)
+
+    db.session.add(RoleMembership(user_id=user.id, role=Role.NATIONAL_ORGANISER.value, created_at=clock()))
+
+    assert_refused(check("role_memberships", "edition_iff_staff_role"))
+    assert rows(RoleMembership.role) == [("candidate",)]
+
+
+def test_role_membership_candidate_in_an_edition_refused(make_user, edition, clock):
+    user = make_user(Role.NATIONAL_JUROR)
+
+    db.session.add(RoleMembership(user_id=user.id, role=Role.CANDIDATE.value, edition_id=edition.id,
+                                  created_at=clock()))
+
+    assert_refused(check("role_memberships", "edition_iff_staff_role"))
+    assert rows(RoleMembership.role) == [("national_juror",)]
+
+
+def test_role_membership_regional_role_takes_its_regions_edition(make_user, edition, clock):
+    make_user(Role.REGIONAL_ORGANISER, region="IDF")
+
+    assert rows(RoleMembership.role, RoleMembership.edition_id) == [("regional_organiser", edition.id)]
 
 
 def test_role_membership_unknown_role_refused(make_user, clock):
@@ -407,3 +546,32 @@ def test_audit_entry_delete_refused_by_orm(audit_entry):
     db.session.rollback()
 
     assert rows(AuditEntry.action) == [("user.login",)]
+
+
+def test_candidature_winners_in_two_transactions_at_once_one_refused(add_candidature):
+    """Without the application's lock: the trigger locks the edition, so the second sees the first."""
+    first, second = add_candidature(state="national_shortlist"), add_candidature(state="national_shortlist")
+    db.session.commit()
+    ids = first.id, second.id
+    db.session.commit()  # reading the ids began a transaction: SQLite's write lock must be free
+    declare = "UPDATE candidatures SET state = 'winner' WHERE id = :id"
+    engine, outcome = db.engine, []
+
+    def other_transaction() -> None:
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text(declare), {"id": ids[1]})
+        except IntegrityError as refusal:
+            outcome.append(str(refusal.orig))
+
+    with engine.begin() as connection:
+        connection.execute(sa.text(declare), {"id": ids[0]})
+        racer = threading.Thread(target=other_transaction)
+        racer.start()
+        racer.join(timeout=1)  # it waits on the edition's row (PostgreSQL) or the write lock (SQLite)
+        assert racer.is_alive()
+    racer.join()
+
+    assert [WINNERS_BEYOND_LIMIT in message for message in outcome] == [True]
+    db.session.expire_all()
+    assert rows(Candidature.id, Candidature.state) == [(ids[0], "winner"), (ids[1], "national_shortlist")]

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from app.database import takes_write_lock, writes
 from app.extensions import db
-from app.models import Region, User, UTCDateTime
+from app.models import Edition, Region, User, UTCDateTime
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -74,3 +75,41 @@ def test_datetime_naive_refused_on_flush(app):
     assert isinstance(refused.value.orig, ValueError)
     assert str(refused.value.orig) == "naive datetime refused: pass an aware datetime"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_page_view_reads_while_another_connection_holds_a_write_transaction(client, edition):
+    # Outside a request a connection writes (on SQLite: BEGIN IMMEDIATE, the database's write lock).
+    with db.engine.connect() as writer:
+        writer.execute(sa.update(Edition).values(title="Titre pas encore validé"))
+
+        response = client.get("/")
+
+        writer.rollback()
+    assert response.status_code == 200
+    assert edition.title in response.get_data(as_text=True)
+    assert "Titre pas encore validé" not in response.get_data(as_text=True)
+
+
+def test_write_lock_is_taken_by_unsafe_methods_marked_views_and_outside_requests(app):
+    app.add_url_rule("/lecture", "reads", lambda: "")
+    app.add_url_rule("/ecriture", "writes", writes(lambda: ""))
+
+    with app.test_request_context("/lecture", method="GET"):
+        plain_get = takes_write_lock()
+    with app.test_request_context("/lecture", method="POST"):
+        post = takes_write_lock()
+    with app.test_request_context("/ecriture", method="GET"):
+        marked_get = takes_write_lock()
+
+    assert (plain_get, post, marked_get, takes_write_lock()) == (False, True, True, True)
+
+
+def test_page_view_that_writes_without_the_mark_fails_on_sqlite(app, clock):
+    with app.test_request_context("/", method="GET"):
+        db.session.add(User(email="lecture@example.org", created_at=clock()))
+        if db.engine.dialect.name == "sqlite":
+            with pytest.raises(sa.exc.OperationalError, match="readonly"):
+                db.session.flush()
+        else:  # PostgreSQL reads and writes without a database-wide lock: nothing to mark
+            db.session.flush()
+        db.session.rollback()

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 
 import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
+from app.mail import queue_email
 from app.models import (
-    Attachment, AuditEntry, Candidature, ConflictDeclaration, Mark, Partner, Region, RegionalPick, Scoresheet,
+    Attachment, AuditEntry, Candidature, ConflictDeclaration, ExportJob, Mark, Partner, Region, RegionalPick,
+    Scoresheet,
 )
 from app.uploads import storage
 from tests import factories
@@ -164,48 +165,24 @@ def test_book_shows_national_means_rank_and_comments(client, shortlist, national
     assert text.count("Pas encore de notes nationales.") == 1  # Arras has no national sheet
 
 
-@pytest.mark.parametrize("url", ["/exports/livret.pdf", "/exports/selection.zip"])
-def test_national_files_refused_to_regional_organisers_and_jurors(app, shortlist, make_user, url):
+@pytest.mark.parametrize("ask", [lambda client: client.get("/exports/livret.pdf"),
+                                 lambda client: client.form("/exports/preparer/archive", page="/exports/")],
+                         ids=["book", "archive"])
+def test_national_files_refused_to_regional_organisers_and_jurors(app, shortlist, make_user, ask):
     users = (make_user(Role.REGIONAL_ORGANISER, region="HDF"), make_user(Role.REGIONAL_JUROR, region="HDF"))
 
-    statuses = [signed_in(app, user).get(url).status_code for user in users]
+    statuses = [ask(signed_in(app, user)).status_code for user in users]
 
     assert statuses == [403, 403]
     assert audit("export.book") == audit("export.archive") == []
-
-
-def test_archive_holds_book_dossiers_and_attachments_in_region_folders(client, shortlist, national, app):
-    response = client.get("/exports/selection.zip")
-
-    assert_download(response, "selection-nationale-ssp-2017.zip", "application/zip")
-    archive = zipfile.ZipFile(io.BytesIO(response.data))
-    names = archive.namelist()
-    lens, arras, paris = (f"{c.region.code} - {c.structure_name}" for c in (shortlist.lens, shortlist.arras,
-                                                                              shortlist.paris))
-    assert names == [
-        "Livret de la sélection nationale.pdf",
-        f"{lens}/Dossier {shortlist.lens.receipt_number}.pdf",
-        f"{lens}/programme.pdf",
-        f"{lens}/Programme (2).PDF",
-        f"{lens}/bilan . 2017.pdf",
-        f"{lens} (2)/Dossier {shortlist.arras.receipt_number}.pdf",
-        "IDF - AP-HP - Hôpital Necker/Dossier " + shortlist.paris.receipt_number + ".pdf",
-        "IDF - AP-HP - Hôpital Necker/" + "a" * 96 + ".pdf",
-    ]
-    assert lens == arras  # same structure in one region: the second folder is numbered
-    assert paris == "IDF - AP-HP / Hôpital Necker"
-    stored = {a.display_name: a.stored_name for c in (shortlist.lens, shortlist.paris) for a in c.attachments}
-    assert archive.read(f"{lens}/Programme (2).PDF") == shortlist.files[stored["Programme.PDF"]]
-    assert archive.read(f"{lens}/programme.pdf") == shortlist.files[stored["programme.pdf"]]
-    assert archive.read(names[-1]) == shortlist.files[stored["a" * 150 + ".pdf"]]
-    assert archive.read(names[0]).startswith(b"%PDF")
-    assert audit("export.archive") == [(national.id, "national_organiser", {})]
+    assert db.session.scalars(db.select(ExportJob)).all() == []
 
 
 def test_candidatures_csv_neutralises_formulas_and_keeps_accents(client, shortlist, national):
     response = client.get("/exports/candidatures.csv")
 
     assert_download(response, "candidatures-ssp-2017.csv", "text/csv")
+    assert response.is_streamed
     rows = csv_rows(response)
     assert rows[0][:8] == ["N°", "Récépissé", "Région", "État", "Déposée le", "Catégorie", "Structure", "Identifiant"]
     by_id = {row[0]: row for row in rows[1:]}
@@ -316,3 +293,16 @@ def test_exports_page_lists_what_each_role_may_download(client, shortlist, hdf_o
     assert f"/exports/candidatures.csv?region={shortlist.hdf.id}" in page
     assert f"region={shortlist.idf.id}" not in page
     assert "/exports/livret.pdf" not in page
+
+
+def test_csv_being_streamed_leaves_writers_free(client, shortlist, national, clock):
+    response = client.get("/exports/candidatures.csv")
+    body = iter(response.response)
+    first = next(body)  # the rows are read; the download goes on
+
+    queue_email("during-download", "a@example.org", "Sujet", "Corps", clock())
+    db.session.commit()  # another writer does not wait for the download (SQLite: no write lock held)
+
+    assert first.startswith("\ufeffN°".encode())
+    assert b"".join(body) == b""
+    assert audit("export.candidatures")[0][0] == national.id

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+import tomli_w
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
-from tests.conftest import make_app
+from tests.conftest import CONTEST_FILE, make_app
 from tests.databases import postgresql_database, server_url
 
 
@@ -75,3 +78,19 @@ def test_audit_log_refuses_change_from_any_client(bare_app, statement):
 
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT action FROM audit_log").scalars().all() == ["user.login"]
+
+
+def test_migration_0003_copies_each_editions_slot_limits_from_its_definition(bare_app):
+    flask_migrate.upgrade(revision="0002_excused_regions")
+    data = tomllib.loads(CONTEST_FILE.read_text(encoding="utf-8"))
+    data["attachments"]["max_count"], data["quota"]["max"] = 5, 4
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO editions (slug, title, definition_toml, submission_deadline, national_stage, created_at, "
+            "updated_at) VALUES ('ssp-2018', 'Titre', :toml, CURRENT_TIMESTAMP, 'regional', CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP)"), {"toml": tomli_w.dumps(data)})
+
+    flask_migrate.upgrade()
+
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT max_attachments, max_picks FROM editions").all() == [(5, 4)]

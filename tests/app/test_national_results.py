@@ -112,7 +112,7 @@ def test_public_page_shows_a_consenting_winner_first(app, client, login, make_us
 
     public = page_text(app.test_client().get("/resultats"))
 
-    assert ("Résultats du concours Usagers, soignants : partenaires pour la sécurité des patients "
+    assert ("Résultats du concours Semaine de la sécurité des patients 2017 Usagers, soignants : partenaires pour la sécurité des patients "
             "Lauréat national Gamma — Structure Gamma (Île-de-France) "
             "Alpha — Structure Alpha (Hauts-de-France) Projet retenu en région Hauts-de-France") in public
 

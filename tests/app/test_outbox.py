@@ -9,6 +9,7 @@ from datetime import timedelta
 from app.extensions import db
 from app.mail import SendReport, outbox_send, queue_email, send_pending
 from app.models import OutboxEmail
+from tests.app.test_registration import register
 from tests.smtp import free_port
 
 
@@ -143,3 +144,54 @@ def test_outbox_send_command_with_smtp_down_says_so_and_fails(app, clock):
     result = app.test_cli_runner().invoke(outbox_send)
 
     assert (result.exit_code, result.output) == (1, "Courriels envoyés : 0, en échec : 1, en attente : 1.\n")
+
+
+def test_request_leaves_its_email_to_the_job(app, client, clock, queue, smtp_server):
+    response = register(client, "nouvelle@example.org")
+
+    assert response.status_code == 302
+    assert smtp_server.messages == []  # no SMTP inside the request
+    assert [row[1:] for row in outbox_rows()] == [("nouvelle@example.org", 0, False)]
+    assert queue.pending() == 1
+
+    assert queue.work() == 1
+    assert [m.envelope_to for m in smtp_server.messages] == [["nouvelle@example.org"]]
+    assert [row[1:] for row in outbox_rows()] == [("nouvelle@example.org", 1, True)]
+
+
+def test_queue_email_asks_for_the_job_only_once_committed(app, clock, queue):
+    with app.test_request_context(method="POST"):  # a request that writes
+        queue_email("event:1", "a@example.org", "Sujet", "Corps", clock())
+        db.session.rollback()
+        rolled_back = queue.pending()
+        queue_email("event:2", "b@example.org", "Sujet", "Corps", clock())
+        queue_email("event:3", "c@example.org", "Sujet", "Corps", clock())
+        db.session.commit()
+
+    assert (rolled_back, queue.pending()) == (0, 1)  # one job for the transaction's two emails
+
+
+def test_job_with_smtp_down_is_retried_later_and_outbox_send_still_delivers(app, client, clock, queue,
+                                                                            smtp_server):
+    smtp_port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = free_port()
+    register(client, "nouvelle@example.org")
+
+    assert queue.work() == 1
+    assert (queue.pending(), queue.scheduled()) == (0, 1)  # Huey runs the job again in a few minutes
+    email = db.session.scalar(db.select(OutboxEmail))
+    assert (email.attempts, email.sent_at) == (1, None)
+    assert email.last_error.startswith("ConnectionRefusedError")
+
+    app.config["SMTP_PORT"] = smtp_port
+    result = app.test_cli_runner().invoke(outbox_send)
+
+    assert (result.exit_code, result.output) == (0, "Courriels envoyés : 1, en échec : 0, en attente : 0.\n")
+    assert [m.envelope_to for m in smtp_server.messages] == [["nouvelle@example.org"]]
+
+
+def test_consumer_delivers_the_email_of_a_request(app, client, clock, worker, smtp_server):
+    register(client, "nouvelle@example.org")
+
+    [received] = smtp_server.wait_for("nouvelle@example.org")
+    assert received.message["Subject"] == "Confirmez votre adresse électronique"

@@ -33,7 +33,8 @@ def test_every_route_taking_an_id_asks_the_policy_first(app, edition, make_user,
     for role in (Role.REGIONAL_ORGANISER, Role.REGIONAL_JUROR):
         everyone.memberships.append(RoleMembership(role=role.value, region=region, created_at=clock()))
     for role in (Role.CANDIDATE, Role.NATIONAL_JUROR):
-        everyone.memberships.append(RoleMembership(role=role.value, created_at=clock()))
+        everyone.memberships.append(RoleMembership(role=role.value, edition=edition if role.is_edition_staff else None,
+                                                   created_at=clock()))
     db.session.commit()
     routes = list(id_routes(app))
     not_asked = []

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
-from app.exports.book import book_pdf
+from app.exports.book import REQUEST_PICKS, book_needs_job, book_pdf, write_book
 from app.exports.data import Answer
 from app.exports.dossier_pdf import dossier_pdf
 from bench.shortlist_book import sample_book
@@ -99,6 +99,37 @@ def test_book_splits_long_answers_across_pages_and_numbers_them(hostile_book):
     assert "".join(LONG_ANSWER.split()) in "".join(flat(pages).split())
 
 
+def test_book_contents_entries_give_the_pages_their_sections_start_on(hostile_book):
+    book, (reader, pages) = hostile_book
+    entries = ["Tableau récapitulatif", *(f"{p.dossier.region_code} — {p.dossier.title}" for p in book.picks)]
+
+    contents = flat(pages[1:2])
+    numbers = [int(re.search(re.escape(" ".join(entry.split())) + r" (\d+)\b", contents).group(1))
+               for entry in entries]
+
+    assert numbers == sorted(numbers) and numbers[0] == 3  # cover, contents, then the summary table
+    assert [flat([pages[number - 1]]).startswith(" ".join(entry.split()))
+            for entry, number in zip(entries, numbers, strict=True)] == [True] * len(entries)
+    assert [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline] == list(
+        zip(entries, numbers, strict=True))
+
+
+def test_book_reports_progress_once_the_front_matter_then_each_pick_is_laid_out(tmp_path):
+    book = sample_book(3, national=False)
+    reports = []
+
+    write_book(book, tmp_path / "livret.pdf", lambda done, total: reports.append((done, total)))
+
+    assert reports == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    reader, pages = read((tmp_path / "livret.pdf").read_bytes())
+    assert [page.split("\n", 1)[0] for page in pages] == [f"{n} / {len(pages)}" for n in range(1, len(pages) + 1)]
+
+
+def test_book_beyond_the_request_size_needs_a_job():
+    assert (book_needs_job(34), book_needs_job(REQUEST_PICKS), book_needs_job(REQUEST_PICKS + 1)) == (
+        False, False, True)
+
+
 def test_book_before_national_stage_shows_dashes_for_national_figures(hostile_book):
     book, (_reader, pages) = hostile_book
 
@@ -156,3 +187,17 @@ def test_dossier_pdf_prints_the_dossier_literally_with_page_numbers():
     assert dossier.attachments[0].sha256 in "".join(text.split())
     assert f"1 / {len(reader.pages)}" in pages[0]
     assert reader.metadata.title == f"Dossier {dossier.receipt_number} — {HOSTILE_TITLE}"
+
+
+def test_dossier_pdf_footer_cuts_a_long_title_after_a_whole_word():
+    title = "Un très long titre de projet " * 8 + "Anticonstitutionnellement"
+    dossier = replace(sample_book(1).picks[0].dossier, title=title)
+
+    _reader, pages = read(dossier_pdf(dossier, "Semaine de la sécurité des patients 2017",
+                                      datetime(2017, 11, 10, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))))
+
+    footers = {page.split("\n")[1] for page in pages}
+    assert len(footers) == 1
+    footer = footers.pop()
+    assert footer.endswith(" …")
+    assert f"Dossier {dossier.receipt_number} — {title}".startswith(footer.removesuffix(" …") + " ")

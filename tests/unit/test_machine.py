@@ -132,7 +132,7 @@ PASSING = {
     "reinstate_region": {"region_stage": R.EXCUSED, "reason": "Le jury se réunira."},
     "reopen_region": {"region_stage": R.CLOSED},
     "declare_winner": {"national_stage": N.NATIONAL_JURY, "reason": "Projet exemplaire."},
-    "not_select_nationally": {"national_stage": N.NATIONAL_JURY, "winner_declared": True},
+    "not_select_nationally": {"national_stage": N.NATIONAL_JURY, "winners": 1},
 }
 REGION_PASSING = {
     "open_regional_jury": {},
@@ -144,7 +144,7 @@ REGION_PASSING = {
 NATIONAL_PASSING = {
     "open_national_jury": {},
     "declare_winner": {"reason": "Unanimité."},
-    "publish_results": {"winner_declared": True},
+    "publish_results": {"winners": 1},
 }
 
 
@@ -229,7 +229,7 @@ CANDIDATURE_REFUSALS = {
     "reopen_region": (candidature(S.REGIONAL_NOT_SELECTED, region_stage=R.CLOSED, national_stage=N.WINNER_DECLARED),
                       ["Le lauréat national est désigné : la réouverture d’une sélection régionale n’est plus "
                        "possible."]),
-    "declare_winner": (candidature(S.NATIONAL_SHORTLIST, winner_declared=True),
+    "declare_winner": (candidature(S.NATIONAL_SHORTLIST, winners=1),
                        ["La désignation du lauréat n’est pas encore possible : le concours est à l’étape "
                         "« sélections régionales en cours ».", REASON, "Le lauréat national est déjà désigné."]),
     "not_select_nationally": (candidature(S.NATIONAL_SHORTLIST, national_stage=N.NATIONAL_JURY),

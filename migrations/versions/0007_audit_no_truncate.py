@@ -1,7 +1,7 @@
 """The audit log refuses TRUNCATE on PostgreSQL, as it refuses UPDATE and DELETE
 
-Revision ID: 0003_audit_no_truncate
-Revises: 0002_excused_regions
+Revision ID: 0007_audit_no_truncate
+Revises: 0006_export_jobs
 Create Date: 2026-11-30 18:00:00
 
 PostgreSQL's TRUNCATE fires no row trigger, so the append-only triggers of 0001 let it empty the
@@ -12,8 +12,8 @@ truncate shortcut), so nothing changes there.
 from alembic import op
 
 
-revision = '0003_audit_no_truncate'
-down_revision = '0002_excused_regions'
+revision = '0007_audit_no_truncate'
+down_revision = '0006_export_jobs'
 branch_labels = None
 depends_on = None
 
