@@ -1,7 +1,7 @@
 """Configuration classes; every setting comes from the environment, with safe defaults.
 
 With no environment at all the app runs on a SQLite file in ``instance/`` (the embedded default).
-Production refuses to start without a strong ``SECRET_KEY``.
+Production refuses to start without a strong ``SECRET_KEY`` or without ``REDIS_URL``.
 """
 
 from __future__ import annotations
@@ -72,6 +72,16 @@ def check_secret_key(key: str | None) -> str:
     return key
 
 
+def check_rate_limit_storage(uri: str | None) -> str:
+    """Refuse a limiter kept in each worker's memory: every worker would count on its own."""
+    if not uri or uri.startswith("memory://"):
+        raise ConfigError(
+            "REDIS_URL est obligatoire en production : sans lui, chaque processus du serveur compte les "
+            "tentatives de connexion de son côté (par exemple REDIS_URL=redis://127.0.0.1:6379/0)."
+        )
+    return uri
+
+
 def sqlite_url(instance_dir: Path = INSTANCE_DIR) -> str:
     return f"sqlite:///{instance_dir / 'concours.db'}"
 
@@ -126,6 +136,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Argon2id's cost (app.passwords): tests lower it to run fast; every other environment keeps OWASP's minimum.
     PASSWORD_HASH_PROFILE = "default"
+    # Strict-Transport-Security (app.headers): production only, a development server runs on http.
+    HSTS = False
 
     @classmethod
     def prepare(cls) -> None:
@@ -165,11 +177,13 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS = True
 
     @classmethod
     def prepare(cls) -> None:
         super().prepare()
         cls.SECRET_KEY = check_secret_key(cls.SECRET_KEY)
+        cls.RATELIMIT_STORAGE_URI = check_rate_limit_storage(cls.RATELIMIT_STORAGE_URI)
 
 
 CONFIGS = {

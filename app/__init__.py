@@ -44,7 +44,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, endings, errors, i18n, policy, tasks, workspaces
+    from app import cli, endings, errors, headers, i18n, policy, tasks, workspaces
     from app.access import enforce_access, public
 
     app.before_request(enforce_access)
@@ -54,6 +54,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
     endings.register(app)
     policy.register(app)
     errors.register(app)
+    headers.register(app)
     i18n.register(app)
     workspaces.register(app)
     cli.register(app)

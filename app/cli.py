@@ -153,6 +153,30 @@ def user_create(email: str, role_name: str, region_code: str | None, edition_slu
     click.echo(f"Compte créé : {user.email} ({Role(role_name).label}).")
 
 
+@user_cli.command("grant")
+@click.option("--email", required=True)
+@click.option("--role", "role_name", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--region", "region_code", help="Code of the region, for regional roles.")
+@click.option("--edition", "edition_slug", help="Edition slug (default: the current edition).")
+def user_grant(email: str, role_name: str, region_code: str | None, edition_slug: str | None) -> None:
+    """Give an existing account one more role: the same person in next year's edition."""
+    from app.accounts import grant_role, normalise_email
+    from app.clock import now
+    from app.models import User
+
+    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+    try:
+        if user is None:
+            raise Refused([f"Aucun compte pour {normalise_email(email)} : créez-le avec « user create »."])
+        grant_role(user, role=Role(role_name), region_code=region_code, edition_slug=edition_slug, now=now())
+    except Refused as error:
+        db.session.rollback()
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Rôle ajouté : {user.email} ({Role(role_name).label}).")
+
+
 def register(app: Flask) -> None:
     from app.attachments.cli import uploads_cli
     from app.demo import demo_command

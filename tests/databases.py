@@ -56,10 +56,16 @@ def copy_sqlite(template: Path, target: Path) -> str:
 
 
 def truncate_all(url: str, table_names: list[str]) -> None:
-    """Empty every table (TRUNCATE bypasses the audit log's row triggers, as intended in tests)."""
+    """Empty every table between tests.
+
+    The audit log refuses TRUNCATE (migration 0007): nobody may empty it. Here, and only here, the
+    trigger is switched off inside this transaction and on again before it commits.
+    """
     engine = sa.create_engine(url)
     with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_truncate")
         connection.exec_driver_sql(
             "TRUNCATE " + ", ".join(f'"{name}"' for name in table_names) + " RESTART IDENTITY CASCADE"
         )
+        connection.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate")
     engine.dispose()

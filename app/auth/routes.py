@@ -15,11 +15,12 @@ from app.auth.operations import (
     verify_email as verify_email_operation,
 )
 from app.auth.throttle import throttled
-from app.auth.tokens import Purpose, find_token, keep_token_out_of_referer
+from app.auth.tokens import Purpose, find_token
 from app.clock import now
 from app.database import end_transaction
 from app.endings import refusals
 from app.extensions import db, login_manager
+from app.headers import keep_url_out_of_referer
 from app.i18n import safe_next
 from app.workspaces import workspace_url
 from app.models import User
@@ -98,7 +99,7 @@ def register():
 @throttled(throttle.TOKEN_LINK)
 def verify_email(token: str):
     """GET shows a button, POST verifies: mail scanners that prefetch links change nothing."""
-    keep_token_out_of_referer()
+    keep_url_out_of_referer()
     found = find_token(token, Purpose.VERIFY_EMAIL, now=now())
     if found is None:
         return invalid_link_page("auth/verify.html")
@@ -127,7 +128,7 @@ def forgot_password():
 @public
 @throttled(throttle.TOKEN_LINK)
 def reset_password(token: str):
-    keep_token_out_of_referer()
+    keep_url_out_of_referer()
     found = find_token(token, Purpose.RESET_PASSWORD, now=now())
     if found is None:
         return invalid_link_page("auth/reset.html")

@@ -12,8 +12,6 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from flask import after_this_request
-
 from app.extensions import db
 from app.models import User, UserToken
 
@@ -69,10 +67,3 @@ def revoke_tokens(user: User, purpose: Purpose, *, now: datetime) -> None:
         .where(UserToken.user_id == user.id, UserToken.purpose == purpose.value, UserToken.used_at.is_(None))
         .values(used_at=now)
     )
-
-
-def keep_token_out_of_referer() -> None:
-    @after_this_request
-    def _no_referrer(response):
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response

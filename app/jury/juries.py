@@ -20,8 +20,8 @@ from app.audit import record
 from app.auth.tokens import Purpose, issue_token, revoke_tokens, use_token
 from app.extensions import db
 from app.jury.emails import queue_invitation_email, queue_juror_added_email, queue_reminder_email
-from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, Work, national_jurors, progress_by, \
-    regional_jurors
+from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, REGIONAL_RANKED_STATES, Work, \
+    national_jurors, progress_by, regional_jurors
 from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User, UserToken
 from app.moments import require
 from workflows.identifiers import identifier_problem, normalise
@@ -380,8 +380,9 @@ class Jury:
     # -- its work ----------------------------------------------------------------------------------
 
     def work(self) -> Work:
-        """Its expected work, as ``app.jury.workload`` computes it."""
-        return Work.regional(self.region) if self.region else Work.national(self.edition)
+        """Its expected work, as ``app.jury.workload`` computes it, over every dossier it judged: its
+        progress still reads n / n once the region has closed and its dossiers have moved on."""
+        return Work.regional(self.region, REGIONAL_RANKED_STATES) if self.region else Work.national(self.edition)
 
     def progress(self) -> list[JurorProgress]:
         """Per juror: submitted scoresheets out of the expected ones (two queries, whatever the numbers)."""

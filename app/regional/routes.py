@@ -13,11 +13,12 @@ from app.access import public, roles_required
 from app.auth import throttle
 from app.auth.forms import ConfirmForm, PasswordResetForm
 from app.auth.throttle import throttled
-from app.auth.tokens import Purpose, find_token, keep_token_out_of_referer
+from app.auth.tokens import Purpose, find_token
 from app.clock import now
 from app.database import end_transaction, writes
 from app.endings import attempt
 from app.extensions import db
+from app.headers import keep_url_out_of_referer
 from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
 from app.journal.view import Journal
 from app.jury.workload import REGIONAL_JURY_STATES
@@ -252,7 +253,7 @@ def audit_trail_csv(region_id: int):
 @throttled(throttle.TOKEN_LINK)
 def accept_invitation(token: str):
     """An invited juror chooses their password; the link is single-use and valid seven days."""
-    keep_token_out_of_referer()
+    keep_url_out_of_referer()
     found = find_token(token, Purpose.INVITATION, now=now())
     if found is None:
         return render_template("regional/invitation.html", form=None), 404

@@ -45,9 +45,9 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-# Every file the app hands out: never sniffed, never run, never cached by a shared cache.
+# Every file the app hands out: never run, never framed, never cached by a shared cache (app.headers
+# adds nosniff to every response and keeps this stricter policy instead of the pages' one).
 DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     "Cache-Control": "private, no-store",
 }

@@ -28,7 +28,7 @@ from workflows.states import Role
 DEADLINE_MESSAGE = "La date limite de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris) est dépassée."
 DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     "Cache-Control": "private, no-store",
 }
 

@@ -297,6 +297,23 @@ def test_user_create_unknown_region_refused(run, edition):
     assert count(User) == 0
 
 
+def test_user_grant_gives_a_returning_organiser_next_years_role(run, edition):
+    run("user", "create", "--email", "ars.lille@example.org", "--role", "regional_organiser", "--region", "HDF",
+        input=PASSWORD_INPUT)
+
+    granted = run("user", "grant", "--email", "ARS.Lille@example.org", "--role", "regional_juror", "--region", "IDF")
+    again = run("user", "grant", "--email", "ars.lille@example.org", "--role", "regional_juror", "--region", "IDF")
+    nobody = run("user", "grant", "--email", "nobody@example.org", "--role", "national_juror")
+
+    assert granted.exit_code == 0, granted.output
+    assert granted.output.splitlines()[-1] == "Rôle ajouté : ars.lille@example.org (juré régional)."
+    assert sorted(memberships()) == [("ars.lille@example.org", "regional_juror", "IDF"),
+                                     ("ars.lille@example.org", "regional_organiser", "HDF")]
+    assert (again.exit_code, again.output.splitlines()[-1]) == (1, "ars.lille@example.org a déjà ce rôle dans cette édition.")
+    assert nobody.exit_code == 1
+    assert nobody.output.splitlines()[-1] == "Aucun compte pour nobody@example.org : créez-le avec « user create »."
+
+
 def test_user_create_regional_role_before_any_edition_refused(run):
     result = run("user", "create", "--email", "ars@example.org", "--role", "regional_organiser", "--region", "HDF",
                  input=PASSWORD_INPUT)

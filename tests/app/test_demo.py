@@ -11,6 +11,7 @@ import pytest
 
 from app.demo import DEMO_SLUG
 from app.extensions import db
+from app.jury.juries import Jury
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, Scoresheet
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
@@ -96,6 +97,16 @@ def test_resultats_has_a_winner_and_published_results(app, client, now):
     assert (edition.national_stage, edition.published_at is not None) == ("published", True)
     assert winner.title in client.get("/resultats").get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.max(AuditEntry.at))) <= NOW
+
+
+def test_resultats_still_shows_each_closed_jury_complete(app, now):
+    """Once its dossiers have moved on (not selected, winner…), a closed jury's progress still reads n / n."""
+    run_demo(app, "--stage", "resultats")
+
+    closed = [region for region in demo_edition().regions if region.stage == "closed"]
+    progress = [row for region in closed for row in Jury.of_region(region).progress()]
+
+    assert progress and all(row.done == row.expected > 0 for row in progress)
 
 
 def test_every_printed_login_signs_in_to_its_workspace(app, now):

@@ -57,9 +57,17 @@ def test_migrations_downgrade_to_base_removes_every_table(bare_app):
     assert table_names() == set()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"])
+# Emptying the table: PostgreSQL's TRUNCATE; SQLite has none, an unconditional DELETE is its equivalent.
+EMPTY_TABLE = {"postgresql": "TRUNCATE audit_log", "sqlite": "DELETE FROM audit_log"}
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET action = 'x'",
+                                       "DELETE FROM audit_log WHERE action = 'user.login'", EMPTY_TABLE],
+                         ids=["update", "delete", "empty"])
 def test_audit_log_refuses_change_from_any_client(bare_app, statement):
     flask_migrate.upgrade()
+    if isinstance(statement, dict):
+        statement = statement[db.engine.dialect.name]
     with db.engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO audit_log (at, action, data) VALUES (CURRENT_TIMESTAMP, 'user.login', '{}')"

@@ -33,12 +33,53 @@ def browser():
         browser.close()
 
 
+# Every page reports what the Content-Security-Policy refused: the event carries inline code and
+# sources, the console also what no event reports (a header the browser could not read).
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => window.reportCspViolation(
+  `${event.violatedDirective} refused ${event.blockedURI} in ${event.documentURI}`));
+"""
+POLICY_MESSAGES = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
 @pytest.fixture
-def page(browser):
+def csp_violations():
+    """What the browser refused under the app's policies during the test: a journey ends with none."""
+    violations: list[str] = []
+    yield violations
+    assert violations == [], "the pages broke their own security policy"
+
+
+@pytest.fixture
+def new_context(browser, csp_violations):
+    """``new_context(**options)``: a browser context (French by default) whose pages are watched for
+    policy violations, closed at the end of the test."""
+    contexts = []
+
+    def report(text: str) -> None:
+        csp_violations.append(text)
+
+    def read_console(message) -> None:
+        if any(words in message.text for words in POLICY_MESSAGES):
+            report(f"console: {message.text}")
+
+    def open_context(**options):
+        context = browser.new_context(**({"locale": "fr-FR"} | options))
+        context.expose_function("reportCspViolation", report)
+        context.add_init_script(CSP_WATCH)
+        context.on("console", read_console)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
     """A fresh browser context per test."""
-    context = browser.new_context(locale="fr-FR", accept_downloads=True)
-    yield context.new_page()
-    context.close()
+    return new_context(accept_downloads=True).new_page()
 
 
 @pytest.fixture
@@ -49,7 +90,11 @@ def shot(page, request):
     steps = iter(range(1, 100))
 
     def take(name: str, target=None) -> None:
-        (target or page).screenshot(path=str(folder / f"{next(steps):02d}-{name}.png"), full_page=True)
+        # caret="initial": Playwright would otherwise hide carets with a style attribute on every
+        # input, which the design system's header then copies as HTML into its mobile menu while
+        # the full-page shot resizes the window: an inline style the policy rightly refuses.
+        (target or page).screenshot(path=str(folder / f"{next(steps):02d}-{name}.png"), full_page=True,
+                                    caret="initial")
 
     return take
 

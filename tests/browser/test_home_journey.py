@@ -54,3 +54,26 @@ def test_organiser_signs_in_sees_region_then_signs_out(page, shot, live_server, 
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
     page.goto(f"{live_server}/ars/{region_id}")
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+
+INJECT_INLINE_SCRIPT = """() => new Promise((refused) => {
+  document.addEventListener("securitypolicyviolation", (event) => refused(event.violatedDirective), {once: true});
+  const script = document.createElement("script");
+  script.textContent = "window.injected = true";
+  document.body.append(script);
+})"""
+
+
+def test_policy_refuses_an_injected_script_and_the_watch_reports_it(page, live_server, edition, csp_violations):
+    page.goto(live_server + "/")
+    # The design system's scripts, served by the app, run under the policy: they mark the page.
+    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
+
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        directive = page.evaluate(INJECT_INLINE_SCRIPT)
+
+    assert (directive, page.evaluate("window.injected")) == ("script-src-elem", None)
+    event, console = sorted(csp_violations, reverse=True)
+    assert event == f"script-src-elem refused inline in {live_server}/"
+    assert console.startswith("console: Executing inline script violates the following Content Security Policy")
+    csp_violations.clear()  # expected here; any other journey ending with one fails

@@ -13,7 +13,7 @@ MARKS = {"partenariat": "5", "securite": "4", "reproductibilite": "4", "original
 OPINION = "Un partenariat exemplaire, à diffuser dans toute la région."
 
 
-def test_juror_scores_and_organiser_selects_with_an_opinion(browser, page, shot, live_server, settle, hdf,
+def test_juror_scores_and_organiser_selects_with_an_opinion(new_context, page, shot, live_server, settle, hdf,
                                                              organiser, jurors, make_candidature, score):
     alice, bruno = jurors
     candidature = make_candidature("Patients traceurs")
@@ -33,7 +33,7 @@ def test_juror_scores_and_organiser_selects_with_an_opinion(browser, page, shot,
     page.get_by_role("button", name="Rendre ma fiche").click()
     expect(page.get_by_text("rendue", exact=True)).to_be_visible()
 
-    organiser_page = browser.new_context(locale="fr-FR").new_page()
+    organiser_page = new_context().new_page()
     sign_in(organiser_page, live_server, organiser_email)
     organiser_page.goto(f"{live_server}/ars/{region_id}/classement")
     organiser_page.get_by_role("link", name="Retenir", exact=True).click()

@@ -34,11 +34,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 
 @pytest.fixture
-def page(browser, request):
+def page(new_context, request):
     """A fresh browser context per test; ``indirect`` parametrisation gives its options (a phone's viewport)."""
-    context = browser.new_context(locale="fr-FR", accept_downloads=True, **getattr(request, "param", DESKTOP))
-    yield context.new_page()
-    context.close()
+    return new_context(accept_downloads=True, **getattr(request, "param", DESKTOP)).new_page()
 
 
 # --- Steps shared by the journeys ------------------------------------------------------------------
@@ -477,12 +475,12 @@ def test_national_juror_declares_no_conflict_and_submits_a_sheet(page, shot, liv
 
 # --- 6. Visitor, stage « resultats » ---------------------------------------------------------------
 
-def test_visitor_follows_the_home_page_to_the_results_on_a_computer_and_a_phone(browser, page, shot, live_server,
+def test_visitor_follows_the_home_page_to_the_results_on_a_computer_and_a_phone(new_context, page, shot, live_server,
                                                                              app, clock, settle):
     build_stage(app, clock, "resultats")
     winner = db.session.scalars(db.select(Candidature).filter_by(state="winner")).one().title
     settle()
-    phone = browser.new_context(locale="fr-FR", **PHONE).new_page()
+    phone = new_context(**PHONE).new_page()
 
     for screen, visitor in (("ordinateur", page), ("telephone", phone)):
         visitor.goto(live_server + "/")
@@ -492,4 +490,3 @@ def test_visitor_follows_the_home_page_to_the_results_on_a_computer_and_a_phone(
         expect(visitor.get_by_role("heading", name="Résultats du concours")).to_be_visible()
         expect(visitor.locator("li").filter(has_text="Lauréat national")).to_contain_text(winner)
         shot(f"resultats-{screen}", visitor)
-    phone.context.close()

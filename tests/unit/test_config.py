@@ -12,6 +12,9 @@ from app import create_app
 from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConfig
 
 TOO_WEAK = "SECRET_KEY est trop faible : au moins 32 caractères aléatoires."
+NO_REDIS = ("REDIS_URL est obligatoire en production : sans lui, chaque processus du serveur compte les "
+            "tentatives de connexion de son côté (par exemple REDIS_URL=redis://127.0.0.1:6379/0).")
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 @pytest.mark.parametrize("key", [None, ""])
@@ -58,6 +61,7 @@ def test_production_prepare_long_but_well_known_secret_key_refused(monkeypatch, 
 def test_production_prepare_random_secret_key_accepted(monkeypatch):
     key = secrets.token_urlsafe(36)
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", REDIS)
 
     ProductionConfig.prepare()
 
@@ -72,6 +76,30 @@ def test_create_app_production_without_secret_key_refuses_to_start(monkeypatch, 
 
     assert str(refused.value) == "SECRET_KEY est obligatoire en production."
     assert not (tmp_path / "uploads").exists()
+
+
+@pytest.mark.parametrize("storage", [None, "", "memory://"])
+def test_create_app_production_with_an_in_memory_rate_limiter_refuses_to_start(monkeypatch, tmp_path, storage):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(36))
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", storage)
+
+    with pytest.raises(ConfigError) as refused:
+        create_app(ProductionConfig, overrides={"UPLOAD_DIR": str(tmp_path / "uploads")})
+
+    assert str(refused.value) == NO_REDIS
+    assert not (tmp_path / "uploads").exists()
+
+
+def test_create_app_production_counts_attempts_in_redis(monkeypatch, tmp_path):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(36))
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", REDIS)
+
+    app = create_app(ProductionConfig, overrides={
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unused.db'}",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+    })
+
+    assert app.config["RATELIMIT_STORAGE_URI"] == REDIS
 
 
 def test_development_secret_key_generated_once_and_kept(tmp_path):
@@ -130,6 +158,7 @@ def test_production_cookies_secure_httponly_lax():
 
 def test_create_app_production_applies_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(36))
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", REDIS)
 
     app = create_app(ProductionConfig, overrides={
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unused.db'}",
@@ -192,6 +221,7 @@ def test_trusted_proxies_not_a_count_refuses_to_start(monkeypatch, tmp_path, val
 
 def test_trusted_proxies_read_in_production(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(36))
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", REDIS)
     monkeypatch.setattr(ProductionConfig, "TRUSTED_PROXIES", 0)
     monkeypatch.setenv("TRUSTED_PROXIES", "1")
 
