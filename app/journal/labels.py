@@ -52,6 +52,7 @@ TRANSITION_ACTS = {
 # The acts that are not transitions, by code.
 OTHER_ACTS = {
     "user.create": _l("création"),
+    "user.grant": _l("rôle attribué"),
     "user.login": _l("connexion"),
     "user.logout": _l("déconnexion"),
     "user.verify_email": _l("adresse électronique vérifiée"),
