@@ -53,6 +53,17 @@ def _fail(lines: list[str]) -> None:
     raise SystemExit(1)
 
 
+def _committed(operation):
+    """Run ``operation`` and commit; on a refusal, nothing is kept, its reasons are printed, exit 1."""
+    try:
+        result = operation()
+    except Refused as error:
+        db.session.rollback()
+        _fail([str(error)])
+    db.session.commit()
+    return result
+
+
 def _contest_or_exit(path: Path):
     """The definition in ``path``, or its errors printed and exit code 1."""
     try:
@@ -142,14 +153,9 @@ def user_create(email: str, role_name: str, region_code: str | None, edition_slu
     if problem := password_problem(password):
         click.echo(problem, err=True)
         raise SystemExit(1)
-    try:
-        user = create_user(email=email, password_hash=hash_password(password), role=Role(role_name), region_code=region_code,
-                           edition_slug=edition_slug, display_name=display_name, now=now(), verified=True)
-    except Refused as error:
-        db.session.rollback()
-        click.echo(str(error), err=True)
-        raise SystemExit(1) from None
-    db.session.commit()
+    user = _committed(lambda: create_user(
+        email=email, password_hash=hash_password(password), role=Role(role_name), region_code=region_code,
+        edition_slug=edition_slug, display_name=display_name, now=now(), verified=True))
     click.echo(f"Compte créé : {user.email} ({Role(role_name).label}).")
 
 
@@ -165,15 +171,10 @@ def user_grant(email: str, role_name: str, region_code: str | None, edition_slug
     from app.models import User
 
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
-    try:
-        if user is None:
-            raise Refused([f"Aucun compte pour {normalise_email(email)} : créez-le avec « user create »."])
-        grant_role(user, role=Role(role_name), region_code=region_code, edition_slug=edition_slug, now=now())
-    except Refused as error:
-        db.session.rollback()
-        click.echo(str(error), err=True)
-        raise SystemExit(1) from None
-    db.session.commit()
+    if user is None:
+        _fail([f"Aucun compte pour {normalise_email(email)} : créez-le avec « user create »."])
+    _committed(lambda: grant_role(user, role=Role(role_name), region_code=region_code, edition_slug=edition_slug,
+                                  now=now()))
     click.echo(f"Rôle ajouté : {user.email} ({Role(role_name).label}).")
 
 

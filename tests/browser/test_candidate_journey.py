@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.models import Candidature
 from tests.app.test_dossier import complete_form
-from tests.browser.helpers import sign_in, tick
+from tests.browser.helpers import fill, sign_in
 
 EMAIL = "claire.dupont@example.org"
 PASSWORD = "une phrase de passe sûre"
@@ -21,17 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 def fill_dossier(page) -> None:
     """Type every field of the dossier as a person would, from the same values as the app tests."""
-    for name, value in complete_form().items():
-        control = page.locator(f'[name="{name}"]')
-        if name.startswith("attestation_"):
-            tick(page, control)
-        elif isinstance(value, list) or control.first.get_attribute("type") == "radio":
-            for choice in value if isinstance(value, list) else [value]:
-                tick(page, page.locator(f'[name="{name}"][value="{choice}"]'))
-        elif control.evaluate("node => node.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
+    fill(page, complete_form())
 
 
 def attach(page, name: str, content: bytes, mime: str) -> None:

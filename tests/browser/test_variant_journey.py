@@ -13,24 +13,10 @@ from app.jury.operations import declare_conflict, save_scoresheet
 from app.models import Candidature, RegionalPick, Scoresheet
 from tests import factories
 from tests.app.test_variant_edition import CRITERIA, DEADLINE, MARKS, dossier_form
-from tests.browser.helpers import sign_in, tick
+from tests.browser.helpers import fill, sign_in, tick
 from workflows.states import Role
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def fill(page, values: dict) -> None:
-    for name, value in values.items():
-        control = page.locator(f'[name="{name}"]')
-        if name.startswith("attestation_"):
-            tick(page, control)
-        elif isinstance(value, list) or control.first.get_attribute("type") == "radio":
-            for choice in value if isinstance(value, list) else [value]:
-                tick(page, page.locator(f'[name="{name}"][value="{choice}"]'))
-        elif control.evaluate("node => node.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
 
 
 def attach(page, name: str) -> None:
