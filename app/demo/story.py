@@ -95,7 +95,8 @@ def _submit(story: Cast, owner: User, region: Region, project: tuple[str, str], 
 
 
 def deposit(story: Cast, tl: Timeline) -> None:
-    """Dossiers in every state: drafts, submitted ones (2 to 6 per region), withdrawn, inadmissible."""
+    """Dossiers in every state: drafts, submitted ones (2 to 6 per region, most with a presentation
+    attached), withdrawn, inadmissible."""
     jeanne, karim = story.one("candidat"), story.one("candidat2")
     hdf, idf = story.region("HDF"), story.region("IDF")
     draft = create_candidature(owner=jeanne, edition=story.edition, region=hdf, now=tl())
@@ -113,7 +114,8 @@ def deposit(story: Cast, tl: Timeline) -> None:
     for index, region in enumerate(story.edition.regions):
         holder = story.one(f"porteur.{region.code.lower()}")
         for number in range(2 + (index * 3) % 5 - featured.get(region.code, 0)):
-            _submit(story, holder, region, cast.PROJECTS[(index + number + 2) % len(cast.PROJECTS)], tl)
+            _submit(story, holder, region, cast.PROJECTS[(index + number + 2) % len(cast.PROJECTS)], tl,
+                    attach=True)
         db.session.flush()
 
 

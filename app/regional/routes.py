@@ -101,7 +101,8 @@ def candidature(region_id: int, candidature_id: int, inadmissible_form=None, req
     region = read_region(region_id)
     found = region_candidature(region, candidature_id)
     return render_template(
-        "regional/candidature.html", region=region, candidature=found, reasons=INADMISSIBILITY_REASONS,
+        "regional/candidature.html", region=region, candidature=found, contest=region.edition.contest,
+        reasons=INADMISSIBILITY_REASONS,
         available=CANDIDATURE.offered(candidature_facts(found, now()), acting_role(region), region.edition.contest),
         inadmissible_form=inadmissible_form or InadmissibilityForm(formdata=None),
         requalify_form=requalify_form or RequalifyForm(formdata=None),
