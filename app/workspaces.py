@@ -9,33 +9,33 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.editions import current_edition
-from app.models import User
+from app.models import Edition, User
 from workflows.states import Role
 
 
-def _national_url(user: User) -> str | None:
-    """The national stage of the current edition for its organisers; the editions they organised for
-    the others who held the role."""
+def _national_url(user: User, current: Edition | None) -> str | None:
+    """The national stage of the ``current`` edition for its organisers; the editions they organised
+    for the others who held the role."""
     if not user.has_role(Role.NATIONAL_ORGANISER):
         return None
-    edition = current_edition()
+    edition = current
     if edition is not None and edition.id in user.edition_ids(Role.NATIONAL_ORGANISER):
         return url_for("national.overview")
     return url_for("national.editions")
 
 
-def _organised_regions(user: User) -> list:
-    """The user's regional organiser memberships: the open edition's first, then by region name."""
-    current = current_edition()
+def _organised_regions(user: User, current: Edition | None) -> list:
+    """The user's regional organiser memberships: the ``current`` edition's first, then by region name."""
     memberships = [m for m in user.memberships if m.role == Role.REGIONAL_ORGANISER]
     return sorted(memberships, key=lambda m: (current is None or m.edition_id != current.id, m.region.name))
 
 
 def workspace_url(user: User) -> str:
     """Organisers before jurors before candidates: a person holding several roles starts with the widest."""
-    if national := _national_url(user):
+    current = current_edition()
+    if national := _national_url(user, current):
         return national
-    if regions := _organised_regions(user):
+    if regions := _organised_regions(user, current):
         return url_for("regional.dashboard", region_id=regions[0].region_id)
     if user.has_role(Role.REGIONAL_JUROR):
         return url_for("jury.index", stage="regional")
@@ -58,14 +58,14 @@ def navigation(user: User) -> list[Link]:
     if user.is_authenticated:
         if user.has_role(Role.CANDIDATE):
             links.append(Link(_l("Mes candidatures"), url_for("candidatures.index")))
-        current = current_edition()
-        for membership in _organised_regions(user):
+        current = current_edition()  # once per page: every menu entry reads it
+        for membership in _organised_regions(user, current):
             label = (_l("ARS %(region)s", region=membership.region.name)
                      if current is not None and membership.edition_id == current.id else
                      _l("ARS %(region)s (%(edition)s)", region=membership.region.name,
                         edition=membership.region.edition.contest.name))
             links.append(Link(label, url_for("regional.dashboard", region_id=membership.region_id)))
-        if national := _national_url(user):
+        if national := _national_url(user, current):
             links.append(Link(_l("Étape nationale"), national))
         for role, stage, label in ((Role.REGIONAL_JUROR, "regional", _l("Jury régional")),
                                    (Role.NATIONAL_JUROR, "national", _l("Jury national"))):

@@ -39,11 +39,6 @@ def has_submitted(juror: User, candidature: Candidature, jury: Jury) -> bool:
     return sheet is not None and sheet.status == "submitted"
 
 
-def may_see_others(juror: User, candidature: Candidature, jury: Jury) -> bool:
-    """Independent judgment: the others' marks only once the juror's own sheet is submitted."""
-    return has_submitted(juror, candidature, jury) and may_read_dossier(juror, candidature, jury)
-
-
 @dataclass(frozen=True)
 class JuryOpinions:
     """The other jurors' submitted sheets and the mean of every submitted sheet."""
@@ -52,18 +47,23 @@ class JuryOpinions:
     result: Aggregate
 
 
-def opinions_for(juror: User, candidature: Candidature, jury: Jury) -> JuryOpinions | None:
-    """None until ``may_see_others``; then the other sheets (by id) and the jury's means."""
-    if not may_see_others(juror, candidature, jury):
+def opinions_for(juror: User, candidature: Candidature, jury: Jury, *, may_read: bool | None = None) \
+        -> JuryOpinions | None:
+    """Independent judgment: None until the juror, who may read the dossier, has submitted their own
+    sheet; then the other sheets (by id) and the jury's means. A page that has just asked
+    ``may_read_dossier`` passes its answer as ``may_read`` rather than ask twice."""
+    if may_read is None:
+        may_read = may_read_dossier(juror, candidature, jury)
+    if not (may_read and has_submitted(juror, candidature, jury)):
         return None
     others = db.session.scalars(db.select(Scoresheet).where(
         Scoresheet.candidature_id == candidature.id, Scoresheet.stage == jury.name,
         Scoresheet.status == "submitted", Scoresheet.juror_id != juror.id)
         .options(db.selectinload(Scoresheet.marks)).order_by(Scoresheet.id)).all()
-    return JuryOpinions(others=list(others), result=_results(jury, [candidature.id])[str(candidature.id)])
+    return JuryOpinions(others=list(others), result=results_of(jury, [candidature.id])[str(candidature.id)])
 
 
-def _results(jury: Jury, candidature_ids: list[int]) -> dict[str, Aggregate]:
+def results_of(jury: Jury, candidature_ids: list[int]) -> dict[str, Aggregate]:
     """The jury's means of each candidature, over the sheets that count, as in the rankings (a sheet
     whose juror later declared a conflict is out)."""
     contest = jury.edition.contest
@@ -74,4 +74,4 @@ def _results(jury: Jury, candidature_ids: list[int]) -> dict[str, Aggregate]:
 
 def jury_means(jury: Jury, candidature_ids: list[int]) -> dict[int, Fraction]:
     """The mean weighted total of each candidature that has a counted sheet, in one query."""
-    return {int(key): result.total_mean for key, result in _results(jury, candidature_ids).items()}
+    return {int(key): result.total_mean for key, result in results_of(jury, candidature_ids).items()}

@@ -12,7 +12,7 @@ and never commit (the request commits once, ``app.endings``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.accounts import create_user, normalise_email
@@ -97,6 +97,7 @@ class Jury:
     kind: Kind
     edition: Edition
     region: Region | None  # None: the national jury
+    _judges: dict[int, bool] = field(default_factory=dict, init=False, compare=False, repr=False)  # judges(), by candidature
 
     @classmethod
     def of_region(cls, region: Region) -> Jury:
@@ -183,8 +184,11 @@ class Jury:
         return db.and_(Candidature.edition_id == self.edition.id, Candidature.state.in_(self.kind.readable))
 
     def judges(self, candidature: Candidature) -> bool:
-        return bool(db.session.scalar(db.select(Candidature.id).where(Candidature.id == candidature.id,
-                                                                        self._judged())))
+        # Asked several times by one page (may the juror read it, see the others' marks…): asked once.
+        if candidature.id not in self._judges:
+            self._judges[candidature.id] = bool(db.session.scalar(
+                db.select(Candidature.id).where(Candidature.id == candidature.id, self._judged())))
+        return self._judges[candidature.id]
 
     def seats(self, juror: User) -> bool:
         """True when ``juror`` sits on this jury."""

@@ -31,6 +31,7 @@ from app.jury.operations import (
     save_scoresheet,
 )
 from app.jury.juries import KINDS, Jury
+from app.jury.regional_record import regional_record
 from app.jury.workload import progress_by
 from app.listing import page_number, page_of
 from app.models import Candidature
@@ -149,7 +150,9 @@ def dossier(stage: str, candidature_id: int):
     if elsewhere:
         return elsewhere
     return render_template("jury/dossier.html", stage=jury, candidature=candidature,
-                           contest=candidature.edition.contest, opinions=opinions_for(current_user, candidature, jury))
+                           contest=candidature.edition.contest,
+                           opinions=opinions_for(current_user, candidature, jury, may_read=True),
+                           record=regional_record(candidature) if jury.region is None else None)
 
 
 @bp.route(ONE + "/fiche", methods=["GET", "POST"])
@@ -213,5 +216,5 @@ def _render_sheet(jury: Jury, candidature: Candidature, form, reasons=(), status
     return render_template(
         "jury/scoresheet.html", stage=jury, candidature=candidature, contest=candidature.edition.contest,
         form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(now()), stored=stored or {},
-        opinions=opinions_for(current_user, candidature, jury),
+        opinions=opinions_for(current_user, candidature, jury, may_read=True),  # every caller passed _readable
     ), status

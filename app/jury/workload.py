@@ -35,19 +35,25 @@ REGIONAL_RANKED_STATES = (*REGIONAL_JURY_STATES, State.REGIONAL_NOT_SELECTED.val
                           State.NATIONAL_NOT_SELECTED.value)
 
 
+# A jury's members are listed by name: their roles (loaded with every user, for sign-in) are not read.
+JUROR_ONLY = db.lazyload(User.memberships)
+
+
+def regional_jurors_query(region_id: int):
+    return (db.select(User).join(RoleMembership)
+            .where(RoleMembership.region_id == region_id, RoleMembership.role == Role.REGIONAL_JUROR.value)
+            .order_by(User.email).options(JUROR_ONLY))
+
+
 def regional_jurors(region_id: int) -> list[User]:
-    return db.session.scalars(
-        db.select(User).join(RoleMembership)
-        .where(RoleMembership.region_id == region_id, RoleMembership.role == Role.REGIONAL_JUROR.value)
-        .order_by(User.email)
-    ).all()
+    return db.session.scalars(regional_jurors_query(region_id)).all()
 
 
 def national_jurors(edition_id: int) -> list[User]:
     return db.session.scalars(
         db.select(User).join(RoleMembership)
         .where(RoleMembership.edition_id == edition_id, RoleMembership.role == Role.NATIONAL_JUROR.value)
-        .order_by(User.email)
+        .order_by(User.email).options(JUROR_ONLY)
     ).all()
 
 
