@@ -142,7 +142,7 @@ def export(case: str, out) -> None:
     if kind == "archive":
         count = db.session.scalar(db.select(db.func.count(Candidature.id)))
         book = Book(edition_name=contest.name, theme=contest.title, ceremony=contest.calendar.ceremony,
-                    printed_at=NOW, scale_max=contest.scale.max, criteria=criteria_headings(contest),
+                    printed_at=NOW, published=False, scale_max=contest.scale.max, criteria=criteria_headings(contest),
                     picks=Picks(contest, count))
         small = dataclasses.replace(book, picks=())
         attachment = Path(out.name).with_suffix(".attachment")

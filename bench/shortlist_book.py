@@ -89,7 +89,7 @@ def sample_book(picks: int, national: bool = True, seed: int = 2017) -> Book:
     rng = random.Random(seed)
     return Book(edition_name="Semaine de la sécurité des patients 2017",
                 theme="Usagers, soignants : partenaires pour la sécurité des patients", ceremony=date(2017, 11, 21),
-                printed_at=datetime(2017, 11, 10, 9, 30, tzinfo=ZoneInfo("Europe/Paris")), scale_max=5,
+                printed_at=datetime(2017, 11, 10, 9, 30, tzinfo=ZoneInfo("Europe/Paris")), published=False, scale_max=5,
                 criteria=CRITERIA, picks=tuple(sample_pick(rng, n, national) for n in range(1, picks + 1)))
 
 

@@ -44,9 +44,12 @@ def cover(book: Book, styles: Styles) -> list[Flowable]:
         Paragraph(markup(f"« {book.theme} »"), styles["Heading2"]),
         Spacer(1, 10 * mm),
         Paragraph(markup(f"Cérémonie de remise du prix : {french_date(book.ceremony)}."), styles["BodyText"]),
-        Paragraph(markup(f"{len(book.picks)} projets retenus par les régions."), styles["BodyText"]),
-        Paragraph(markup(f"Document édité le {book.printed_at:%d/%m/%Y à %H:%M}. Confidentiel jusqu’à la "
-                         "publication des résultats."), styles["BodyText"]),
+        Paragraph(markup(f"{len(book.picks)} projet retenu par les régions." if len(book.picks) == 1 else
+                         f"{len(book.picks)} projets retenus par les régions."), styles["BodyText"]),
+        # The confidentiality mark holds until the results are public, and only until then.
+        Paragraph(markup(f"Document édité le {book.printed_at:%d/%m/%Y à %H:%M}."
+                         + ("" if book.published else " Confidentiel jusqu’à la publication des résultats.")),
+                  styles["BodyText"]),
         PageBreak(),
     ]
 

@@ -104,6 +104,7 @@ class Book:
     theme: str
     ceremony: date
     printed_at: datetime  # local time of the contest
+    published: bool  # the results are public: the book is no longer confidential
     scale_max: int
     criteria: tuple[CriterionHeading, ...]
     picks: tuple[Pick, ...]
@@ -227,6 +228,7 @@ def shortlist_book(edition: Edition, printed_at: datetime) -> Book:
         theme=contest.title,
         ceremony=contest.calendar.ceremony,
         printed_at=printed_at.astimezone(contest.tz),
+        published=edition.published_at is not None,
         scale_max=contest.scale.max,
         criteria=criteria_headings(contest),
         picks=tuple(Pick(dossier_of(pick.candidature, contest), pick.opinion, regional.get(pick.candidature_id),

@@ -57,6 +57,17 @@ def literal(value: object, style: ParagraphStyle, empty: str = "—") -> Paragra
     return Paragraph(text if text.strip() else empty, style)
 
 
+def header_widths(header: Iterable[object], widths: list[float], style: ParagraphStyle) -> list[float]:
+    """Column widths (millimetres) in which no header word is cut (« Régi/on »): a column too narrow for
+    its longest word takes the room it needs from the widest column."""
+    needed = [max((stringWidth(word, style.fontName, style.fontSize) for word in str(title).split()), default=0)
+              for title in header]
+    fitted = [max(width, (need + CELL_PADDING) / mm + 0.5) for width, need in zip(widths, needed, strict=True)]
+    widest = max(range(len(widths)), key=lambda index: widths[index])
+    fitted[widest] -= sum(fitted) - sum(widths)
+    return fitted
+
+
 def cell(value: object, width: float, style: ParagraphStyle, empty: str = "—") -> str | Paragraph:
     """A table cell ``width`` points wide printing ``value`` as typed.
 
@@ -126,10 +137,11 @@ class EntryPage(Flowable):
 
 
 class ExportDocument(BaseDocTemplate):
-    """A4 portrait, one frame, a footer « title … page / total », headings registered in the contents."""
+    """A4 (portrait unless told), one frame, a footer « title … page / total », headings registered in
+    the contents."""
 
-    def __init__(self, out: BinaryIO, *, title: str, subject: str):
-        super().__init__(out, pagesize=A4, title=title, subject=subject, author=AUTHOR, creator=AUTHOR,
+    def __init__(self, out: BinaryIO, *, title: str, subject: str, pagesize=A4):
+        super().__init__(out, pagesize=pagesize, title=title, subject=subject, author=AUTHOR, creator=AUTHOR,
                          lang="fr", leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                          bottomMargin=20 * mm)
         self.footer_text = shortened(title, self.width - NUMBER_ROOM)
@@ -208,8 +220,8 @@ class ExportDocument(BaseDocTemplate):
             canvas.endForm()
 
 
-def build_pdf(story: list[Flowable], *, title: str, subject: str) -> bytes:
-    """The PDF of a story that has no contents, such as one dossier."""
+def build_pdf(story: list[Flowable], *, title: str, subject: str, pagesize=A4) -> bytes:
+    """The PDF of a story that has no contents, such as one dossier or a region's minutes."""
     buffer = io.BytesIO()
-    ExportDocument(buffer, title=title, subject=subject).lay_out([story])
+    ExportDocument(buffer, title=title, subject=subject, pagesize=pagesize).lay_out([story])
     return buffer.getvalue()

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from app.exports.data import Dossier
-from app.exports.document import build_pdf, cell, literal, markup, prose
+from app.exports.document import build_pdf, cell, header_widths, literal, markup, prose
 from app.exports.fonts import stylesheet
 
 GRID = TableStyle([
@@ -41,8 +41,11 @@ class Styles:
 
 def grid(rows: list[list], widths: list[float], styles: Styles, header: bool = True) -> Table:
     """A table of literal cells (columns in millimetres), the header row repeated on each page."""
+    if header:
+        widths = header_widths(rows[0], widths, styles.cell)
     table = Table([[cell(value, width * mm, styles.cell) for value, width in zip(row, widths, strict=True)]
-                   for row in rows], colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
+                   for row in rows], colWidths=[w * mm for w in widths], repeatRows=1 if header else 0,
+                  splitInRow=1)  # a row taller than a page (a 2,000-character opinion) splits across pages
     table.setStyle(GRID)
     style = styles.cell  # the font of the cells set as plain strings
     table.setStyle([("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize, style.leading),

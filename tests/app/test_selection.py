@@ -370,3 +370,17 @@ def test_minutes_pdf_splits_an_opinion_taller_than_a_page(client, as_organiser, 
 
     assert response.status_code == 200
     assert pdf_text(response).count("W") >= 2000  # every letter printed, over several pages
+
+
+def test_minutes_pdf_numbers_its_pages_and_names_itself(client, as_organiser, hdf, scored):
+    select(client, hdf, scored[0], opinion="W" * 2000)  # several pages
+
+    response = client.get(f"/ars/{hdf.id}/proces-verbal.pdf")
+
+    reader = PdfReader(io.BytesIO(response.data))
+    total = len(reader.pages)
+    assert total > 1
+    assert [page.extract_text().split("\n")[0] for page in reader.pages] == [
+        f"{number} / {total}" for number in range(1, total + 1)]
+    assert reader.metadata.title == f"Procès-verbal — {hdf.name}"
+    assert reader.trailer["/Root"]["/Lang"] == "fr"

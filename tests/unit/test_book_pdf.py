@@ -10,10 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.exports.book import REQUEST_PICKS, book_needs_job, book_pdf, write_book
 from app.exports.data import Answer
-from app.exports.dossier_pdf import dossier_pdf
+from app.exports.document import CELL_PADDING, header_widths
+from app.exports.dossier_pdf import Styles, dossier_pdf
 from bench.shortlist_book import sample_book
 from scoring import display
 
@@ -201,3 +204,35 @@ def test_dossier_pdf_footer_cuts_a_long_title_after_a_whole_word():
     footer = footers.pop()
     assert footer.endswith(" …")
     assert f"Dossier {dossier.receipt_number} — {title}".startswith(footer.removesuffix(" …") + " ")
+
+
+def test_cover_counts_one_pick_in_the_singular_and_is_confidential_until_publication():
+    _reader, pages = read(book_pdf(sample_book(1)))
+    published = replace(sample_book(2), published=True)
+    _reader, public_pages = read(book_pdf(published))
+
+    assert "1 projet retenu par les régions." in flat(pages) and "1 projets" not in flat(pages)
+    assert "Confidentiel jusqu’à la publication des résultats." in flat(pages)
+    assert "2 projets retenus par les régions." in flat(public_pages)
+    assert "Confidentiel" not in flat(public_pages)
+
+
+def test_no_header_word_of_the_summary_table_is_cut():
+    """Each header cell's words read whole on their own lines (a cut word reads « Régi » then « on »)."""
+    _reader, pages = read(book_pdf(sample_book(3)))
+    summary = next(page for page in pages if "Inter-secteurs" in page or "Inter-" in page)
+
+    lines = summary.split("\n")
+    for word in ("Région", "Structure", "Projet", "Secteurs", "Inter-secteurs", "Moyenne", "régionale", "nationale",
+                 "Rang", "national"):
+        assert any(word in line for line in lines), (word, lines[:12])
+    assert not any(line.strip() in ("Régi", "Ran", "on", "g") for line in lines)
+
+
+def test_header_widths_make_room_for_the_longest_word_from_the_widest_column():
+    styles = Styles.create()
+
+    fitted = header_widths(["Région", "Projet très long titre"], [5, 60], styles.cell)
+
+    assert fitted[0] * mm >= stringWidth("Région", styles.cell.fontName, styles.cell.fontSize) + CELL_PADDING
+    assert sum(fitted) == pytest.approx(65)
