@@ -33,8 +33,8 @@ from app.exports.book import book_pdf, cover, pick_section, pick_title, summary_
 from app.exports.data import (  # noqa: E402
     Answer, AttachmentFile, Book, CriterionHeading, Dossier, JuryMarks, Partner, Pick,
 )
-from app.exports.document import markup  # noqa: E402
-from app.exports.dossier_pdf import Styles  # noqa: E402
+from app.pdf.document import markup  # noqa: E402
+from app.pdf.grid import Styles  # noqa: E402
 
 CRITERIA = (
     CriterionHeading("C1", "Effectivité du partenariat entre usagers et soignants"),

@@ -18,9 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from app.exports.data import Book, JuryMarks, Pick
-from app.exports.document import ExportDocument, markup, prose
-from app.exports.dossier_pdf import CROSS_SECTOR, Styles, dossier_story, grid
-from app.exports.fonts import FACES
+from app.pdf.document import ExportDocument, markup, prose
+from app.exports.dossier_pdf import CROSS_SECTOR, dossier_story
+from app.pdf.grid import Styles, grid
+from app.pdf.fonts import FACES
 from scoring import display
 from workflows.definition import french_date
 

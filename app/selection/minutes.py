@@ -8,8 +8,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from app.exports.document import build_pdf, literal
-from app.exports.dossier_pdf import Styles, grid
+from app.pdf.document import build_pdf, literal
+from app.pdf.grid import Styles, grid
 from app.models import Candidature, ConflictDeclaration, Region, User
 from app.selection.ranking import RegionRanking, column, line_flags
 from scoring import display

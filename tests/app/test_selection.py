@@ -33,9 +33,13 @@ def select(client, region, candidature, opinion=OPINION):
     return client.form(select_url(region, candidature), {"opinion": opinion})
 
 
+FOOTER = re.compile(r"\A\d+ / \d+\n.*\n")  # « page / total » and the title, read first on each page
+
+
 def pdf_text(response) -> str:
-    """The text of a PDF answer, spaces collapsed (a wrapped line reads as one)."""
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).split())
+    """The text of a PDF answer without its page footers, spaces collapsed (a wrapped line reads as one)."""
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    return " ".join(" ".join(FOOTER.sub("", page.extract_text(), count=1) for page in pages).split())
 
 
 def close_page_fields(client, region) -> dict[str, str]:

@@ -15,8 +15,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.exports.book import REQUEST_PICKS, book_needs_job, book_pdf, write_book
 from app.exports.data import Answer
-from app.exports.document import CELL_PADDING, header_widths
-from app.exports.dossier_pdf import Styles, dossier_pdf
+from app.pdf.document import CELL_PADDING, header_widths
+from app.exports.dossier_pdf import dossier_pdf
+from app.pdf.grid import Styles
 from bench.shortlist_book import sample_book
 from scoring import display
 

@@ -26,7 +26,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate, Paragraph, Table, TableStyle
 
-from app.exports.fonts import FACES
+from app.pdf.fonts import FACES
 
 AUTHOR = "Concours Semaine de la sécurité des patients"
 # Candidate text may carry control characters that neither the PDF font nor the parser expect.
