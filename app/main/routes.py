@@ -35,4 +35,7 @@ def legal():
 @bp.get("/donnees-personnelles")
 @public
 def personal_data():
-    return render_template("main/personal_data.html")
+    """What is kept, why and how long (the open edition's retention), how to download it or have it erased."""
+    edition = current_edition()
+    return render_template("main/personal_data.html",
+                           retention_months=edition.contest.data.retention_months if edition else None)
