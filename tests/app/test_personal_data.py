@@ -239,6 +239,19 @@ def test_erasure_page_says_when_no_account_has_the_address(organiser):
     assert "Aucun compte n’a cette adresse." in page
 
 
+def test_administrator_reaches_the_erasure_page_from_the_personal_data_page(app, make_user, alice):
+    admin = make_user(Role.ADMIN)
+    client = app.test_client()
+    client.form("/connexion", {"email": admin.email, "password": PASSWORD})
+
+    personal = client.get("/donnees-personnelles").get_data(as_text=True)
+    page = page_text(client.get(f"{ERASURE}?email=alice@example.org"))
+
+    assert f'href="{ERASURE}"' in personal
+    assert f'href="{ERASURE}"' not in alice.client.get("/donnees-personnelles").get_data(as_text=True)
+    assert "est en cours d’examen" in page
+
+
 def test_edit_diffs_keep_the_names_of_personal_fields_only(alice, clock):
     from tests.app.test_dossier import complete_form, post_dossier
 
