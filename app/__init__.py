@@ -94,8 +94,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main
     from app.national.results import bp as results
     from app.national.routes import bp as national
+    from app.privacy.routes import bp as privacy
     from app.regional.routes import bp as regional
     from app.selection.routes import bp as selection
 
-    for blueprint in (main, auth, candidatures, attachments, regional, jury, selection, national, results, exports):
+    for blueprint in (main, auth, candidatures, attachments, regional, jury, selection, national, results, exports,
+                      privacy):
         app.register_blueprint(blueprint)

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads ...``."""
+"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads|exports|retention ...``."""
 
 from __future__ import annotations
 
@@ -183,6 +183,7 @@ def register(app: Flask) -> None:
     from app.demo import demo_command
     from app.exports.jobs import exports_cli
     from app.mail import outbox_cli
+    from app.privacy.cli import retention_cli
 
-    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli):
+    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli, retention_cli):
         app.cli.add_command(command)

@@ -55,6 +55,13 @@ def organises_nationally(edition: Edition) -> bool:
     return edition.id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
 
 
+def erases_personal_data() -> bool:
+    """The national organisers of the current edition and the administrator anonymise any account on request."""
+    g.policy_asked = True
+    edition = current_edition()
+    return current_user.has_role(Role.ADMIN) or (edition is not None and organises_nationally(edition))
+
+
 def national_edition() -> Edition:
     """The current edition, where national organisers act; 404 for those who do not organise it."""
     g.policy_asked = True

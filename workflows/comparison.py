@@ -23,7 +23,7 @@ LABELS = {
     "criteria": "critères", "scale": "échelle de notation", "tie_break": "ordre de départage",
     "disagreement_threshold": "seuil de désaccord", "winners": "nombre de lauréats",
     "attachments": "pièces jointes", "regions": "régions", "quota": "projets retenus par région",
-    "attestations": "attestations", "limits": "longueurs maximales",
+    "attestations": "attestations", "limits": "longueurs maximales", "data": "données personnelles",
     # calendar
     "submission_deadline": "date limite de dépôt", "week_start": "début de la semaine",
     "week_end": "fin de la semaine", "ceremony": "cérémonie", "submissions_open": "ouverture des dépôts",
@@ -36,6 +36,8 @@ LABELS = {
     # limits
     "project_title": "titre du projet", "summary": "résumé", "criterion_answer": "réponse à un critère",
     "reason": "motif",
+    # personal data
+    "retention_months": "durée de conservation (mois après la publication des résultats)",
 }
 
 

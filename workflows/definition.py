@@ -8,7 +8,8 @@ Invariants of a ``Contest`` returned by ``loads_contest``:
   distinct items (tables are told apart by their first field: key, code, value, extension);
 - integers and numbers respect their declared minimum (``_at_least``);
 - tie_break names every criterion exactly once; scale levels cover min..max once each;
-  quota.min <= quota.max; the timezone is known to zoneinfo.
+  quota.min <= quota.max; the timezone is known to zoneinfo; data.retention_months >= 1 (24 when
+  the table is left out).
 Errors are all collected, then raised once as ``ContestError``, each naming the file and the
 dotted key. Nothing here reads the clock.
 """
@@ -133,6 +134,14 @@ class Limits:
 
 
 @_frozen
+class DataRules:
+    """How long personal data is kept once the contest is over (house choice: not in the note)."""
+
+    # Counted from the publication of the results; then ``retention apply`` anonymises the dossiers.
+    retention_months: int = _at_least(1, default=24)
+
+
+@_frozen
 class Calendar:
     submission_deadline: datetime
     week_start: date
@@ -174,6 +183,8 @@ class Contest:
     quota: Quota
     attestations: tuple[Attestation, ...] = ()
     limits: Limits
+    # Optional so that an edition stored before the key existed still reads: 24 months.
+    data: DataRules = DataRules()
 
     @property
     def tz(self) -> ZoneInfo:

@@ -25,6 +25,9 @@ FIELDS = (
     "domain_other", "project_stage", "link",
 )
 MAPPINGS = ("answers", "attestations")
+# The fields that may name or identify a person (an RPPS number is a professional's own): an edit's
+# audit row keeps their names only, not their values, since the log cannot be erased.
+PERSONAL_FIELDS = ("identifier", "contact_name", "contact_function", "contact_email", "contact_phone", "partners")
 
 REQUIRED_TEXTS = (
     ("category", "la catégorie du candidat"),

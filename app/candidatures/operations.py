@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Candidature, Edition, Partner, Region, User
 from app.receipts import queue_receipt_email
 from app.moments import require
-from workflows.dossier import FIELDS, MAPPINGS, dossier_problems, edit_blockers, missing_items
+from workflows.dossier import FIELDS, MAPPINGS, PERSONAL_FIELDS, dossier_problems, edit_blockers, missing_items
 from workflows.identifiers import normalise
 from workflows.lifecycle import Act, Moment
 from workflows.machine import Facts, dossier_complete
@@ -35,7 +35,8 @@ def create_candidature(*, owner: User, edition: Edition, region: Region, now: da
 
 
 def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: datetime, version: int) -> dict:
-    """Store the typed dossier; returns the changes ``{field: [before, after]}`` written to the audit log.
+    """Store the typed dossier; returns the changes ``{field: [before, after]}``, written to the audit log
+    but for the personal fields, of which it keeps the names only.
 
     Refuses after the deadline or once submitted to the jury, and a submitted dossier left incomplete
     (Refused), when the page was based on an older version and its content differs
@@ -65,8 +66,10 @@ def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: d
     if reissue:
         candidature.receipt_issued_at = now
     db.session.flush()  # bumps the version; a concurrent save fails here with StaleDataError
+    personal = [field for field in PERSONAL_FIELDS if field in changes]
     record("candidature.edit", actor=actor, role=Role.CANDIDATE.value, at=now, candidature=candidature,
-           data={"changes": changes, "receipt_reissued": reissue})
+           data={"changes": {field: change for field, change in changes.items() if field not in personal},
+                 "receipt_reissued": reissue, **({"personal_fields": personal} if personal else {})})
     if reissue:
         queue_receipt_email(candidature, now, reissued=True)
     return changes

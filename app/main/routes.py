@@ -1,5 +1,7 @@
 from flask import Blueprint, render_template
+from flask_login import current_user
 
+from app import policy
 from app.access import public
 from app.editions import current_edition
 from app.main.countdown import deadline_context
@@ -35,4 +37,8 @@ def legal():
 @bp.get("/donnees-personnelles")
 @public
 def personal_data():
-    return render_template("main/personal_data.html")
+    """What is kept, why and how long (the open edition's retention), how to download it or have it erased."""
+    edition = current_edition()
+    return render_template("main/personal_data.html",
+                           retention_months=edition.contest.data.retention_months if edition else None,
+                           erases=current_user.is_authenticated and policy.erases_personal_data())

@@ -56,6 +56,8 @@ class Candidature(db.Model):
     inadmissibility_reason: Mapped[str | None] = mapped_column(Text)
     # The jury scores a fixed version of the dossier from this instant on.
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by app.privacy.erasure: contact, partners' names and attachments gone, the project kept.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -280,6 +280,9 @@ F = "ssp-2017.toml: "
      [F + "calendar.ceremony: doit avoir lieu pendant la semaine (de week_start à week_end)"]),
     (_set("calendar.submissions_open", datetime(2017, 10, 16, tzinfo=PARIS)),
      [F + "calendar.submission_deadline: doit suivre l’ouverture des dépôts (submissions_open)"]),
+    (_set("data.retention_months", 0), [F + "data.retention_months: doit être supérieur ou égal à 1"]),
+    (_set("data.retention_months", "deux ans"), [F + "data.retention_months: doit être un entier"]),
+    (_set("data.retention_days", 30), [F + "data.retention_days: clé inconnue"]),
 ])
 def test_loads_contest_refuses_invalid_definition(mutate, expected):
     assert errors_of(mutate) == expected

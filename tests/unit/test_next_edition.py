@@ -107,6 +107,7 @@ def test_differences_variant_lists_its_rules():
         "Ordre de départage : « partenariat », « securite », « reproductibilite », « originalite » → "
         "« securite », « evaluation », « partenariat », « originalite », « reproductibilite »",
         "Pièces jointes — nombre maximal : 3 → 2",
+        "Données personnelles — durée de conservation (mois après la publication des résultats) : 24 → 12",
     } <= set(lines)
 
 

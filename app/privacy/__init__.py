@@ -1,0 +1,1 @@
+"""Personal data: a person downloads theirs; organisers anonymise on request; the retention period."""
