@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads ...``."""
+"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads|exports|backup ...``."""
 
 from __future__ import annotations
 
@@ -180,9 +180,10 @@ def user_grant(email: str, role_name: str, region_code: str | None, edition_slug
 
 def register(app: Flask) -> None:
     from app.attachments.cli import uploads_cli
+    from app.backup.cli import backup_cli
     from app.demo import demo_command
     from app.exports.jobs import exports_cli
     from app.mail import outbox_cli
 
-    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli):
+    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli, backup_cli):
         app.cli.add_command(command)
