@@ -292,8 +292,8 @@ def _member(archive: zipfile.ZipFile, name: str) -> Iterator[IO[bytes]]:
 def _check_empty_database() -> None:
     existing = set(sa.inspect(db.engine).get_table_names())
     with db.engine.connect() as connection:
-        for table in db.metadata.sorted_tables:
-            if table.name in existing and connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
+        for table in (table for table in db.metadata.sorted_tables if table.name in existing):
+            if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
                 raise Refused([f"La base cible contient déjà des données (table {table.name}) : une sauvegarde ne se "
                                f"restaure que dans une base vide. {NOTHING_WRITTEN}"])
 

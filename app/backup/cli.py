@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from app import clock
 from app.backup.archive import Summary, create_backup, restore_backup
-from app.cli import _committed
+from app.commands import committed
 
 backup_cli = AppGroup("backup", help="Sauvegarde et restauration de l’instance (base et fichiers).")
 
@@ -23,7 +23,7 @@ def _described(summary: Summary) -> str:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_create(path: Path) -> None:
     """Write the archive of the database, the files its rows name and the definitions to PATH."""
-    summary = _committed(lambda: create_backup(path, now=clock.now()))
+    summary = committed(lambda: create_backup(path, now=clock.now()))
     click.echo(f"Sauvegarde écrite : {path} ({_described(summary)}).")
 
 
@@ -31,5 +31,5 @@ def backup_create(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def backup_restore(path: Path) -> None:
     """Rebuild this instance, its database empty, from the archive PATH (checked before anything is written)."""
-    summary = _committed(lambda: restore_backup(path))
+    summary = committed(lambda: restore_backup(path))
     click.echo(f"Restauration terminée depuis {path} ({_described(summary)}).")

@@ -119,7 +119,8 @@ def test_archive_manifest_names_every_member_with_its_sha256_the_revision_and_th
         manifest = json.loads(opened.read("manifest.json"))
         hashes = {name: hashlib.sha256(opened.read(name)).hexdigest() for name in opened.namelist()
                   if name != "manifest.json"}
-        definitions = {name: opened.read(name).decode() for name in opened.namelist() if name.startswith("definitions/")}
+        definitions = {name: opened.read(name).decode() for name in opened.namelist()
+                       if name.startswith("definitions/")}
 
     assert manifest["members"] == hashes
     assert manifest["tables"] == {name: len(table_rows) for name, table_rows in rows.items()}
