@@ -246,7 +246,7 @@ def _verified_manifest(archive: zipfile.ZipFile, source: Path) -> dict:
     try:
         manifest = json.loads(_read(archive, MANIFEST))
         members, tables = manifest["members"], manifest["tables"]
-    except KeyError:
+    except (KeyError, TypeError):
         raise _damaged(MANIFEST, "manque ou est incomplet") from None
     except ValueError:
         raise _damaged(MANIFEST, "n’est pas un JSON lisible") from None
