@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads|exports|retention ...``."""
+"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads|exports|backup|retention ...``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.commands import committed, fail
 from app.extensions import db
 from workflows.comparison import differences
 from workflows.definition import ContestError, load_contest
@@ -47,29 +48,12 @@ def summary_lines(contest) -> list[str]:
     return lines
 
 
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        click.echo(line, err=True)
-    raise SystemExit(1)
-
-
-def _committed(operation):
-    """Run ``operation`` and commit; on a refusal, nothing is kept, its reasons are printed, exit 1."""
-    try:
-        result = operation()
-    except Refused as error:
-        db.session.rollback()
-        _fail([str(error)])
-    db.session.commit()
-    return result
-
-
 def _contest_or_exit(path: Path):
     """The definition in ``path``, or its errors printed and exit code 1."""
     try:
         return load_contest(path)
     except (ContestError, OSError) as error:
-        _fail(getattr(error, "errors", None) or [f"{path}: {error}"])
+        fail(getattr(error, "errors", None) or [f"{path}: {error}"])
 
 
 @contest_cli.command("check")
@@ -90,15 +74,15 @@ def contest_check(path: Path) -> None:
 def contest_new(source: Path, slug: str, years: int, output: Path | None) -> None:
     """Write next edition's definition from SOURCE: calendar shifted, slug, name and number changed."""
     if not SLUG.fullmatch(slug):
-        _fail([f"{slug} : identifiant invalide (lettres minuscules, chiffres et tirets, 64 au plus)."])
+        fail([f"{slug} : identifiant invalide (lettres minuscules, chiffres et tirets, 64 au plus)."])
     target = output or source.with_name(f"{slug}.toml")
     if target.exists():
-        _fail([f"{target} existe déjà : rien n’a été écrit."])
+        fail([f"{target} existe déjà : rien n’a été écrit."])
     old = _contest_or_exit(source)
     try:
         text, new = next_edition(source.read_text(encoding="utf-8"), slug=slug, years=years, source=source.name)
     except ContestError as error:
-        _fail(error.errors)
+        fail(error.errors)
     target.write_text(text, encoding="utf-8")
     click.echo(f"Fichier écrit : {target}")
     if moved := weekday_changes(old, new):
@@ -153,7 +137,7 @@ def user_create(email: str, role_name: str, region_code: str | None, edition_slu
     if problem := password_problem(password):
         click.echo(problem, err=True)
         raise SystemExit(1)
-    user = _committed(lambda: create_user(
+    user = committed(lambda: create_user(
         email=email, password_hash=hash_password(password), role=Role(role_name), region_code=region_code,
         edition_slug=edition_slug, display_name=display_name, now=now(), verified=True))
     click.echo(f"Compte créé : {user.email} ({Role(role_name).label}).")
@@ -172,18 +156,20 @@ def user_grant(email: str, role_name: str, region_code: str | None, edition_slug
 
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
     if user is None:
-        _fail([f"Aucun compte pour {normalise_email(email)} : créez-le avec « user create »."])
-    _committed(lambda: grant_role(user, role=Role(role_name), region_code=region_code, edition_slug=edition_slug,
-                                  now=now()))
+        fail([f"Aucun compte pour {normalise_email(email)} : créez-le avec « user create »."])
+    committed(lambda: grant_role(user, role=Role(role_name), region_code=region_code, edition_slug=edition_slug,
+                                 now=now()))
     click.echo(f"Rôle ajouté : {user.email} ({Role(role_name).label}).")
 
 
 def register(app: Flask) -> None:
     from app.attachments.cli import uploads_cli
+    from app.backup.cli import backup_cli
     from app.demo import demo_command
     from app.exports.jobs import exports_cli
     from app.mail import outbox_cli
     from app.privacy.cli import retention_cli
 
-    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli, retention_cli):
+    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli, backup_cli,
+                    retention_cli):
         app.cli.add_command(command)

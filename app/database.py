@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -24,13 +25,25 @@ def reads_from_now_on() -> None:
     g.reads_only = True
 
 
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Transactions begun inside, outside a request too (a command), only read: on SQLite a deferred
+    BEGIN, whose WAL snapshot is taken at the first read and kept to the end, with no write lock."""
+    previous = g.get("reads_only", False)
+    g.reads_only = True
+    try:
+        yield
+    finally:
+        g.reads_only = previous
+
+
 def takes_write_lock() -> bool:
     """POST, PUT, DELETE, views marked ``writes`` and everything outside a request (CLI, jobs); not what
-    a request runs after ``reads_from_now_on``."""
+    a request runs after ``reads_from_now_on``, nor what runs inside ``reading_only``."""
+    if has_app_context() and g.get("reads_only"):
+        return False
     if not has_request_context():
         return True
-    if g.get("reads_only"):
-        return False
     if request.method not in SAFE_METHODS:
         return True
     return getattr(current_app.view_functions.get(request.endpoint), "writes", False)

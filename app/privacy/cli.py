@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from app.extensions import db
+from app.commands import committed
 from app.privacy.retention import apply_retention, expired
 
 retention_cli = AppGroup("retention", help="Durée de conservation des données personnelles.")
@@ -26,8 +26,7 @@ def retention_apply(dry_run: bool) -> None:
     for account in plan.accounts:
         click.echo(f"Compte n° {account.id} : plus aucun dossier à conserver.")
     if not dry_run:
-        apply_retention(plan, now=moment)  # refuses nothing: ``expired`` kept only what the contest no longer needs
-        db.session.commit()
+        committed(lambda: apply_retention(plan, now=moment))
     verb = "seraient anonymisés" if dry_run else "anonymisés"
     click.echo(f"{len(plan.candidatures)} dossier(s) et {len(plan.accounts)} compte(s) {verb}."
                + (" Rien n’a été modifié." if dry_run else ""))

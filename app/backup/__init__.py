@@ -1,0 +1,1 @@
+"""Backup and restore of a whole instance: every table's rows, the files they name, one archive."""
