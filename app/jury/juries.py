@@ -291,16 +291,26 @@ class Jury:
                      data={"user_id": user.id, "email": user.email, "stage": self.name})
         return user
 
+    def sheets_of(self, juror: User) -> list[Scoresheet]:
+        """The juror's sheets at this jury, drafts and submitted."""
+        return db.session.scalars(
+            db.select(Scoresheet).join(Candidature)
+            .where(Scoresheet.juror_id == juror.id, Scoresheet.stage == self.name, self._judged())).all()
+
+    def removal_blocker(self, juror: User, sheets: list[Scoresheet]) -> str | None:
+        """Why the juror can no longer be taken off the jury, if so: a sheet of theirs counts."""
+        if any(sheet.status == "submitted" for sheet in sheets):
+            return (f"{juror.email} a déjà remis une grille d’évaluation {self.kind.where} : "
+                    "ce juré ne peut plus être retiré du jury.")
+        return None
+
     def remove_juror(self, membership: RoleMembership, *, actor: User, now: datetime) -> None:
         """Take a juror off the jury, only before they submitted a scoresheet to it."""
         self._require(self.kind.acts.remove, now)
         juror = membership.user
-        sheets = db.session.scalars(
-            db.select(Scoresheet).join(Candidature)
-            .where(Scoresheet.juror_id == juror.id, Scoresheet.stage == self.name, self._judged())).all()
-        if any(sheet.status == "submitted" for sheet in sheets):
-            raise Refused([f"{juror.email} a déjà remis une grille d’évaluation {self.kind.where} : "
-                           "ce juré ne peut plus être retiré du jury."])
+        sheets = self.sheets_of(juror)
+        if blocker := self.removal_blocker(juror, sheets):
+            raise Refused([blocker])
         for draft in sheets:
             db.session.delete(draft)
         db.session.delete(membership)

@@ -19,12 +19,14 @@ from app.endings import refusals
 from app.extensions import db
 from app.journal.view import Journal
 from app.jury.juries import Jury
+from app.jury.removal import removal_page
 from app.jury.workload import shortlist
 from app.models import AuditEntry, Candidature, Edition, Region, RegionalPick
 from app.national.forms import RegionDecisionForm, WinnerForm
 from app.transitions.engine import national_facts, open_regions, regions_facts
 from app.transitions.national import (
     ORGANISER, declare_winner, excuse_region, open_national_jury, publish_results, reinstate_region, reopen_region,
+    told_at_publication,
 )
 from app.national.ranking import national_ranking
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
@@ -219,11 +221,13 @@ def invite():
     return jury(invite_form=form, status=422)
 
 
-@bp.post("/jury/<int:user_id>/retirer")
+@bp.route("/jury/<int:user_id>/retirer", methods=["GET", "POST"])
 @organisers
 def remove(user_id: int):
     national_jury = Jury.national(_edition())
     membership = policy.one_or_404(national_jury.membership(user_id))
+    if request.method == "GET":
+        return removal_page(national_jury, membership, url_for(".jury"))
     if ConfirmForm().validate_on_submit():
         email = membership.user.email
         _flash_all(_apply(lambda: national_jury.remove_juror(membership, actor=current_user, now=now()),
@@ -310,8 +314,9 @@ def publication():
             return redirect(url_for(".publication"))
     winners = db.session.scalars(db.select(Candidature).filter_by(edition_id=edition.id, state=State.WINNER.value)
                                  .order_by(Candidature.id)).all()
+    told = db.session.scalar(db.select(db.func.count()).select_from(told_at_publication(edition).subquery()))
     return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winners=winners,
-                           ceremony=french_date(edition.contest.calendar.ceremony),
+                           told=told, ceremony=french_date(edition.contest.calendar.ceremony),
                            available=_available(edition)), 422 if reasons else 200
 
 

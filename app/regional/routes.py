@@ -20,6 +20,7 @@ from app.endings import attempt
 from app.extensions import db
 from app.headers import keep_url_out_of_referer
 from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
+from app.jury.removal import removal_page
 from app.journal.view import Journal
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
@@ -173,16 +174,19 @@ def invite(region_id: int):
     return jury(region_id, invite_form=form, status=422)
 
 
-@bp.post("/<int:region_id>/jury/<int:user_id>/retirer")
+@bp.route("/<int:region_id>/jury/<int:user_id>/retirer", methods=["GET", "POST"])
 @organisers
 def remove(region_id: int, user_id: int):
     regional_jury = Jury.of_region(organised_region(region_id))
     membership = policy.one_or_404(regional_jury.membership(user_id))
+    back = url_for(".jury", region_id=region_id)
+    if request.method == "GET":
+        return removal_page(regional_jury, membership, back)
     if ConfirmForm().validate_on_submit():
         email = membership.user.email
         attempt(lambda: regional_jury.remove_juror(membership, actor=current_user, now=now()),
                 _("%(email)s ne fait plus partie du jury.", email=email))
-    return redirect(url_for(".jury", region_id=region_id))
+    return redirect(back)
 
 
 @bp.post("/<int:region_id>/jury/conflits")

@@ -113,14 +113,17 @@ def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rati
     return others
 
 
+def told_at_publication(edition: Edition):
+    """The candidatures whose candidates receive their outcome by email at publication, as a query."""
+    return db.select(Candidature).where(Candidature.edition_id == edition.id, Candidature.state.in_(TOLD_OUTCOME))
+
+
 def publish_results(edition: Edition, *, actor: User, now: datetime) -> int:
     """Publish the results and queue each candidate's outcome email; returns how many were queued."""
     lock(edition)
     fire_edition(edition, "publish_results", actor=actor, now=now)
     edition.published_at = now
-    told = db.session.scalars(
-        db.select(Candidature).where(Candidature.edition_id == edition.id, Candidature.state.in_(TOLD_OUTCOME))
-        .order_by(Candidature.id)).all()
+    told = db.session.scalars(told_at_publication(edition).order_by(Candidature.id)).all()
     for candidature in told:
         queue_outcome_email(candidature, now)
     db.session.flush()

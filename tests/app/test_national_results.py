@@ -59,6 +59,7 @@ def test_publish_refused_before_the_winner_is_declared(client, login, shortlist,
 def test_publishing_emails_every_candidate_their_outcome(client, login, shortlist, smtp_server, clock):
     declared(shortlist, shortlist.alpha)
     login(shortlist.organiser)
+    confirmation = page_text(client.get("/national/publication"))
 
     response = client.form("/national/publication", {})
 
@@ -74,6 +75,7 @@ def test_publishing_emails_every_candidate_their_outcome(client, login, shortlis
     assert "il n’a pas été désigné lauréat national" in received["gamma@example.org"]
     assert "n’a pas été retenu par le jury régional" in received["delta@example.org"]
     assert "déclarée irrecevable" in received["epsilon@example.org"]
+    assert f"{len(received)} candidats recevront leur résultat par courriel." in confirmation
     assert "Résultats publiés le 15/11/2017 11:00" in page_text(client.get("/national/publication"))
 
 

@@ -145,8 +145,35 @@ def test_invalid_organisation_identifier_is_refused_with_the_typed_values(client
     assert db.session.scalar(db.select(db.func.count(User.id)).filter_by(email="claire.petit@example.org")) == 0
 
 
-def remove(client, juror):
-    return client.form(f"{jury_url()}/{juror.id}/retirer", page=jury_url())
+def remove(client, juror, page: str | None = None):
+    """Confirm the removal on its own page (or post from ``page``, as a page left open would)."""
+    url = f"{jury_url()}/{juror.id}/retirer"
+    return client.form(url, page=page or url)
+
+
+def test_removal_page_says_what_will_happen_and_changes_nothing(client, organiser, make_user, dossier, clock):
+    juror = make_user(Role.REGIONAL_JUROR)
+    db.session.add(Scoresheet(candidature_id=dossier("regional_jury").id, juror_id=juror.id, stage="regional",
+                              status="draft", updated_at=clock()))
+    db.session.commit()
+    assert f'href="{jury_url()}/{juror.id}/retirer"' in page(client.get(jury_url()))
+
+    text = page(client.get(f"{jury_url()}/{juror.id}/retirer"))
+
+    assert "Son brouillon de grille sera supprimé." in text
+    assert "Aucun courriel ne lui est envoyé" in text
+    assert memberships(juror.email) == [("regional_juror", "HDF")]
+    assert db.session.scalar(db.select(db.func.count(Scoresheet.id))) == 1
+
+
+def test_removal_page_says_why_a_juror_who_scored_stays(client, organiser, make_user, dossier, clock):
+    juror = make_user(Role.REGIONAL_JUROR)
+    submitted_sheet(juror, dossier("regional_jury"), clock())
+
+    text = page(client.get(f"{jury_url()}/{juror.id}/retirer"))
+
+    assert "ce juré ne peut plus être retiré du jury." in text
+    assert ">Retirer du jury</button>" not in text
 
 
 def test_remove_juror_before_any_submitted_scoresheet(client, organiser, make_user, dossier, clock):
@@ -168,7 +195,7 @@ def test_remove_juror_is_refused_after_a_submitted_scoresheet(client, organiser,
     juror = make_user(Role.REGIONAL_JUROR)
     submitted_sheet(juror, dossier("regional_jury"), clock())
 
-    remove(client, juror)
+    remove(client, juror, page=jury_url())  # the jury page, open since before the sheet came in
 
     assert (f"{juror.email} a déjà remis une grille d’évaluation dans la région : ce juré ne peut plus être "
             "retiré du jury.") in page(client.get(jury_url()))
