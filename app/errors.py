@@ -48,7 +48,8 @@ def render_error(code: int, message=None):
 
     db.session.rollback()
     reads_from_now_on()
-    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    # A code without words of its own (a 416 for a download's range, say) gets its family's.
+    title, default_message = MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
     try:
         return render_template("errors/error.html", code=code, title=title, message=message or default_message), code
     except Exception:
@@ -71,9 +72,9 @@ def register(app: Flask) -> None:
         # What fails after the view (the commit) reaches Flask as a 500 wrapping the original error.
         if isinstance(getattr(error, "original_exception", None), OperationalError):
             return _database_unavailable(error.original_exception)
-        if error.code in MESSAGES:
+        if error.code >= 400:  # never Werkzeug's own page, in English
             return render_error(error.code)
-        return error
+        return error  # a redirect (a missing trailing slash)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
