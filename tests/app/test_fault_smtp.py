@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.mail import RETRY_DELAY, queue_email
 from app.models import OutboxEmail
+from tests.app.attachment_helpers import page_text
 from tests.app.national_helpers import fresh, shortlist  # noqa: F401  (fixture)
 from tests.app.test_dossier import candidate, complete_form, draft, post_dossier, reload  # noqa: F401  (fixtures)
 from tests.app.test_national_results import declared
@@ -44,6 +45,8 @@ def test_submission_while_smtp_is_down_keeps_its_receipt_and_emails_it_once_smtp
 
     draft = reload(draft)
     assert (response.status_code, draft.state) == (302, "submitted")
+    assert f"Votre candidature est déposée. Récépissé n° {draft.receipt_number}." in page_text(
+        client.get(response.headers["Location"]))
     receipt = client.get(f"/candidatures/{draft.id}/recepisse.pdf")
     assert (receipt.status_code, receipt.headers["Content-Type"]) == (200, "application/pdf")
     assert draft.receipt_number in "".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt.data)).pages)
