@@ -96,7 +96,10 @@ def normalise_database_url(url: str) -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(_env("DATABASE_URL") or sqlite_url())
+    # A connection the database server dropped (a restart) is replaced before a request uses it.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite: how long a writer waits for the write lock before the request fails with « réessayez ».
+    SQLITE_BUSY_TIMEOUT = 10
     SECRET_KEY = _env("SECRET_KEY")
     CONTEST_FILE = _env("CONTEST_FILE", str(DEFAULT_CONTEST_FILE))
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))

@@ -50,9 +50,11 @@ def takes_write_lock() -> bool:
 
 
 def configure_engine_events(engine: Engine) -> None:
-    """SQLite: enforce foreign keys, WAL for concurrent readers, wait instead of failing on locks."""
+    """SQLite: enforce foreign keys, WAL for concurrent readers, wait instead of failing on locks
+    (``SQLITE_BUSY_TIMEOUT`` seconds, then the request fails with « réessayez »: app.errors)."""
     if engine.dialect.name != "sqlite":
         return
+    config = current_app.config  # read at each new connection: a test shortens the wait
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -62,7 +64,7 @@ def configure_engine_events(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(float(config['SQLITE_BUSY_TIMEOUT']) * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,10 +1,16 @@
-"""Error pages in French that leak nothing (no traceback, no SQL, no path)."""
+"""Error pages in French that leak nothing (no traceback, no SQL, no path).
+
+The database out of reach (a PostgreSQL restart that dropped the request's connection, SQLite's
+write lock held beyond the busy timeout) answers 503 « réessayez »: the request has changed nothing,
+and the next one gets a fresh connection (``pool_pre_ping``).
+"""
 
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -18,6 +24,11 @@ MESSAGES = {
     ),
     429: (_l("Trop de tentatives"), _l("Vous avez fait trop de tentatives. Patientez quelques minutes puis réessayez.")),
     500: (_l("Erreur du serveur"), _l("Une erreur inattendue s’est produite. Vos données enregistrées sont conservées.")),
+    503: (
+        _l("Service momentanément indisponible"),
+        _l("Votre demande n’a pas abouti et rien n’a été modifié. Réessayez dans quelques instants : "
+           "vos données déjà enregistrées sont conservées."),
+    ),
 }
 
 
@@ -30,11 +41,15 @@ FALLBACK_PAGE = (
 
 
 def render_error(code: int, message=None):
-    """The error page; whatever the request changed is rolled back first (see app.endings)."""
+    """The error page; whatever the request changed is rolled back first (see app.endings), and the
+    page only reads (on SQLite it does not wait for the write lock that another writer may hold)."""
+    from app.database import reads_from_now_on
     from app.extensions import db
 
     db.session.rollback()
-    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    reads_from_now_on()
+    # A code without words of its own (a 416 for a download's range, say) gets its family's.
+    title, default_message = MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
     try:
         return render_template("errors/error.html", code=code, title=title, message=message or default_message), code
     except Exception:
@@ -47,11 +62,19 @@ def register(app: Flask) -> None:
     def _csrf(error):
         return render_error(400, _l("Le formulaire a expiré ou n’est pas valide. Rechargez la page et réessayez."))
 
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError):
+        app.logger.exception("database unavailable")
+        return render_error(503)
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        if error.code in MESSAGES:
+        # What fails after the view (the commit) reaches Flask as a 500 wrapping the original error.
+        if isinstance(getattr(error, "original_exception", None), OperationalError):
+            return _database_unavailable(error.original_exception)
+        if error.code >= 400:  # never Werkzeug's own page, in English
             return render_error(error.code)
-        return error
+        return error  # a redirect (a missing trailing slash)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -5,12 +5,14 @@ Invariants:
   sends nothing and a committed one is never forgotten;
 - a request's emails leave once its transaction has committed, by construction: queuing one asks
   for the ``send_queued`` job after the commit (``app.tasks``), which a worker runs outside the
-  request (no route has to remember it, no request waits for SMTP); what a command queues waits
-  for ``flask --app app outbox send``;
+  request (no route has to remember it, no request waits for SMTP);
+- nothing waits forever: every ``SWEEP_MINUTES`` the worker sends whatever is still pending (what a
+  command queued, what outlived its job's retries during a long SMTP outage), as does
+  ``flask --app app outbox send`` at once;
 - one idempotency ``key`` per event: queuing twice (a double click, a retried request) yields one row,
   guaranteed by the unique constraint even when two transactions race;
 - a failed delivery leaves the row pending with ``attempts`` and ``last_error``; the job tries
-  again (``RETRIES`` times, minutes apart), then ``flask --app app outbox send`` retries it;
+  again (``RETRIES`` times, minutes apart), then the periodic sweep does;
 - a row is locked while it is being sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
   serialises every transaction), so two senders never deliver the same row twice.
 """
@@ -27,6 +29,7 @@ from email.utils import format_datetime, parseaddr
 import click
 from flask import current_app, has_request_context
 from flask.cli import AppGroup
+from huey import crontab
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +39,8 @@ from app.models import Candidature, OutboxEmail
 
 ERROR_LENGTH = 300
 RETRIES, RETRY_DELAY = 3, 120  # seconds, doubled at each retry: a server restart, not an outage
+SWEEP_MINUTES = 10  # a longer outage: the periodic sweep sends what is left once SMTP is back
+BATCH = 100
 # Refusals of one message; any other OSError (smtplib's errors included) means the server cannot
 # be reached, and the rest of the batch would fail the same way.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
@@ -63,6 +68,7 @@ def queue_email(key: str, recipient: str, subject: str, body: str, now: datetime
 class SendReport:
     sent: int = 0
     failed: int = 0
+    unreachable: bool = False  # the batch stopped: the server could not be reached
 
 
 def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
@@ -148,8 +154,8 @@ def _send_ids(session: Session, ids: list[int], now: datetime) -> SendReport:
             try:
                 outcome = _send_one(session, email_id, connection, now)
             except OSError:
-                failed += 1
-                break  # the server is unreachable: the rest stays queued for the next run
+                # The server is unreachable: the rest stays queued for the next run.
+                return SendReport(sent=sent, failed=failed + 1, unreachable=True)
             sent += outcome is True
             failed += outcome is False
     finally:
@@ -157,13 +163,18 @@ def _send_ids(session: Session, ids: list[int], now: datetime) -> SendReport:
     return SendReport(sent=sent, failed=failed)
 
 
-def send_pending(now: datetime, limit: int = 100) -> SendReport:
+def _pending_ids(limit: int, after: int = 0) -> list[int]:
+    """The unsent emails' ids after ``after``, oldest first."""
+    return list(db.session.scalars(
+        db.select(OutboxEmail.id).where(OutboxEmail.sent_at.is_(None), OutboxEmail.id > after)
+        .order_by(OutboxEmail.id).limit(limit)
+    ))
+
+
+def send_pending(now: datetime, limit: int = BATCH) -> SendReport:
     """Send up to ``limit`` unsent emails, oldest first; call it with no unfinished work, as each
     email's new state is committed."""
-    ids = db.session.scalars(
-        db.select(OutboxEmail.id).where(OutboxEmail.sent_at.is_(None)).order_by(OutboxEmail.id).limit(limit)
-    ).all()
-    return _send_ids(db.session, list(ids), now)
+    return _send_ids(db.session, _pending_ids(limit), now)
 
 
 class NotSent(Exception):
@@ -183,11 +194,23 @@ def send_queued(keys: list[str]) -> None:
         raise NotSent(f"{report.failed} courriel(s) non envoyé(s)")
 
 
+@tasks.job(schedule=crontab(minute=f"*/{SWEEP_MINUTES}"))
+def sweep_outbox() -> None:
+    """The periodic job: go through every pending email, a batch at a time, unless SMTP cannot be
+    reached (an email the server refused stays pending without holding back the ones after it)."""
+    after = 0
+    while ids := _pending_ids(BATCH, after):
+        db.session.rollback()  # the SELECT's transaction must not hold SQLite's lock while SMTP talks
+        if _send_ids(db.session, ids, clock.now()).unreachable:
+            return
+        after = ids[-1]
+
+
 outbox_cli = AppGroup("outbox", help="Emails waiting in the outbox.")
 
 
 @outbox_cli.command("send")
-@click.option("--limit", default=100, show_default=True, help="Maximum number of emails to send.")
+@click.option("--limit", default=BATCH, show_default=True, help="Maximum number of emails to send.")
 def outbox_send(limit: int) -> None:
     """Send the pending emails; exit code 1 when some could not be sent."""
     report = send_pending(clock.now(), limit=limit)

@@ -11,6 +11,8 @@ Invariants:
   it never reads data that could still roll back, and a rolled-back transaction enqueues nothing;
 - one job per function and commit, with every item the transaction gave it (a request's emails
   share one job and one SMTP connection);
+- a job declared with a ``schedule`` (a Huey ``crontab``) is periodic: the consumer runs it, with no
+  argument, whenever the schedule matches;
 - ``TASKS_IMMEDIATE`` runs each job at once in the enqueuing thread (Huey's immediate mode, used by
   the tests that are not about jobs); the queued mode is what every other set-up runs.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +33,15 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 
 PENDING = "tasks_after_commit"  # session.info key: {function: [items]} asked by the transaction under way
-_declared: list[tuple[Callable, dict[str, Any]]] = []
+_declared: list[tuple[Callable, Callable[[datetime], bool] | None, dict[str, Any]]] = []
 
 
-def job(**settings) -> Callable[[Callable], Callable]:
-    """Declare a job (Huey settings such as ``retries``, ``retry_delay``); enqueue it with ``after_commit``."""
+def job(schedule: Callable[[datetime], bool] | None = None, **settings) -> Callable[[Callable], Callable]:
+    """Declare a job (Huey settings such as ``retries``, ``retry_delay``); enqueue it with ``after_commit``,
+    or give it a ``schedule`` for the consumer to run it periodically."""
 
     def declare(function: Callable) -> Callable:
-        _declared.append((function, settings))
+        _declared.append((function, schedule, settings))
         return function
 
     return declare
@@ -58,8 +62,11 @@ def init_app(app: Flask) -> None:
 
     huey = make_huey(app.config)
     app.extensions["huey"] = huey
-    app.extensions["jobs"] = {function: huey.task(**settings)(_in_app_context(app, function))
-                              for function, settings in _declared}
+    app.extensions["jobs"] = {
+        function: (huey.periodic_task(schedule, **settings) if schedule else huey.task(**settings))(
+            _in_app_context(app, function))
+        for function, schedule, settings in _declared
+    }
 
 
 def _in_app_context(app: Flask, function: Callable) -> Callable:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import signal
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pytest
 from huey import Huey
 from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR
+from huey.utils import utcnow
 
 from app import tasks
 from app.extensions import db
@@ -26,14 +28,26 @@ class Queue:
         """Jobs waiting for a later time (a retry)."""
         return self.huey.scheduled_count()
 
-    def work(self) -> int:
+    def later(self, delay: timedelta) -> datetime:
+        """A moment ``delay`` from now on Huey's own clock (it dates retries on the system's time)."""
+        return (utcnow() if self.huey.utc else datetime.now()) + delay
+
+    def work(self, at: datetime | None = None, *, periodic: bool = False) -> int:
         """Run the queued jobs as a consumer's worker does (Huey's dequeue and execute) until none is
         left; how many ran. The test's own transaction ends first, as a worker's would wait for it
-        (on SQLite it holds the write lock)."""
+        (on SQLite it holds the write lock).
+
+        ``at`` (from ``later``): run as the consumer would at that moment, without waiting for it:
+        its scheduler first enqueues the retries due by then (and, with ``periodic``, the periodic
+        jobs whose schedule matches it), and the worker runs every job as of then (Huey's consumer
+        takes this ``now``)."""
         db.session.commit()
+        if at is not None:
+            for task in self.huey.read_schedule(at) + (self.huey.read_periodic(at) if periodic else []):
+                self.huey.enqueue(task)
         ran = 0
         while (task := self.huey.dequeue()) is not None:
-            self.huey.execute(task)
+            self.huey.execute(task, at)
             ran += 1
         return ran
 

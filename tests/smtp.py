@@ -43,8 +43,20 @@ class Handler:
     def __init__(self):
         self.messages: list[Received] = []
         self.arrival = threading.Condition()
+        self.accepts: int | None = None  # messages still accepted before shutting down; None: no limit
+        self.unknown: set[str] = set()  # recipients refused as unknown mailboxes
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.accepts is not None:
+            if self.accepts == 0:
+                return "421 Service shutting down, closing transmission channel"
+            self.accepts -= 1
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.arrival:
             self.messages.append(Received(list(envelope.rcpt_tos), parsed))
@@ -57,6 +69,28 @@ class SmtpServer:
     host: str
     port: int
     handler: Handler = field(repr=False)
+    controller: Controller | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        """Listen on the server's port (again, after ``stop``), keeping what was received."""
+        self.handler.accepts = None
+        self.controller = Controller(self.handler, hostname=self.host, port=self.port, enable_SMTPUTF8=True)
+        self.controller.start()
+
+    def refuse(self, recipient: str) -> None:
+        """Refuse ``recipient`` as an unknown mailbox (550), as a real server does."""
+        self.handler.unknown.add(recipient)
+
+    def shut_down_after(self, count: int) -> None:
+        """Accept ``count`` more messages, then answer each next one 421 (shutting down, RFC 5321:
+        the client closes the session); ``stop`` then closes the port."""
+        self.handler.accepts = count
+
+    def stop(self) -> None:
+        """Close the port, as a mail server that is down: connections are refused until ``start``."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     @property
     def messages(self) -> list[Received]:
@@ -80,11 +114,10 @@ class SmtpServer:
 @pytest.fixture
 def smtp_server(app):
     """A running SMTP server the app sends to (SMTP_HOST/SMTP_PORT point at it)."""
-    handler = Handler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
+    server = SmtpServer("127.0.0.1", free_port(), Handler())
+    server.start()
+    app.config.update(SMTP_HOST=server.host, SMTP_PORT=server.port)
     try:
-        yield SmtpServer("127.0.0.1", controller.port, handler)
+        yield server
     finally:
-        controller.stop()
+        server.stop()

@@ -7,11 +7,13 @@ Invariants:
 - a file placed during a transaction is removed if that transaction rolls back (or the session
   closes without committing), and a file the transaction stops referencing is removed only
   after it commits: so a crash leaves at worst an orphan file (removed by ``clean_orphans``),
-  never a row without its file.
+  never a row without its file;
+- a full disk (or quota) refuses the upload with a French reason and leaves no temporary file.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -23,11 +25,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Attachment
+from workflows.refusals import Refused
 
 STORED_NAME = re.compile(r"[0-9a-f]{32}")
 TEMP_PREFIX = ".upload-"
@@ -35,6 +39,9 @@ CHUNK = 64 * 1024
 # Files younger than this may belong to a request still in flight: never orphans yet.
 GRACE = timedelta(hours=1)
 ON_ROLLBACK, AFTER_COMMIT = "uploads.remove_on_rollback", "uploads.remove_after_commit"
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+DISK_FULL = _l("Espace disque insuffisant sur le serveur : la pièce jointe n’a pas été enregistrée. "
+               "Réessayez plus tard ; le reste de votre dossier est conservé.")
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,19 @@ def path_of(stored_name: str) -> Path:
 
 
 def receive(stream: BinaryIO, limit: int) -> Received | None:
-    """Copy ``stream`` to a synced temporary file; None (and nothing left) when it exceeds ``limit`` bytes."""
+    """Copy ``stream`` to a synced temporary file; None (and nothing left) when it exceeds ``limit`` bytes.
+
+    Refused when the disk is full: nothing is left either."""
+    try:
+        return _receive(stream, limit)
+    except OSError as error:
+        if error.errno not in NO_SPACE:
+            raise
+        current_app.logger.error("uploads: no space left in %s", upload_dir())  # the operators must act
+        raise Refused([DISK_FULL]) from error
+
+
+def _receive(stream: BinaryIO, limit: int) -> Received | None:
     digest, size = hashlib.sha256(), 0
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=upload_dir())
     path = Path(name)

@@ -87,6 +87,18 @@ def test_download_by_owner_is_an_attachment_with_safe_headers(client, login, own
     assert {name: response.headers[name] for name in DOWNLOAD_HEADERS} == DOWNLOAD_HEADERS
 
 
+def test_download_of_a_range_beyond_the_file_gets_a_french_page(client, login, owner, candidature):
+    login(owner)
+    upload(client, candidature, "Bilan.pdf", PDF)
+    [attachment] = rows()
+
+    response = client.get(download_url(candidature, attachment), headers={"Range": "bytes=99999-"})
+
+    assert response.status_code == 416  # no words of its own: the French page of every refused request
+    assert "Requête invalide" in page_text(response) and "Erreur 416" in page_text(response)
+    assert "Range" not in page_text(response)
+
+
 def test_upload_fourth_file_is_refused_with_the_maximum(app, client, login, owner, candidature):
     login(owner)
     for name, content in (("a.pdf", PDF), ("b.png", PNG), ("c.jpg", JPEG)):
