@@ -183,6 +183,9 @@ def register(app: Flask) -> None:
     from app.demo import demo_command
     from app.exports.jobs import exports_cli
     from app.mail import outbox_cli
+    from app.mfa.cli import reset_mfa_command
+
+    user_cli.add_command(reset_mfa_command)
 
     for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli):
         app.cli.add_command(command)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.editions import current_edition
+from app.mfa.operations import OFFERED_ROLES
 from app.models import User
 from workflows.states import Role
 
@@ -33,6 +34,8 @@ def _organised_regions(user: User) -> list:
 
 def workspace_url(user: User) -> str:
     """Organisers before jurors before candidates: a person holding several roles starts with the widest."""
+    if user.has_role(Role.ADMIN):
+        return url_for("admin.index")
     if national := _national_url(user):
         return national
     if regions := _organised_regions(user):
@@ -73,6 +76,10 @@ def navigation(user: User) -> list[Link]:
                 links.append(Link(label, url_for("jury.index", stage=stage)))
         if user.has_role(Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER, Role.REGIONAL_JUROR, Role.NATIONAL_JUROR):
             links.append(Link(_l("Exports"), url_for("exports.index")))
+        if user.has_role(Role.ADMIN):
+            links.append(Link(_l("Administration"), url_for("admin.index")))
+        if user.has_role(*OFFERED_ROLES):
+            links.append(Link(_l("Double authentification"), url_for("mfa.settings")))
     links.append(Link(_l("Résultats"), url_for("results.index")))
     return links
 
