@@ -78,8 +78,6 @@ def navigation(user: User) -> list[Link]:
             links.append(Link(_l("Exports"), url_for("exports.index")))
         if user.has_role(Role.ADMIN):
             links.append(Link(_l("Administration"), url_for("admin.index")))
-        if user.has_role(*OFFERED_ROLES):
-            links.append(Link(_l("Double authentification"), url_for("mfa.settings")))
     links.append(Link(_l("Résultats"), url_for("results.index")))
     return links
 
@@ -87,4 +85,6 @@ def navigation(user: User) -> list[Link]:
 def register(app: Flask) -> None:
     @app.context_processor
     def _navigation():
-        return {"navigation": navigation(current_user)}
+        # The second factor's settings sit with the account's links in the header, for staff only.
+        offered = current_user.is_authenticated and current_user.has_role(*OFFERED_ROLES)
+        return {"navigation": navigation(current_user), "offers_second_factor": offered}
