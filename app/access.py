@@ -16,7 +16,6 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import login_manager
-from app.mfa.operations import must_enrol
 from workflows.states import Role
 
 
@@ -65,7 +64,7 @@ def enforce_access():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not rule.before_second_factor and must_enrol(current_user):
+    if not rule.before_second_factor and current_user.must_enrol_second_factor:
         return redirect(url_for("mfa.enrol"))
     if rule.roles and not any(current_user.has_role(role) for role in rule.roles):
         abort(403)

@@ -82,8 +82,8 @@ def requested(job) -> bool:
 
 
 def staff_account(user: User) -> bool:
-    """An account the administrator manages: one holding a staff role (organiser, juror, administrator)."""
-    return current_user.has_role(Role.ADMIN) and user.has_role(*(role for role in Role if role != Role.CANDIDATE))
+    """An account the administrator manages: a member of the staff (organiser, juror, administrator)."""
+    return current_user.has_role(Role.ADMIN) and user.second_factor_offered
 
 
 def in_edition(edition: Edition) -> Scope:

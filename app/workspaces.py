@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.editions import current_edition
-from app.mfa.operations import OFFERED_ROLES
 from app.models import User
 from workflows.states import Role
 
@@ -86,5 +85,5 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _navigation():
         # The second factor's settings sit with the account's links in the header, for staff only.
-        offered = current_user.is_authenticated and current_user.has_role(*OFFERED_ROLES)
+        offered = current_user.is_authenticated and current_user.second_factor_offered
         return {"navigation": navigation(current_user), "offers_second_factor": offered}

@@ -158,7 +158,6 @@ def variant_edition(app, clock):
 def make_user(app, clock):
     """Factory: ``make_user(role, region="HDF")`` creates a verified account with PASSWORD."""
     from app.accounts import create_user
-    from app.mfa.operations import is_required
     from app.passwords import hash_password
     from workflows.states import Role
 
@@ -179,7 +178,7 @@ def make_user(app, clock):
             verified=True,
             **kwargs,
         )
-        if is_required(user) if second_factor is None else second_factor:
+        if user.second_factor_required if second_factor is None else second_factor:
             enrol_second_factor(user)
         db.session.commit()
         return user

@@ -17,7 +17,6 @@ from sqlalchemy import event
 
 from app.accounts import create_user
 from app.extensions import db
-from app.mfa.operations import is_required
 from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, Scoresheet, User
 from app.passwords import hash_password
 from tests.conftest import enrol_second_factor
@@ -47,7 +46,7 @@ def _users(role: Role, count: int, now: datetime, password: str, region: str | N
     users = [create_user(email=f"{role.value}.{index}@volume.example.org", password_hash=password_hash, role=role,
                          region_code=region, now=now, verified=True) for index in range(count)]
     for user in users:
-        if is_required(user):
+        if user.second_factor_required:
             enrol_second_factor(user)
     return users
 

@@ -14,7 +14,7 @@ from app.auth.forms import ConfirmForm
 from app.clock import now
 from app.endings import attempt
 from app.extensions import db
-from app.mfa.operations import is_enrolled, reset
+from app.mfa.operations import reset
 from app.models import User
 from workflows.states import Role
 
@@ -30,7 +30,7 @@ def index():
         found = db.session.scalar(db.select(User).filter_by(email=normalise_email(form.email.data)))
         account = found if found is not None and policy.staff_account(found) else None
     return render_template("admin/index.html", form=form, searched=searched, account=account,
-                           enrolled=account is not None and is_enrolled(account))
+                           enrolled=account is not None and account.second_factor_enrolled)
 
 
 @bp.route("/comptes/<int:user_id>/double-authentification", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from app.access import public, signing_out
-from app.auth import throttle
+from app.auth import pending, throttle
 from app.auth.forms import ConfirmForm, LoginForm, PasswordForgotForm, PasswordResetForm, RegistrationForm
 from app.auth.operations import (
     authenticate,
@@ -20,8 +20,6 @@ from app.clock import now
 from app.database import end_transaction
 from app.endings import refusals
 from app.extensions import db, login_manager
-from app.mfa import pending
-from app.mfa.operations import is_enrolled, must_enrol
 from app.headers import keep_url_out_of_referer
 from app.i18n import safe_next
 from app.workspaces import workspace_url
@@ -60,13 +58,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        if user and is_enrolled(user):
+        if user and user.second_factor_enrolled:
             pending.begin(user, next_url=request.args.get("next"), now=now())
             return redirect(url_for("mfa.code"))
         if user:
             sign_in(user, now=now())
             flash(_("Vous êtes connecté."), "success")
-            if must_enrol(user):
+            if user.must_enrol_second_factor:
                 return redirect(url_for("mfa.enrol"))
             return redirect(safe_next(request.args.get("next"), workspace_url(user)))
         throttle.record_failed_attempt()

@@ -47,7 +47,7 @@ def account_key() -> str:
     """The limiter key of the account whose second factor is typed: signing in, or signed in."""
     from flask_login import current_user
 
-    from app.mfa.pending import pending_user_id
+    from app.auth.pending import pending_user_id
 
     return f"account:{current_user.id if current_user.is_authenticated else pending_user_id()}"
 

@@ -26,7 +26,7 @@ from app.demo.story import PHASES, Cast, Timeline, reached
 from app.editions import load_edition
 from app.extensions import db
 from app.mfa.codes import code_at, grouped, step_at
-from app.mfa.operations import confirm_enrolment, must_enrol
+from app.mfa.operations import confirm_enrolment
 from app.models import AuditEntry, Edition, User
 from app.passwords import hash_password
 from workflows.definition import shift_calendar
@@ -78,7 +78,7 @@ def _ensure_accounts(edition: Edition, now: datetime) -> dict[str, User]:
             user = create_user(email=account.email, password_hash=shared_hash, role=account.role,
                                region_code=account.region, edition_slug=edition.slug, display_name=account.name,
                                now=now, verified=True)
-        if must_enrol(user):
+        if user.must_enrol_second_factor:
             user.mfa_secret = cast.TOTP_SECRET  # as if its owner had scanned it on the enrolment page
             confirm_enrolment(user, code_at(cast.TOTP_SECRET, step_at(now)), now=now)
         users[account.email] = user

@@ -1,14 +1,14 @@
-"""The second factor of staff accounts: who needs it, enrolling, checking a code, recovery codes, reset.
+"""The second factor of staff accounts: enrolling, checking a code, recovery codes, reset.
 
-Organisers and administrators must have one; jurors may; candidates are never asked. Each change
-writes one audit row (never the secret nor a code) and the caller commits.
+Organisers and administrators must have one; jurors may; candidates are never asked (who must and
+who may: ``Role.requires_second_factor`` and ``Role.offers_second_factor``). Each change
+writes one audit row (never the secret nor a code) and the caller commits. Refusals are worded in
+French, like every operation's (``workflows.refusals``): the command line raises them too.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-
-from flask_babel import gettext as _
 
 from app.audit import record
 from app.extensions import db
@@ -18,32 +18,11 @@ from app.models.users import new_session_token
 from workflows.refusals import Invalid, Refused
 from workflows.states import Role
 
-REQUIRED_ROLES = (Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER, Role.ADMIN)
-OFFERED_ROLES = (*REQUIRED_ROLES, Role.REGIONAL_JUROR, Role.NATIONAL_JUROR)
-
-
-def is_required(user: User) -> bool:
-    return user.has_role(*REQUIRED_ROLES)
-
-
-def is_offered(user: User) -> bool:
-    return user.has_role(*OFFERED_ROLES)
-
-
-def is_enrolled(user: User) -> bool:
-    return user.mfa_enrolled_at is not None
-
-
-def must_enrol(user: User) -> bool:
-    """True for a signed-in account whose role requires a second factor it has not enrolled yet."""
-    return is_required(user) and not is_enrolled(user)
-
-
 def enrolment_secret(user: User) -> str:
     """The secret being enrolled: made at the first visit and kept until a code confirms it, so that
     reloading the page shows the QR code already scanned."""
-    if is_enrolled(user):
-        raise Refused([_("La double authentification est déjà activée sur ce compte.")])
+    if user.second_factor_enrolled:
+        raise Refused(["La double authentification est déjà activée sur ce compte."])
     if user.mfa_secret is None:
         user.mfa_secret = new_secret()
         db.session.flush()
@@ -52,12 +31,12 @@ def enrolment_secret(user: User) -> str:
 
 def confirm_enrolment(user: User, typed: str, *, now: datetime) -> list[str]:
     """Enrol the authenticator that shows ``typed``; returns the new recovery codes, to show once."""
-    if is_enrolled(user):
-        raise Refused([_("La double authentification est déjà activée sur ce compte.")])
+    if user.second_factor_enrolled:
+        raise Refused(["La double authentification est déjà activée sur ce compte."])
     step = matching_step(user.mfa_secret, normalise(typed), now=now, after=None) if user.mfa_secret else None
     if step is None:
-        raise Invalid({"code": _("Ce code ne correspond pas : saisissez les 6 chiffres que l’application "
-                                 "affiche en ce moment pour « Concours SSP ».")})
+        raise Invalid({"code": "Ce code ne correspond pas : saisissez les 6 chiffres que l’application "
+                               "affiche en ce moment pour « Concours SSP »."})
     user.mfa_enrolled_at, user.mfa_last_step = now, step
     codes = _replace_recovery_codes(user, now)
     record("user.mfa_enrol", actor=user, role=None, at=now)
@@ -68,7 +47,7 @@ def confirm_enrolment(user: User, typed: str, *, now: datetime) -> list[str]:
 def check_second_factor(user: User, typed: str, *, now: datetime) -> bool:
     """Accept a code of the authenticator not used before, or an unused recovery code (used up now)."""
     typed = normalise(typed)
-    if not is_enrolled(user):
+    if not user.second_factor_enrolled:
         return False
     if CODE.fullmatch(typed):
         return _use_step(user, typed, now)
@@ -115,8 +94,8 @@ def regenerate_recovery_codes(user: User, typed: str, *, now: datetime) -> list[
 
 def turn_off(user: User, typed: str, *, now: datetime) -> None:
     """A juror's choice to sign in with the password alone again; refused to the roles that require it."""
-    if is_required(user):
-        raise Refused([_("La double authentification est obligatoire pour votre rôle : elle reste activée.")])
+    if user.second_factor_required:
+        raise Refused(["La double authentification est obligatoire pour votre rôle : elle reste activée."])
     _prove(user, typed, now)
     _erase(user)
     record("user.mfa_disable", actor=user, role=None, at=now)
@@ -127,10 +106,10 @@ def reset(user: User, *, actor: User | None, now: datetime) -> None:
     """A lost authenticator: erase the second factor and end the account's sessions. The person
     signs in again with the password and, if their role requires it, enrols a new device."""
     if user.mfa_secret is None:
-        raise Refused([_("Ce compte n’a pas de double authentification à réinitialiser.")])
+        raise Refused(["Ce compte n’a pas de double authentification à réinitialiser."])
     if actor is not None and actor.id == user.id:
-        raise Refused([_("Un administrateur ne réinitialise pas sa propre double authentification : "
-                         "un autre administrateur ou la commande « flask user reset-mfa » le fait.")])
+        raise Refused(["Un administrateur ne réinitialise pas sa propre double authentification : "
+                       "un autre administrateur ou la commande « flask user reset-mfa » le fait."])
     _erase(user)
     user.session_token = new_session_token()
     record("user.mfa_reset", actor=actor, role=Role.ADMIN.value if actor else None, at=now,
@@ -140,7 +119,7 @@ def reset(user: User, *, actor: User | None, now: datetime) -> None:
 
 def _prove(user: User, typed: str, now: datetime) -> None:
     if not check_second_factor(user, typed, now=now):
-        raise Invalid({"code": _("Code incorrect ou déjà utilisé.")})
+        raise Invalid({"code": "Code incorrect ou déjà utilisé."})
 
 
 def _erase(user: User) -> None:

@@ -7,30 +7,28 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import public, roles_required
-from app.auth import throttle
+from app.auth import pending, throttle
 from app.auth.operations import sign_in
 from app.auth.throttle import throttled
 from app.clock import now
 from app.database import writes
 from app.endings import refusals
 from app.i18n import safe_next
-from app.mfa import pending
 from app.mfa.codes import grouped, provisioning_uri, qr_data_uri
 from app.mfa.forms import EnrolmentForm, SecondFactorForm
 from app.mfa.operations import (
-    OFFERED_ROLES,
     check_second_factor,
     confirm_enrolment,
     enrolment_secret,
-    is_enrolled,
-    is_required,
     recovery_codes_left,
     regenerate_recovery_codes,
     turn_off,
 )
 from app.workspaces import workspace_url
+from workflows.states import Role
 
 bp = Blueprint("mfa", __name__)
+OFFERED_ROLES = tuple(role for role in Role if role.offers_second_factor)
 
 
 def secret_page(template: str, status: int = 200, **context):
@@ -70,7 +68,7 @@ def code():
 @writes  # the first visit makes the secret to enrol
 def enrol():
     user = current_user._get_current_object()
-    if is_enrolled(user):
+    if user.second_factor_enrolled:
         return redirect(url_for(".settings"))
     form = EnrolmentForm()
     status = 200
@@ -83,7 +81,7 @@ def enrol():
         refused.place_on(form)
         status = 422
     secret = enrolment_secret(user)
-    return secret_page("mfa/enrol.html", status, form=form, required=is_required(user), secret=grouped(secret),
+    return secret_page("mfa/enrol.html", status, form=form, required=user.second_factor_required, secret=grouped(secret),
                        qr=qr_data_uri(provisioning_uri(secret, user.email)))
 
 
@@ -97,8 +95,8 @@ def _settings_page(status: int = 200, **forms):
     user = current_user._get_current_object()
     forms = {"regenerate_form": SecondFactorForm(prefix="nouveaux"),
              "turn_off_form": SecondFactorForm(prefix="desactivation")} | forms
-    return render_template("mfa/settings.html", enrolled=is_enrolled(user), required=is_required(user),
-                           codes_left=recovery_codes_left(user) if is_enrolled(user) else 0,
+    return render_template("mfa/settings.html", enrolled=user.second_factor_enrolled, required=user.second_factor_required,
+                           codes_left=recovery_codes_left(user) if user.second_factor_enrolled else 0,
                            **forms), status
 
 

@@ -88,6 +88,23 @@ class User(UserMixin, db.Model):
     def roles(self) -> set[Role]:
         return {Role(m.role) for m in self.memberships}
 
+    @property
+    def second_factor_enrolled(self) -> bool:
+        return self.mfa_enrolled_at is not None
+
+    @property
+    def second_factor_required(self) -> bool:
+        return any(role.requires_second_factor for role in self.roles)
+
+    @property
+    def second_factor_offered(self) -> bool:
+        return any(role.offers_second_factor for role in self.roles)
+
+    @property
+    def must_enrol_second_factor(self) -> bool:
+        """A role requires the second factor and none is enrolled yet: the enrolment comes first."""
+        return self.second_factor_required and not self.second_factor_enrolled
+
 
 class RoleMembership(db.Model):
     """A role held by a user; staff roles belong to one edition, regional ones to one of its regions.

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from flask import session
 
 from app.extensions import db
-from app.mfa.operations import is_enrolled
 from app.models import User
 
 KEY = "mfa_pending"
@@ -38,7 +37,7 @@ def pending_user(*, now: datetime) -> User | None:
     if not isinstance(state, dict) or state.get("until", 0) <= now.timestamp():
         return None
     user = db.session.get(User, state["user"])
-    if user is None or not user.active or user.session_token != state["token"] or not is_enrolled(user):
+    if user is None or not user.active or user.session_token != state["token"] or not user.second_factor_enrolled:
         return None
     return user
 
