@@ -86,18 +86,20 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin
     from app.attachments.routes import bp as attachments
     from app.auth.routes import bp as auth
     from app.candidatures.routes import bp as candidatures
     from app.exports.routes import bp as exports
     from app.jury.routes import bp as jury
     from app.main.routes import bp as main
+    from app.mfa.routes import bp as mfa
     from app.national.results import bp as results
     from app.national.routes import bp as national
     from app.privacy.routes import bp as privacy
     from app.regional.routes import bp as regional
     from app.selection.routes import bp as selection
 
-    for blueprint in (main, auth, candidatures, attachments, regional, jury, selection, national, results, exports,
-                      privacy):
+    for blueprint in (main, auth, mfa, candidatures, attachments, regional, jury, selection, national, results, exports,
+                      privacy, admin):
         app.register_blueprint(blueprint)

@@ -162,6 +162,23 @@ def user_grant(email: str, role_name: str, region_code: str | None, edition_slug
     click.echo(f"Rôle ajouté : {user.email} ({Role(role_name).label}).")
 
 
+@user_cli.command("reset-mfa")
+@click.argument("email")
+def user_reset_mfa(email: str) -> None:
+    """Erase an account's second factor (a lost phone) and end its sessions; the audit log keeps it."""
+    from app.accounts import normalise_email
+    from app.clock import now
+    from app.mfa.operations import reset
+    from app.models import User
+
+    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+    if user is None:
+        _fail([f"Aucun compte pour {normalise_email(email)}."])
+    _committed(lambda: reset(user, actor=None, now=now()))
+    click.echo(f"Double authentification réinitialisée : {user.email}. Ses sessions sont fermées ; à sa prochaine "
+               "connexion, son mot de passe suffira puis, si son rôle l’exige, il activera un nouvel appareil.")
+
+
 def register(app: Flask) -> None:
     from app.attachments.cli import uploads_cli
     from app.backup.cli import backup_cli

@@ -24,7 +24,7 @@ from app.editions import current_edition
 from app.extensions import db
 from app.jury.independence import may_read_dossier
 from app.jury.juries import KINDS, Jury
-from app.models import Candidature, Edition, Region
+from app.models import Candidature, Edition, Region, User
 from workflows.states import Role, State
 
 Scope = Callable[[object], bool]
@@ -86,6 +86,11 @@ def organised(region: Region) -> bool:
 def requested(job) -> bool:
     """A prepared export: only for the person who asked for it, while they organise its edition nationally."""
     return job.requested_by_id == current_user.id and job.edition_id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
+
+
+def staff_account(user: User) -> bool:
+    """An account the administrator manages: a member of the staff (organiser, juror, administrator)."""
+    return current_user.has_role(Role.ADMIN) and user.second_factor_offered
 
 
 def in_edition(edition: Edition) -> Scope:

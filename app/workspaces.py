@@ -32,6 +32,8 @@ def _organised_regions(user: User, current: Edition | None) -> list:
 
 def workspace_url(user: User) -> str:
     """Organisers before jurors before candidates: a person holding several roles starts with the widest."""
+    if user.has_role(Role.ADMIN):
+        return url_for("admin.index")
     current = current_edition()
     if national := _national_url(user, current):
         return national
@@ -73,6 +75,8 @@ def navigation(user: User) -> list[Link]:
                 links.append(Link(label, url_for("jury.index", stage=stage)))
         if user.has_role(Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER, Role.REGIONAL_JUROR, Role.NATIONAL_JUROR):
             links.append(Link(_l("Exports"), url_for("exports.index")))
+        if user.has_role(Role.ADMIN):
+            links.append(Link(_l("Administration"), url_for("admin.index")))
     links.append(Link(_l("Résultats"), url_for("results.index")))
     return links
 
@@ -80,4 +84,6 @@ def navigation(user: User) -> list[Link]:
 def register(app: Flask) -> None:
     @app.context_processor
     def _navigation():
-        return {"navigation": navigation(current_user)}
+        # The second factor's settings sit with the account's links in the header, for staff only.
+        offered = current_user.is_authenticated and current_user.second_factor_offered
+        return {"navigation": navigation(current_user), "offers_second_factor": offered}

@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.clock import FixedClock  # noqa: E402
 from app.editions import load_edition  # noqa: E402
 from app.extensions import db  # noqa: E402
-from tests.conftest import BEFORE_DEADLINE, CONTEST_FILE, PASSWORD, Client, make_app, migrate_to_head  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    BEFORE_DEADLINE, CONTEST_FILE, PASSWORD, Client, make_app, migrate_to_head, sign_in)
 from tests.databases import postgresql_database, server_url  # noqa: E402
 from tests.volume import counted, pages, seed  # noqa: E402
 
@@ -51,7 +52,7 @@ def measure(size: int, runs: int) -> dict[str, tuple[float, int]]:
             result = {}
             for reader, urls in pages(volume).items():
                 client = app.test_client()
-                client.form("/connexion", {"email": getattr(volume, reader).email, "password": PASSWORD})
+                sign_in(client, getattr(volume, reader).email)
                 for url in urls:
                     client.get(url).get_data()  # warm-up: first visits write once (audit rows, detected conflicts)
                     times = []

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 
 Result = TypeVar("Result")
 
 
 def signed_in_client(app, user):
     client = app.test_client()
-    response = client.form("/connexion", {"email": user.email, "password": PASSWORD})
+    response = sign_in(client, user.email)
     assert response.status_code == 302
     return client
 

@@ -30,6 +30,9 @@ VARIANT_FILE = ROOT / "tests" / "contests" / "ssp-variante.toml"
 # A quiet Sunday two weeks before the 2017 deadline.
 BEFORE_DEADLINE = datetime(2017, 10, 1, 10, 0, tzinfo=PARIS).astimezone(UTC)
 PASSWORD = "correct horse battery staple"
+# The authenticator app of the staff accounts the tests enrol (``make_user`` enrols those whose role
+# requires a second factor, ``enrol_second_factor`` any other).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides):
@@ -160,7 +163,9 @@ def make_user(app, clock):
 
     counter = iter(range(1, 10_000))
 
-    def make(role=Role.CANDIDATE, region: str | None = None, email: str | None = None, **kwargs):
+    def make(role=Role.CANDIDATE, region: str | None = None, email: str | None = None,
+             second_factor: bool | None = None, **kwargs):
+        """``second_factor``: enrolled or not; by default, when the role requires it."""
         role = Role(role)
         if role.is_regional and region is None:
             region = "HDF"
@@ -173,22 +178,56 @@ def make_user(app, clock):
             verified=True,
             **kwargs,
         )
+        if user.second_factor_required if second_factor is None else second_factor:
+            enrol_second_factor(user)
         db.session.commit()
         return user
 
     return make
 
 
+def enrol_second_factor(user, secret: str = TOTP_SECRET) -> list[str]:
+    """Enrol ``user``'s authenticator as its page does, with the previous step's code (still accepted),
+    which leaves the current one for signing in; returns the recovery codes. The caller commits."""
+    from app.clock import now
+    from app.mfa.codes import code_at, step_at
+    from app.mfa.operations import confirm_enrolment
+
+    user.mfa_secret = secret  # what the enrolment page would have made and shown
+    return confirm_enrolment(user, code_at(secret, step_at(now()) - 1), now=now())
+
+
+def authenticator_code(email: str, secret: str = TOTP_SECRET) -> str:
+    """The code the app shows at the clock's time; once that one is used, the next step's, as a person
+    would wait for the next code (a code is never accepted twice)."""
+    from app.accounts import normalise_email
+    from app.clock import now
+    from app.mfa.codes import code_at, step_at
+    from app.models import User
+
+    last = db.session.scalar(db.select(User.mfa_last_step).filter_by(email=normalise_email(email)))
+    step = step_at(now())
+    return code_at(secret, step if last is None or last < step else last + 1)
+
+
+def sign_in(client, email: str, password: str = PASSWORD, secret: str = TOTP_SECRET):
+    """Sign ``client`` in through the real forms: the password, then the code when it is asked for."""
+    response = client.form("/connexion", {"email": email, "password": password})
+    if response.status_code == 302 and response.headers["Location"] == "/connexion/code":
+        response = client.form("/connexion/code", {"code": authenticator_code(email, secret)})
+    return response
+
+
 @pytest.fixture
 def login(client):
-    """``login(user)`` signs the test client in through the real login form."""
+    """``login(user)`` signs the test client in through the real forms (the code too, when asked)."""
 
-    def sign_in(user, password: str = PASSWORD):
-        response = client.form("/connexion", {"email": user.email, "password": password})
+    def login_(user, password: str = PASSWORD):
+        response = sign_in(client, user.email, password)
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
-    return sign_in
+    return login_
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from app.accounts import create_user
 from app.extensions import db
 from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, Scoresheet, User
 from app.passwords import hash_password
+from tests.conftest import enrol_second_factor
 from workflows.states import NationalStage, RegionStage, Role, State
 
 REGION = "HDF"
@@ -40,9 +41,14 @@ class Volume:
 
 
 def _users(role: Role, count: int, now: datetime, password: str, region: str | None = None) -> list[User]:
+    """Accounts with one role; the organisers' second factor enrolled (``tests.conftest.TOTP_SECRET``)."""
     password_hash = hash_password(password)  # one hash for the lot: their passwords are the same
-    return [create_user(email=f"{role.value}.{index}@volume.example.org", password_hash=password_hash, role=role,
-                        region_code=region, now=now, verified=True) for index in range(count)]
+    users = [create_user(email=f"{role.value}.{index}@volume.example.org", password_hash=password_hash, role=role,
+                         region_code=region, now=now, verified=True) for index in range(count)]
+    for user in users:
+        if user.second_factor_required:
+            enrol_second_factor(user)
+    return users
 
 
 def _insert(model, rows: list[dict]) -> None:

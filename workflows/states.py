@@ -46,6 +46,16 @@ class Role(_Labelled):
         return self in (Role.REGIONAL_JUROR, Role.REGIONAL_ORGANISER)
 
     @property
+    def requires_second_factor(self) -> bool:
+        """True for the roles that sign in with a code besides the password: organisers, the administrator."""
+        return self in (Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER, Role.ADMIN)
+
+    @property
+    def offers_second_factor(self) -> bool:
+        """True for the roles that may add a second factor (jurors choose); candidates are never asked."""
+        return self != Role.CANDIDATE
+
+    @property
     def is_edition_staff(self) -> bool:
         """True for the roles held in one edition only: organisers and jurors, regional or national."""
         return self not in (Role.CANDIDATE, Role.ADMIN)

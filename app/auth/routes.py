@@ -2,8 +2,8 @@ from flask import Blueprint, after_this_request, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from app.access import public, signed_in
-from app.auth import throttle
+from app.access import public, signing_out
+from app.auth import pending, throttle
 from app.auth.forms import ConfirmForm, LoginForm, PasswordForgotForm, PasswordResetForm, RegistrationForm
 from app.auth.operations import (
     authenticate,
@@ -58,17 +58,22 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user and user.second_factor_enrolled:
+            pending.begin(user, next_url=request.args.get("next"), now=now())
+            return redirect(url_for("mfa.code"))
         if user:
             sign_in(user, now=now())
             flash(_("Vous êtes connecté."), "success")
+            if user.must_enrol_second_factor:
+                return redirect(url_for("mfa.enrol"))
             return redirect(safe_next(request.args.get("next"), workspace_url(user)))
-        throttle.record_failed_sign_in()
+        throttle.record_failed_attempt()
         flash(_("Adresse électronique ou mot de passe incorrect."), "error")
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/deconnexion")
-@signed_in
+@signing_out
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():

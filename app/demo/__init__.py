@@ -25,6 +25,8 @@ from app.demo import cast
 from app.demo.story import PHASES, Cast, Timeline, reached
 from app.editions import load_edition
 from app.extensions import db
+from app.mfa.codes import code_at, grouped, step_at
+from app.mfa.operations import confirm_enrolment
 from app.models import AuditEntry, Edition, User
 from app.passwords import hash_password
 from workflows.definition import shift_calendar
@@ -67,7 +69,8 @@ def demo_definition(source: Path, deadline: datetime) -> str:
 
 
 def _ensure_accounts(edition: Edition, now: datetime) -> dict[str, User]:
-    """Every account of the cast, created once; they share one password, hashed once."""
+    """Every account of the cast, created once; they share one password, hashed once, and those whose
+    role requires a second factor share one authenticator key (``cast.TOTP_SECRET``)."""
     users, shared_hash = {}, hash_password(cast.PASSWORD)
     for account in cast.accounts(edition.contest):
         user = db.session.scalar(db.select(User).filter_by(email=account.email))
@@ -75,6 +78,9 @@ def _ensure_accounts(edition: Edition, now: datetime) -> dict[str, User]:
             user = create_user(email=account.email, password_hash=shared_hash, role=account.role,
                                region_code=account.region, edition_slug=edition.slug, display_name=account.name,
                                now=now, verified=True)
+        if user.must_enrol_second_factor:
+            user.mfa_secret = cast.TOTP_SECRET  # as if its owner had scanned it on the enrolment page
+            confirm_enrolment(user, code_at(cast.TOTP_SECRET, step_at(now)), now=now)
         users[account.email] = user
     return users
 
@@ -168,7 +174,7 @@ DUTIES = {
 
 def duty(stage: str, account: cast.Account) -> str:
     if account.role == Role.ADMIN:
-        return "administration des comptes (en ligne de commande)"
+        return "administration des comptes : réinitialise la double authentification d’un membre de l’équipe"
     if account.region == cast.NO_JURY and account.role == Role.REGIONAL_JUROR and stage != "depot":
         return "son jury régional ne s’est jamais réuni" + (" ; la région est excusée" if stage != "jury-regional"
                                                             else "")
@@ -192,6 +198,9 @@ def demo_command(stage: str) -> None:
     click.echo(f"Édition de démonstration « {edition.slug} », étape « {LABELS[stage]} » ; date limite de dépôt : "
                f"{edition.contest.deadline_label}.")
     click.echo(f"Comptes (mot de passe commun : {cast.PASSWORD}), par ce que chacun peut faire à cette étape :")
+    click.echo("  Les organisateurs et l’administrateur ont la double authentification : ajoutez à votre application "
+               f"d’authentification la clé {grouped(cast.TOTP_SECRET)} (basée sur le temps), ou obtenez le code "
+               f"du moment avec : .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{cast.TOTP_SECRET}').now())\"")
     groups: dict[tuple[str, str], list[cast.Account]] = {}
     for account in cast.accounts(edition.contest):
         groups.setdefault((account.role.label, duty(stage, account)), []).append(account)

@@ -14,6 +14,9 @@ from workflows.dossier import FIELDS
 from workflows.states import Role
 
 PASSWORD = "demo-concours-ssp"  # printed by the command; the demo refuses to run in production
+# The authenticator key of every demo account whose role requires a second factor (organisers, the
+# administrator), printed beside the password: one entry in an authenticator app signs them all in.
+TOTP_SECRET = "DEMOCONCOURSSSPDEMOCONCOURSSSP23"
 DOMAIN = "demo.example.org"
 # Regions whose story the demo tells: a jury that closed early, two juries still scoring, and a
 # region that never managed to gather its jury (excused at the national stage).

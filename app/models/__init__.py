@@ -7,7 +7,7 @@ from app.models.exports import ExportJob
 from app.models.jury import ConflictDeclaration, Mark, RegionalPick, Scoresheet
 from app.models.outbox import OutboxEmail
 from app.models.types import UTCDateTime
-from app.models.users import RoleMembership, User, UserToken
+from app.models.users import MfaRecoveryCode, RoleMembership, User, UserToken
 
 __all__ = [
     "Attachment",
@@ -17,6 +17,7 @@ __all__ = [
     "Edition",
     "ExportJob",
     "Mark",
+    "MfaRecoveryCode",
     "OutboxEmail",
     "Partner",
     "Region",

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -43,12 +43,26 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set by app.privacy.erasure: name and address replaced, password and tokens gone, account closed.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (app.mfa). The TOTP secret (base32, 160 random bits) is stored as it is: the
+    # authenticator needs it and so does the check, a hash would not do. It is shown once, on the
+    # enrolment page of its owner, until the first code confirms it; no page, export, audit row, log
+    # line or email ever carries it afterwards, and resetting or turning off the second factor erases
+    # it. Whoever can read this table can compute codes: database access and its backups stay as
+    # restricted as for the password hashes beside it. A secret without ``mfa_enrolled_at`` is an
+    # enrolment under way (not yet asked at sign-in).
+    mfa_secret: Mapped[str | None] = mapped_column(String(32))
+    mfa_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last 30-second step whose code was accepted: a code, once used, is never accepted again.
+    mfa_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     memberships: Mapped[list[RoleMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("mfa_enrolled_at IS NULL OR mfa_secret IS NOT NULL", name="mfa_enrolled_with_secret"),
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -75,6 +89,23 @@ class User(UserMixin, db.Model):
     @property
     def roles(self) -> set[Role]:
         return {Role(m.role) for m in self.memberships}
+
+    @property
+    def second_factor_enrolled(self) -> bool:
+        return self.mfa_enrolled_at is not None
+
+    @property
+    def second_factor_required(self) -> bool:
+        return any(role.requires_second_factor for role in self.roles)
+
+    @property
+    def second_factor_offered(self) -> bool:
+        return any(role.offers_second_factor for role in self.roles)
+
+    @property
+    def must_enrol_second_factor(self) -> bool:
+        """A role requires the second factor and none is enrolled yet: the enrolment comes first."""
+        return self.second_factor_required and not self.second_factor_enrolled
 
 
 class RoleMembership(db.Model):
@@ -138,3 +169,20 @@ class UserToken(db.Model):
         CheckConstraint("expires_at > created_at", name="expires_after_creation"),
         Index(None, "user_id", "purpose"),
     )
+
+
+class MfaRecoveryCode(db.Model):
+    """A single-use recovery code of the second factor, for a lost authenticator.
+
+    Shown once to its owner; only its SHA-256 is stored, so the table holds no usable code. A slow
+    hash would add nothing: whoever reads this table reads the TOTP secret beside it."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)

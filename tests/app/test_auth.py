@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.extensions import db
 from app.models import AuditEntry, Region
 from app.passwords import hash_password
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 from workflows.states import Role
 
 
@@ -148,7 +148,7 @@ def test_login_leads_organiser_to_the_region_dashboard(client, edition, make_use
     organiser = make_user(Role.REGIONAL_ORGANISER, region="IDF")
     idf = db.session.scalar(db.select(Region.id).filter_by(code="IDF"))
 
-    response = client.form("/connexion", {"email": organiser.email, "password": PASSWORD})
+    response = sign_in(client, organiser.email)
 
     assert response.headers["Location"] == f"/ars/{idf}"
 
@@ -164,7 +164,7 @@ def test_login_leads_juror_to_the_jury_list(client, edition, make_user):
 def test_login_leads_national_organiser_to_the_overview(client, edition, make_user):
     organiser = make_user(Role.NATIONAL_ORGANISER)
 
-    response = client.form("/connexion", {"email": organiser.email, "password": PASSWORD})
+    response = sign_in(client, organiser.email)
 
     assert response.headers["Location"] == "/national"
 

@@ -13,6 +13,7 @@ from app.demo import DEMO_SLUG
 from app.extensions import db
 from app.jury.juries import Jury
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, Scoresheet
+from tests.conftest import authenticator_code
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
 
@@ -112,17 +113,25 @@ def test_resultats_still_shows_each_closed_jury_complete(app, now):
 def test_every_printed_login_signs_in_to_its_workspace(app, now):
     output = run_demo(app, "--stage", "jury-regional").output
     password = re.search(r"mot de passe commun : (\S+)\)", output).group(1)
+    secret = re.search(r"pyotp.TOTP\('(\w+)'\)", output).group(1)
     emails = re.findall(r"^    (\S+@demo\.example\.org)", output, flags=re.MULTILINE)
 
-    refused = []
+    refused, asked_for_code = [], []
     for email in emails:
         client = app.test_client()
-        response = client.form("/connexion", {"email": email, "password": password})
-        if response.status_code != 302 or "/connexion" in response.headers["Location"]:
+        first_step = client.form("/connexion", {"email": email, "password": password})
+        if first_step.headers.get("Location") == "/connexion/code":
+            asked_for_code.append(email.split("@")[0])
+            response = client.form("/connexion/code", {"code": authenticator_code(email, secret)})
+        else:
+            response = first_step
+        if response.status_code != 302 or "/connexion" in response.headers["Location"] \
+                or "/double-authentification" in response.headers["Location"]:
             refused.append(email)
 
     assert len(emails) == len(set(emails)) == 77  # 19 candidates, 17 ARS, 37 jurors, 4 national and admin
     assert refused == []
+    assert sorted(asked_for_code) == sorted([f"ars.{region.code.lower()}" for region in demo_edition().regions] + ["national", "admin"])
 
 
 def test_running_the_same_stage_twice_changes_nothing(app, now):

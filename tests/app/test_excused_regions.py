@@ -10,7 +10,7 @@ from app.models import Candidature
 from tests import factories
 from tests.app.attachment_helpers import page_text
 from tests.app.national_helpers import audit, fresh, region, shortlist, states  # noqa: F401  (fixture)
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 from tests.smtp import smtp_server  # noqa: F401
 from workflows.states import Role
 
@@ -145,7 +145,7 @@ def test_after_publication_a_region_that_never_held_a_jury_can_do_nothing(app, c
     client.form(f"/national/laureat/{shortlist.alpha.id}", {"rationale": "Projet exemplaire."})
     client.form("/national/publication", {})
     ars, client = make_user(Role.REGIONAL_ORGANISER, region="COR"), app.test_client()
-    client.form("/connexion", {"email": ars.email, "password": PASSWORD})
+    sign_in(client, ars.email)
 
     opened = client.form(f"/ars/{cor.id}/ouvrir-jury", {}, page=f"/ars/{cor.id}")
     refusal = page_text(client.get(f"/ars/{cor.id}"))
@@ -164,7 +164,7 @@ def test_a_closed_region_acts_again_only_once_the_national_organiser_reopens_it(
     login(shortlist.organiser)
     client.form("/national/ouvrir-jury", {}, page="/national")
     ars, ars_client = make_user(Role.REGIONAL_ORGANISER, region="HDF"), app.test_client()
-    ars_client.form("/connexion", {"email": ars.email, "password": PASSWORD})
+    sign_in(ars_client, ars.email)
     invite = {"email": "nouveau@example.org", "name": "Nouveau Juré"}
 
     offered_while_closed = "Inviter un juré" in page_text(ars_client.get(f"/ars/{hdf.id}/jury"))

@@ -18,7 +18,7 @@ from app.models import (
 )
 from app.uploads import storage
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 from tests.app.jury_helpers import DOSSIER
 from tests.app.selection_helpers import CRITERIA, hdf, jurors, score  # noqa: F401  (fixtures)
 from tests.app.test_selection import pdf_text
@@ -113,7 +113,7 @@ def national_sheet(candidature, juror, marks, comment, clock):
 def signed_in(app, user):
     """A fresh client signed in as ``user`` through the login form."""
     client = app.test_client()
-    assert client.form("/connexion", {"email": user.email, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, user.email).status_code == 302
     return client
 
 

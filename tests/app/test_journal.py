@@ -13,7 +13,7 @@ from app.journal.labels import NO_CONFLICT, key_of, label_of
 from app.models import AuditEntry, Edition
 from tests.app.jury_helpers import declare_free, jury  # noqa: F401  (fixture)
 from tests.app.regional_helpers import organiser, page, region  # noqa: F401  (fixture)
-from tests.conftest import PARIS, PASSWORD
+from tests.conftest import PARIS, sign_in
 from tests.volume import counted
 from workflows.states import Role
 
@@ -43,7 +43,7 @@ def body(response) -> str:
 
 def signed_in(app, user):
     other = app.test_client()
-    assert other.form("/connexion", {"email": user.email, "password": PASSWORD}).status_code == 302
+    assert sign_in(other, user.email).status_code == 302
     return other
 
 

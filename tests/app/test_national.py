@@ -57,8 +57,8 @@ def test_open_national_jury_refused_while_a_region_is_neither_closed_nor_excused
 
 
 def test_open_national_jury_refused_before_the_deadline(client, login, shortlist, clock):
-    clock.set(BEFORE_DEADLINE)
     login(shortlist.organiser)
+    clock.set(BEFORE_DEADLINE)  # after signing in: the organiser's authenticator was enrolled after the deadline
 
     response = client.form("/national/ouvrir-jury", {}, page="/national")
 

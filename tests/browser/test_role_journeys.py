@@ -24,7 +24,7 @@ from app.demo.story import Cast, Timeline, finish_regional_juries, score_nation,
 from app.extensions import db
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
-from tests.browser.helpers import tick
+from tests.browser.helpers import tick, type_code_if_asked
 from tests.browser.test_candidate_journey import PDF, PNG, attach, fill_dossier
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
@@ -67,7 +67,9 @@ def sign_in_here(page, email: str, password: str = DEMO_PASSWORD, button: str = 
     """Fill the login page the browser shows and sign in."""
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
-    page.get_by_role("button", name=button, exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).click()
+    type_code_if_asked(page, email, demo_cast.TOTP_SECRET)  # the demo's organisers share one printed key
 
 
 def sign_in(page, live_server: str, email: str) -> None:

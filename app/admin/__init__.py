@@ -1,0 +1,1 @@
+"""The administrator's pages: find a staff account, reset its second factor."""
