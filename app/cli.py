@@ -173,8 +173,8 @@ def user_reset_mfa(email: str) -> None:
 
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
     if user is None:
-        _fail([f"Aucun compte pour {normalise_email(email)}."])
-    _committed(lambda: reset(user, actor=None, now=now()))
+        fail([f"Aucun compte pour {normalise_email(email)}."])
+    committed(lambda: reset(user, actor=None, now=now()))
     click.echo(f"Double authentification réinitialisée : {user.email}. Ses sessions sont fermées ; à sa prochaine "
                "connexion, son mot de passe suffira puis, si son rôle l’exige, il activera un nouvel appareil.")
 

@@ -13,7 +13,7 @@ from app.models import Attachment, Candidature, Partner, User
 from tests.app.attachment_helpers import JPEG, PDF, page_text
 from tests.app.national_helpers import shortlist  # noqa: F401  (fixture)
 from tests.app.privacy_helpers import apply, archive, audit_rows, upload_dir_files
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 from workflows.states import Role
 
@@ -95,7 +95,7 @@ def test_archive_tells_no_result_before_publication(app, shortlist):
     shortlist.alpha.receipt_issued_at = shortlist.alpha.submitted_at  # as a real submission sets it
     db.session.commit()
     client = app.test_client()
-    client.form("/connexion", {"email": "alpha@example.org", "password": PASSWORD})
+    sign_in(client, "alpha@example.org")
 
     data, _entries = archive(client.get("/donnees-personnelles/mes-donnees.zip"))
 
@@ -107,7 +107,7 @@ def test_archive_tells_no_result_before_publication(app, shortlist):
 def test_juror_downloads_their_own_sheets(app, shortlist):
     juror = shortlist.regional_jurors["HDF"][0]
     client = app.test_client()
-    client.form("/connexion", {"email": juror.email, "password": PASSWORD})
+    sign_in(client, juror.email)
 
     data, entries = archive(client.get("/donnees-personnelles/mes-donnees.zip"))
 
@@ -134,7 +134,7 @@ def published(edition, clock, *settled) -> None:
 def organiser(app, make_user, edition):
     user = make_user(Role.NATIONAL_ORGANISER)
     client = app.test_client()
-    client.form("/connexion", {"email": user.email, "password": PASSWORD})
+    sign_in(client, user.email)
     return client
 
 
@@ -202,7 +202,7 @@ def test_erasure_refused_for_a_published_winner_within_the_retention(app, shortl
     shortlist.alpha.state = "winner"
     published(edition, clock)
     client = app.test_client()
-    client.form("/connexion", {"email": shortlist.organiser.email, "password": PASSWORD})
+    sign_in(client, shortlist.organiser.email)
 
     response = client.form(f"{ERASURE}/{shortlist.alpha.owner_id}", page=ERASURE)
 
@@ -215,7 +215,7 @@ def test_erasure_refused_for_a_published_winner_within_the_retention(app, shortl
 def test_erasure_of_a_candidate_not_picked_is_possible_once_results_are_published(app, shortlist, clock):
     published(shortlist.edition, clock)
     client = app.test_client()
-    client.form("/connexion", {"email": shortlist.organiser.email, "password": PASSWORD})
+    sign_in(client, shortlist.organiser.email)
 
     response = client.form(f"{ERASURE}/{shortlist.delta.owner_id}", page=ERASURE)
 
@@ -242,7 +242,7 @@ def test_erasure_page_says_when_no_account_has_the_address(organiser):
 def test_administrator_reaches_the_erasure_page_from_the_personal_data_page(app, make_user, alice):
     admin = make_user(Role.ADMIN)
     client = app.test_client()
-    client.form("/connexion", {"email": admin.email, "password": PASSWORD})
+    sign_in(client, admin.email)
 
     personal = client.get("/donnees-personnelles").get_data(as_text=True)
     page = page_text(client.get(f"{ERASURE}?email=alice@example.org"))
