@@ -70,7 +70,8 @@ def test_audit_log_refuses_change_from_any_client(bare_app, statement):
         statement = statement[db.engine.dialect.name]
     with db.engine.begin() as connection:
         connection.exec_driver_sql(
-            "INSERT INTO audit_log (at, action, data) VALUES (CURRENT_TIMESTAMP, 'user.login', '{}')"
+            "INSERT INTO audit_log (at, action, data, prev_hash, hash) "
+            "VALUES (CURRENT_TIMESTAMP, 'user.login', '{}', 'genesis', 'hash')"
         )
 
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as connection:
