@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads ...``."""
+"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads|exports|audit ...``."""
 
 from __future__ import annotations
 
@@ -182,7 +182,8 @@ def register(app: Flask) -> None:
     from app.attachments.cli import uploads_cli
     from app.demo import demo_command
     from app.exports.jobs import exports_cli
+    from app.journal.cli import audit_cli
     from app.mail import outbox_cli
 
-    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli):
+    for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli, audit_cli):
         app.cli.add_command(command)
