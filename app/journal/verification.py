@@ -148,14 +148,14 @@ def _picks_and_winners(report: Report, facts: LogFacts) -> None:
             report.gaps.append(f"Écart : {name} : avis « {pick.opinion} » dans la base, « {logged['reason'] or ''} » "
                                f"au journal, {_row(logged)}.")
     for candidature, logged in facts.picks.items():
-        report.gaps.append(f"Écart : le dossier n° {candidature} retenu par sa région ({_row(logged)}) "
+        report.gaps.append(f"Écart : le dossier n° {candidature} retenu par sa région, {_row(logged)}, "
                            "n’est plus parmi ses choix.")
     winners = set(db.session.scalars(db.select(Candidature.id).filter_by(state=State.WINNER.value)))
     for candidature in sorted(winners - facts.winners.keys()):
         report.gaps.append(f"Écart : le dossier n° {candidature} est lauréat dans la base, le journal ne l’a "
                            "jamais désigné.")
     for candidature in sorted(facts.winners.keys() - winners):
-        report.gaps.append(f"Écart : le dossier n° {candidature} désigné lauréat ({_row(facts.winners[candidature])}) "
+        report.gaps.append(f"Écart : le dossier n° {candidature} désigné lauréat, {_row(facts.winners[candidature])}, "
                            "ne l’est plus dans la base.")
 
 
@@ -204,6 +204,7 @@ def _decisions(report: Report, facts: LogFacts) -> None:
 def verify_log() -> Report:
     """Every check of the module docstring, in a transaction of its own that writes nothing."""
     db.session.rollback()
+    db.session.expire_all()  # rows the session loaded earlier are read again, as the database holds them
     if db.session.get_bind().dialect.name == "postgresql":
         # One snapshot for every query: a sheet saved meanwhile is not seen without its log row.
         # (SQLite: the command's transaction holds the write lock, nothing changes meanwhile.)
