@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, update
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import instance_state
 
@@ -73,6 +73,13 @@ class AuditChainHead(db.Model):
     __table_args__ = (CheckConstraint(f"id = {HEAD_ID}", name="single_row"),)
 
 
+# Built once: every audited transaction runs them.
+_HEAD = AuditChainHead.__table__
+_LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=bindparam("new_id"),
+                                                               last_hash=bindparam("new_hash"))
+
+
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_change(mapper, connection, target) -> None:
@@ -86,12 +93,10 @@ def _chain_new_entries(session: Session, _context, _instances) -> None:
                      key=lambda entry: instance_state(entry).insert_order)
     if not entries:
         return
-    head = AuditChainHead.__table__
     connection = session.connection()
-    last_id, last_hash = connection.execute(
-        db.select(head.c.last_id, head.c.last_hash).where(head.c.id == HEAD_ID).with_for_update()).one()
+    last_id, last_hash = connection.execute(_LOCK_HEAD).one()
     for entry in entries:
         entry.id, entry.prev_hash, entry.data = last_id + 1, last_hash, as_stored(entry.data)
         entry.hash = row_hash(entry.chained_fields(), entry.prev_hash)
         last_id, last_hash = entry.id, entry.hash
-    connection.execute(update(head).where(head.c.id == HEAD_ID).values(last_id=last_id, last_hash=last_hash))
+    connection.execute(_MOVE_HEAD, {"new_id": last_id, "new_hash": last_hash})
