@@ -18,6 +18,7 @@ A discrepancy (« écart ») names the first row or sheet concerned and what dif
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from app.audit_chain import GENESIS, row_hash
 from app.extensions import db
 from app.jury.workload import REGIONAL_RANKED_STATES, Work, ranking_record
-from app.models import AuditChainHead, AuditEntry, Candidature, Edition, Region, RegionalPick, Scoresheet
+from app.models import AuditChainHead, AuditEntry, Candidature, Edition, Mark, Region, RegionalPick, Scoresheet
 from app.models.audit import HEAD_ID
 from app.transitions.national import winner_ids
 from app.transitions.regional import picked_ids
@@ -112,30 +113,34 @@ def _chain(report: Report, facts: LogFacts) -> None:
 
 
 def _marks(report: Report, facts: LogFacts) -> None:
-    sheets = db.session.scalars(db.select(Scoresheet).options(db.selectinload(Scoresheet.marks))
-                                .order_by(Scoresheet.id)).all()
-    for sheet in sheets:
+    marks: dict[int, dict[str, int]] = defaultdict(dict)
+    for sheet_id, criterion, value in db.session.execute(db.select(Mark.scoresheet_id, Mark.criterion, Mark.value)):
+        marks[sheet_id][criterion] = value
+    sheets = db.session.execute(db.select(Scoresheet.id, Scoresheet.juror_id, Scoresheet.candidature_id,
+                                          Scoresheet.stage, Scoresheet.status).order_by(Scoresheet.id))
+    for sheet_id, juror, candidature, stage, status in sheets:
         report.sheets += 1
-        name = (f"Fiche de notation n° {sheet.id} (juré n° {sheet.juror_id}, dossier n° {sheet.candidature_id}, "
-                f"jury {STAGES[sheet.stage]})")
-        logged = facts.sheets.pop((sheet.juror_id, sheet.candidature_id, sheet.stage), None)
+        name = (f"Fiche de notation n° {sheet_id} (juré n° {juror}, dossier n° {candidature}, "
+                f"jury {STAGES.get(stage, stage)})")
+        logged = facts.sheets.pop((juror, candidature, stage), None)
         if logged is None:
             report.gaps.append(f"Écart : {name} : le journal ne l’a jamais enregistrée.")
             continue
-        marks = {mark.criterion: mark.value for mark in sheet.marks}
+        held = marks.get(sheet_id, {})
         recorded = {key: value for key, value in (logged["data"].get("marks") or {}).items() if value is not None}
-        for key in sorted(marks.keys() | recorded.keys()):
-            if marks.get(key) != recorded.get(key):
-                report.gaps.append(f"Écart : {name} : critère « {key} » noté {marks.get(key, 'sans note')} dans "
+        for key in sorted(held.keys() | recorded.keys()):
+            if held.get(key) != recorded.get(key):
+                report.gaps.append(f"Écart : {name} : critère « {key} » noté {held.get(key, 'sans note')} dans "
                                    f"la base, {recorded.get(key, 'sans note')} au journal, {_row(logged)}.")
-        if sheet.status != logged["data"].get("status"):
-            report.gaps.append(f"Écart : {name} : statut « {sheet.status} » dans la base, "
+        if status != logged["data"].get("status"):
+            report.gaps.append(f"Écart : {name} : statut « {status} » dans la base, "
                                f"« {logged['data'].get('status')} » au journal, {_row(logged)}.")
     for (juror, candidature, stage), logged in facts.sheets.items():
         # A draft may go with its juror (``jury.remove``); a submitted sheet never leaves.
         if logged["data"].get("status") == "submitted":
-            report.gaps.append(f"Écart : la fiche de notation remise du juré n° {juror} sur le dossier n° {candidature} "
-                               f"(jury {STAGES.get(stage, stage)}, {_row(logged)}) n’est plus dans la base.")
+            report.gaps.append(f"Écart : la fiche de notation remise du juré n° {juror} sur le dossier n° "
+                               f"{candidature} (jury {STAGES.get(stage, stage)}, {_row(logged)}) n’est plus dans "
+                               "la base.")
 
 
 def _picks_and_winners(report: Report, facts: LogFacts) -> None:

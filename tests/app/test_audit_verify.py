@@ -96,8 +96,9 @@ def test_verify_detects_log_rows_deleted_in_the_middle_and_at_the_end(app, resul
     expected = [
         f"Écart : ligne {after.id} ({after.action}) : elle devrait suivre l’empreinte {before.hash}, elle suit "
         f"{middle.hash} ; une ligne a été supprimée ou insérée avant elle.",
-        f"Écart : la tête de la chaîne (ligne {last.id}, empreinte {last.hash}) n’est pas la dernière ligne du journal "
-        f"(ligne {before_last.id}) ; des lignes ont été supprimées à la fin du journal ou écrites hors de l’application.",
+        f"Écart : la tête de la chaîne (ligne {last.id}, empreinte {last.hash}) n’est pas la dernière ligne du "
+        f"journal (ligne {before_last.id}) ; des lignes ont été supprimées à la fin du journal ou écrites hors de "
+        "l’application.",
     ]
     with behind_the_apps_back() as connection:
         connection.execute(sa.text("DELETE FROM audit_log WHERE id IN (:middle, :last)"),
