@@ -11,6 +11,10 @@ by conditional aggregation, and the aggregates are integer sums (``scoring.Summa
 ``scoring.Totals``) that ``scoring`` turns into exact means, spreads and z-scores. The pure
 functions of ``scoring`` (``aggregate``, ``completeness``) remain the specification: tests check
 that these queries give the same figures.
+
+The ranking of a jury's work (``ranked_ids``) is the one the ranking pages show, the one a
+region's closure and the winners' declaration write in the audit log (``ranking_record``), and
+the one ``flask audit verify`` recomputes to compare with it.
 """
 
 from __future__ import annotations
