@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads|exports|backup|retention ...``."""
+"""Command-line tools: ``flask --app app contest|user|demo|outbox|uploads|exports|backup|retention|audit ...``."""
 
 from __future__ import annotations
 
@@ -184,9 +184,10 @@ def register(app: Flask) -> None:
     from app.backup.cli import backup_cli
     from app.demo import demo_command
     from app.exports.jobs import exports_cli
+    from app.journal.cli import audit_cli
     from app.mail import outbox_cli
     from app.privacy.cli import retention_cli
 
     for command in (contest_cli, user_cli, demo_command, uploads_cli, outbox_cli, exports_cli, backup_cli,
-                    retention_cli):
+                    retention_cli, audit_cli):
         app.cli.add_command(command)

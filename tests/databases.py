@@ -17,6 +17,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from app.audit_chain import GENESIS
+from app.models.audit import HEAD_ID
 from config import normalise_database_url
 
 
@@ -59,7 +61,8 @@ def truncate_all(url: str, table_names: list[str]) -> None:
     """Empty every table between tests.
 
     The audit log refuses TRUNCATE (migration 0007): nobody may empty it. Here, and only here, the
-    trigger is switched off inside this transaction and on again before it commits.
+    trigger is switched off inside this transaction and on again before it commits. The chain's
+    head goes back to where an empty log starts (migration 0009).
     """
     engine = sa.create_engine(url)
     with engine.begin() as connection:
@@ -68,4 +71,6 @@ def truncate_all(url: str, table_names: list[str]) -> None:
             "TRUNCATE " + ", ".join(f'"{name}"' for name in table_names) + " RESTART IDENTITY CASCADE"
         )
         connection.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate")
+        connection.execute(sa.text("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (:id, 0, :hash)"),
+                           {"id": HEAD_ID, "hash": GENESIS})
     engine.dispose()

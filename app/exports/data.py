@@ -14,9 +14,9 @@ from itertools import groupby
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.jury.workload import Work, summaries
+from app.jury.workload import Work, summaries, weighted_criteria
 from app.models import Candidature, Edition, Mark, Region, RegionalPick, Scoresheet
-from app.selection.ranking import column, weighted_criteria
+from app.selection.ranking import column
 from scoring import Aggregate, Summary, aggregate_summaries, rank
 from workflows.definition import Choice, Contest
 

@@ -11,6 +11,10 @@ by conditional aggregation, and the aggregates are integer sums (``scoring.Summa
 ``scoring.Totals``) that ``scoring`` turns into exact means, spreads and z-scores. The pure
 functions of ``scoring`` (``aggregate``, ``completeness``) remain the specification: tests check
 that these queries give the same figures.
+
+The ranking of a jury's work (``ranked_ids``) is the one the ranking pages show, the one a
+region's closure and the winners' declaration write in the audit log (``ranking_record``), and
+the one ``flask audit verify`` recomputes to compare with it.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from sqlalchemy.sql import ColumnElement, Select
 from app.extensions import db
 from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
-from scoring import Criteria, Progress, Summary, Totals
+from scoring import Criteria, Progress, RankedRow, Summary, Totals, aggregate_summaries, rank
 from scoring.advisory import SheetTotal
+from workflows.definition import Contest
 from workflows.states import Role, State
 
 REGIONAL, NATIONAL = "regional", "national"  # the stage column of sheets and declarations
@@ -183,3 +188,27 @@ def progress_by(work: Work, key: str) -> dict[int, Progress]:
 def missing(work: Work) -> int:
     """Expected sheets not yet submitted."""
     return sum(progress.expected - progress.received for progress in progress_by(work, "juror_id").values())
+
+
+def weighted_criteria(contest: Contest) -> list[tuple[str, int]]:
+    """(key, weight) pairs in tie-break order, as ``scoring`` reads them."""
+    return [(key, contest.criterion(key).weight) for key in contest.tie_break]
+
+
+def ranked_ids(work: Work, contest: Contest) -> tuple[list[str], dict[str, RankedRow]]:
+    """Every candidature id of ``work`` in rank order (those without a sheet last, by id) and the rows."""
+    criteria = weighted_criteria(contest)
+    rows = rank(aggregate_summaries(summaries(work, criteria).values(),
+                                    threshold=contest.disagreement_threshold), criteria)
+    row_of = {row.candidature: row for row in rows}
+    unscored = [str(key) for key in db.session.scalars(db.select(Candidature.id).where(work.dossiers)
+                                                       .order_by(Candidature.id)) if str(key) not in row_of]
+    return [row.candidature for row in rows] + unscored, row_of
+
+
+def ranking_record(work: Work, contest: Contest) -> list[dict[str, object]]:
+    """The ranking as the audit log keeps it when a jury's work is decided: each ranked candidature's
+    id, rank and exact total mean (a fraction as text, « 47/3 »), in rank order."""
+    order, row_of = ranked_ids(work, contest)
+    return [{"candidature_id": int(key), "rank": row.rank, "total_mean": str(row.aggregate.total_mean)}
+            for key in order if (row := row_of.get(key)) is not None]

@@ -1,6 +1,6 @@
 """All models, importable from one place (Alembic autogenerate sees every table)."""
 
-from app.models.audit import AuditEntry
+from app.models.audit import AuditChainHead, AuditEntry
 from app.models.candidatures import Attachment, Candidature, Partner
 from app.models.editions import Edition, Region
 from app.models.exports import ExportJob
@@ -11,6 +11,7 @@ from app.models.users import MfaRecoveryCode, RoleMembership, User, UserToken
 
 __all__ = [
     "Attachment",
+    "AuditChainHead",
     "AuditEntry",
     "Candidature",
     "ConflictDeclaration",

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.jury.workload import Work, progress_by, sheet_totals, shortlist, summaries, totals_by
+from app.jury.workload import Work, progress_by, sheet_totals, shortlist, summaries, totals_by, weighted_criteria
 from app.models import Candidature, Edition, RegionalPick
-from app.selection.ranking import weighted_criteria
 from scoring import Aggregate, JuryBias, Progress, RankedRow, aggregate_summaries, group_bias, mean_zscores, rank
 from workflows.definition import Criterion
 

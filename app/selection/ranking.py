@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.extensions import db
-from app.jury.workload import REGIONAL, REGIONAL_RANKED_STATES, Work, progress_by, sheet_totals, summaries, totals_by
+from app.jury.workload import (
+    REGIONAL, REGIONAL_RANKED_STATES, Work, progress_by, ranked_ids, sheet_totals, totals_by, weighted_criteria,
+)
 from app.listing import ListPage, page_of
 from app.models import Candidature, ConflictDeclaration, Region, RegionalPick, User
-from scoring import Progress, RankedRow, aggregate_summaries, display, mean_zscores, rank
+from scoring import Progress, RankedRow, display, mean_zscores
 from workflows.definition import Contest, Criterion
 
 
@@ -34,22 +36,6 @@ class RegionRanking:
     complete: bool  # every expected sheet received, over the whole ranking
     picks: list[RegionalPick]  # by slot
     page: ListPage[str]  # the candidature ids of the whole ranking, cut to the page shown
-
-
-def weighted_criteria(contest: Contest) -> list[tuple[str, int]]:
-    """(key, weight) pairs in tie-break order, as ``scoring`` reads them."""
-    return [(key, contest.criterion(key).weight) for key in contest.tie_break]
-
-
-def ranked_ids(work: Work, contest: Contest) -> tuple[list[str], dict[str, RankedRow]]:
-    """Every candidature id of ``work`` in rank order (those without a sheet last, by id) and the rows."""
-    criteria = weighted_criteria(contest)
-    rows = rank(aggregate_summaries(summaries(work, criteria).values(),
-                                    threshold=contest.disagreement_threshold), criteria)
-    row_of = {row.candidature: row for row in rows}
-    unscored = [str(key) for key in db.session.scalars(db.select(Candidature.id).where(work.dossiers)
-                                                       .order_by(Candidature.id)) if str(key) not in row_of]
-    return [row.candidature for row in rows] + unscored, row_of
 
 
 def region_picks(region: Region) -> list[RegionalPick]:

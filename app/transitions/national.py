@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.jury.workload import Work, ranking_record
 from app.models import Candidature, Edition, Region, User
 from app.transitions.emails import OUTCOMES, queue_excused_email, queue_outcome_email, queue_reinstated_email
 from app.transitions.engine import fire_candidature, fire_edition, fire_region, lock, national_facts, shared_facts
@@ -80,6 +81,12 @@ def open_national_jury(edition: Edition, *, actor: User, now: datetime) -> None:
     db.session.flush()
 
 
+def winner_ids(edition: Edition) -> list[int]:
+    """The edition's winners, by id."""
+    return db.session.scalars(db.select(Candidature.id).filter_by(edition_id=edition.id, state=State.WINNER.value)
+                              .order_by(Candidature.id)).all()
+
+
 def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rationale: str) -> list[Candidature]:
     """Declare a winner with a written rationale. Once the definition's number of winners is reached,
     the other picks become national_not_selected (returned) and the contest moves on."""
@@ -97,9 +104,7 @@ def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rati
     # One rationale per winner, each under its project's title when the contest has several.
     stated = rationale.strip() if contest.winners == 1 else f"« {candidature.title} » : {rationale.strip()}"
     edition.winner_rationale = "\n".join(filter(None, [edition.winner_rationale, stated]))
-    winners = db.session.scalar(db.select(db.func.count(Candidature.id))
-                                .filter_by(edition_id=edition.id, state=State.WINNER.value))
-    if winners < contest.winners:
+    if len(winner_ids(edition)) < contest.winners:
         db.session.flush()
         return []
     others = db.session.scalars(
@@ -107,8 +112,10 @@ def declare_winner(candidature: Candidature, *, actor: User, now: datetime, rati
         .order_by(Candidature.id)).all()
     for other in others:
         fire_candidature(other, "not_select_nationally", actor=actor, role=ORGANISER, now=now)
+    # What was decided, for ``flask audit verify``: every winner and the national ranking.
     fire_edition(edition, "declare_winner", actor=actor, now=now, reason=rationale,
-                 data={"candidature_id": candidature.id})
+                 data={"candidature_id": candidature.id, "winners": winner_ids(edition),
+                       "ranking": ranking_record(Work.national(edition), contest)})
     db.session.flush()
     return others
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.extensions import db
+from app.jury.workload import REGIONAL_RANKED_STATES, Work, ranking_record
 from app.models import Candidature, Region, RegionalPick, User
 from app.slots import insert_in_free_slot
 from app.transitions.emails import queue_inadmissible_email, queue_requalified_email
@@ -77,11 +78,15 @@ def requalify(candidature: Candidature, *, actor: User, now: datetime, reason: s
     queue_requalified_email(candidature, now)
 
 
+def picked_ids(region: Region) -> list[int]:
+    """The candidatures the region picked, in slot order."""
+    return db.session.scalars(
+        db.select(RegionalPick.candidature_id).filter_by(region_id=region.id).order_by(RegionalPick.slot)).all()
+
+
 def selection_fingerprint(region: Region) -> str:
     """What the organiser saw of the selection: the region's stage and its picks, in slot order."""
-    picks = db.session.scalars(
-        db.select(RegionalPick.candidature_id).filter_by(region_id=region.id).order_by(RegionalPick.slot))
-    return f"{region.stage}:{','.join(map(str, picks))}"
+    return f"{region.stage}:{','.join(map(str, picked_ids(region)))}"
 
 
 def select_for_nation(candidature: Candidature, *, actor: User, now: datetime, opinion: str) -> RegionalPick:
@@ -124,8 +129,12 @@ def close_region(region: Region, *, actor: User, now: datetime, reason: str, fin
         raise Refused([STALE])
     remaining = _regional_jury_dossiers(region, State.REGIONAL_JURY)
     base = shared_facts(region, now)  # read once, the jury still sitting
+    # What was decided, for ``flask audit verify``: the picks by slot and the ranking they came from.
     fire_region(region, "close_region", actor=actor, role=ORGANISER, now=now, reason=reason,
-                data={"picks": base.region_picks, "not_selected": [c.id for c in remaining]})
+                data={"picks": base.region_picks, "not_selected": [c.id for c in remaining],
+                      "selection": picked_ids(region),
+                      "ranking": ranking_record(Work.regional(region, REGIONAL_RANKED_STATES),
+                                                region.edition.contest)})
     region.closing_reason = reason.strip() or None
     for candidature in remaining:
         fire_candidature(candidature, "close_region", actor=actor, role=ORGANISER, now=now, base=base)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import UTC, datetime
 
 import flask_migrate
 import pytest
@@ -11,7 +12,11 @@ import tomli_w
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from app.audit import record
+from app.audit_chain import GENESIS, row_hash
 from app.extensions import db
+from app.journal.verification import verify_log
+from app.models import AuditChainHead, AuditEntry, UTCDateTime
 from tests.conftest import CONTEST_FILE, make_app
 from tests.databases import postgresql_database, server_url
 
@@ -70,7 +75,8 @@ def test_audit_log_refuses_change_from_any_client(bare_app, statement):
         statement = statement[db.engine.dialect.name]
     with db.engine.begin() as connection:
         connection.exec_driver_sql(
-            "INSERT INTO audit_log (at, action, data) VALUES (CURRENT_TIMESTAMP, 'user.login', '{}')"
+            "INSERT INTO audit_log (at, action, data, prev_hash, hash) "
+            "VALUES (CURRENT_TIMESTAMP, 'user.login', '{}', 'genesis', 'hash')"
         )
 
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as connection:
@@ -94,3 +100,28 @@ def test_migration_0003_copies_each_editions_slot_limits_from_its_definition(bar
 
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT max_attachments, max_picks FROM editions").all() == [(5, 4)]
+
+
+def test_migration_0010_chains_the_rows_already_written_in_id_order(bare_app):
+    flask_migrate.upgrade(revision="0009_staff_mfa")
+    log = sa.table("audit_log", sa.column("at", UTCDateTime()), sa.column("action"), sa.column("reason"),
+                   sa.column("data", sa.JSON()))
+    moment = datetime(2017, 10, 1, 8, 0, 0, 250, tzinfo=UTC)
+    with db.engine.begin() as connection:
+        connection.execute(log.insert(), [
+            {"at": moment, "action": "user.login", "reason": None, "data": {}},
+            {"at": moment, "action": "user.logout", "reason": "Fin « normale »", "data": {"ids": [2, 1]}},
+            {"at": moment, "action": "user.login", "reason": None, "data": {"user_id": 9}},
+        ])
+
+    flask_migrate.upgrade()
+    record("user.logout", actor=None, role=None, at=moment, data={})  # the chain goes on after them
+    db.session.commit()
+
+    entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+    head = db.session.get(AuditChainHead, 1)
+    assert [entry.id for entry in entries] == [1, 2, 3, 4]
+    assert [entry.prev_hash for entry in entries] == [GENESIS] + [entry.hash for entry in entries[:-1]]
+    assert [row_hash(entry.chained_fields(), entry.prev_hash) for entry in entries] == [e.hash for e in entries]
+    assert (head.last_id, head.last_hash) == (4, entries[-1].hash)
+    assert verify_log().gaps == []

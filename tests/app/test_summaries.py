@@ -13,9 +13,8 @@ import random
 import pytest
 
 from app.extensions import db
-from app.jury.workload import Work, progress_by, sheet_totals, summaries, totals_by
+from app.jury.workload import Work, progress_by, sheet_totals, summaries, totals_by, weighted_criteria
 from app.models import ConflictDeclaration, Mark, Region, RoleMembership, Scoresheet
-from app.selection.ranking import weighted_criteria
 from scoring import Progress, Scoresheet as Sheet, completeness, mean_zscores, normalised_means
 from scoring.advisory import group_totals
 from scoring.marks import summarise
