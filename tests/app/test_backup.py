@@ -21,6 +21,7 @@ from tests.app.jury_helpers import attachment_row
 from tests.app.national_helpers import Shortlist, shortlist  # noqa: F401  (fixture)
 from tests.concurrency import signed_in_client
 from tests.conftest import BEFORE_DEADLINE, PASSWORD, VARIANT_FILE, make_app
+from tests.app.test_demo import NOW, run_demo
 from tests.databases import postgresql_database, server_url
 
 # The schema's last revision, read off the migrations folder (each revision is named after its file).
@@ -241,3 +242,20 @@ def test_create_refuses_to_overwrite_a_file(app, archive):
     assert result.exit_code == 1
     assert result.output == f"{archive} existe déjà : choisissez un autre nom. Rien n’a été écrit.\n"
     assert archive.read_bytes() == before
+
+
+def test_audit_verify_passes_after_a_restore_with_the_same_chain_head(app, clock, new_instance, tmp_path):
+    """The demo played to its results through the real operations: its log verifies before and after."""
+    clock.set(NOW)
+    run_demo(app, "--stage", "resultats")
+    before = flask(app, "audit", "verify")
+    path = tmp_path / "resultats.zip"
+    assert flask(app, "backup", "create", str(path)).exit_code == 0
+    target = new_instance("verified")
+    assert flask(target, "backup", "restore", str(path)).exit_code == 0
+
+    after = flask(target, "audit", "verify")
+
+    assert (before.exit_code, after.exit_code) == (0, 0), after.output
+    assert after.output.splitlines()[-2:] == before.output.splitlines()[-2:]  # the same head, « 0 écart. »
+    assert after.output.splitlines()[-1] == "0 écart."
