@@ -22,7 +22,7 @@ from app.exports.document import ExportDocument, markup, prose
 from app.exports.dossier_pdf import CROSS_SECTOR, Styles, dossier_story, grid
 from app.exports.fonts import FACES
 from scoring import display
-from workflows.definition import french_date
+from workflows.texts import french_date
 
 TITLE = "Livret de la sélection nationale"
 NONE = "—"

@@ -15,7 +15,7 @@ from app.access import public
 from app.editions import current_edition, published_editions
 from app.models import Candidature, Edition
 from app.jury.workload import shortlist
-from workflows.definition import french_date
+from workflows.texts import french_date
 from workflows.states import NationalStage, State
 
 bp = Blueprint("results", __name__)

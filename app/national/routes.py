@@ -30,7 +30,7 @@ from app.national.ranking import national_ranking
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
 from app.selection.ranking import column
 from scoring import display
-from workflows.definition import french_date
+from workflows.texts import french_date
 from workflows.machine import NATIONAL, REGION
 from workflows.states import Role, State
 

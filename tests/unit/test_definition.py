@@ -11,11 +11,11 @@ from workflows.definition import (
     CONTESTS_DIR,
     ContestError,
     Region,
-    french_date,
     load_contest,
     loads_contest,
     shift_calendar,
 )
+from workflows.texts import french_date
 
 PATH = CONTESTS_DIR / "ssp-2017.toml"
 RAW = tomllib.loads(PATH.read_text(encoding="utf-8"))
