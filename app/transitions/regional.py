@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Candidature, Region, RegionalPick, User
 from app.slots import insert_in_free_slot
@@ -20,7 +21,7 @@ from workflows.refusals import Refused
 from workflows.states import RegionStage, Role, State
 
 ORGANISER = Role.REGIONAL_ORGANISER
-STALE = "La sélection a changé depuis l’affichage de cette page : vérifiez-la avant de clôturer."
+STALE = _l("La sélection a changé depuis l’affichage de cette page : vérifiez-la avant de clôturer.")
 
 
 def refuse_long(text: str, contest) -> None:
@@ -56,7 +57,7 @@ def declare_inadmissible(candidature: Candidature, *, actor: User, now: datetime
     """Set a dossier aside with a listed reason and a text, and tell the candidate by email."""
     refuse_long(reason, candidature.edition.contest)
     if code not in INADMISSIBILITY_REASONS:
-        raise Refused(["Choisissez un motif d’irrecevabilité dans la liste."])
+        raise Refused([_l("Choisissez un motif d’irrecevabilité dans la liste.")])
     candidature.inadmissibility_code = code  # set first: the CHECK wants them with the state
     candidature.inadmissibility_reason = reason.strip()
     fire_candidature(candidature, "declare_inadmissible", actor=actor, role=ORGANISER, now=now, reason=reason,
