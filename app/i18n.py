@@ -90,6 +90,7 @@ def translated(value):
         return value
     params = {name: translated(param) for name, param in value.params.items()}
     if value.plural is not None:
+        params.pop("num")  # ngettext names the count itself
         text = ngettext(value.msgid, value.plural, value.num, **params)
     else:
         text = gettext(value.msgid, **params)
