@@ -192,3 +192,23 @@ def test_no_french_message_on_english_pages_for_any_role(app, demo_at, stages):
     assert [page for page, status in statuses.items() if status >= 500] == []
     assert len(statuses) > 5 * len(accounts)
     assert french == {}
+
+
+def test_emails_are_written_in_the_language_their_reader_chose(app, client, make_user, login, smtp_server):
+    english_reader, french_reader = make_user(Role.CANDIDATE), make_user(Role.CANDIDATE)
+    login(english_reader)
+    client.get("/langue/en")  # kept in the account
+    client.form("/deconnexion", page="/")
+
+    anonymous = app.test_client()  # asks in French for both: the reader's choice decides
+    for user in (english_reader, french_reader):
+        anonymous.form("/mot-de-passe/oubli", {"email": user.email})
+
+    english, french = (smtp_server.to(user.email)[-1].message for user in (english_reader, french_reader))
+    english_body, french_body = (m.get_content().replace("\r\n", "\n") for m in (english, french))
+    assert (english["Subject"], french["Subject"]) == ("Resetting your password",
+                                                       "Réinitialisation de votre mot de passe")
+    assert english_body.startswith("Hello,\n\nTo choose a new password, open this link")
+    assert english_body.endswith("\n--\nContest “Patients and carers: partners for patient safety”\n"
+                                 "Automatic message: please do not reply.\n")
+    assert french_body.startswith("Bonjour,\n\nPour choisir un nouveau mot de passe")
