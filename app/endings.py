@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.i18n import translated
 from workflows.refusals import Invalid, Refused, Stale
 
 T = TypeVar("T")
@@ -49,7 +50,7 @@ class Outcome:
 
     def flash(self) -> None:
         for reason in self.reasons:
-            flash(reason, "error")
+            flash(translated(reason), "error")  # the session keeps plain strings: said now, in this request's language
 
 
 @contextmanager

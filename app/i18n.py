@@ -1,20 +1,35 @@
-"""French first, English on request: the choice is kept in the session."""
+"""French first, English on request: the choice is kept in the session (and, for a signed-in person,
+in their account: the emails they receive use it).
+
+Texts of ``workflows`` (states, stages, roles, refusals: ``workflows.texts.Text``) are translated here,
+where they are shown: in templates by themselves (``Text.__html__``), in Python by ``translated``.
+A contest definition's wording is shown in English when it has one, else in French marked
+``lang="fr"`` (``worded``). Numbers and dates follow the language; times are Paris time in both.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.access import public
+from app.database import writes
+from scoring.arithmetic import display
+from workflows import texts
+from workflows.texts import Instant, Text, french_date, french_moment
 
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a job: French, unless an email forces its reader's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -35,9 +50,12 @@ def safe_next(target: str | None, default: str) -> str:
 
 @bp.get("/langue/<code>")
 @public
+@writes  # a signed-in person's choice is kept in their account
 def switch_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
+        if current_user.is_authenticated and current_user.preferred_locale != code:
+            current_user.preferred_locale = code  # the language of the emails they will receive
     return redirect(safe_next(request.args.get("next"), url_for("main.home")))
 
 
@@ -56,11 +74,89 @@ def period(start: date, end: date) -> tuple[str, str]:
     return day(start, year=start.year != end.year), day(end)
 
 
+def language() -> str:
+    from flask_babel import get_locale
+
+    return get_locale().language
+
+
+def translated(value):
+    """A ``workflows`` text (and its parameters) in the current language; anything else as it is."""
+    from flask_babel import gettext, ngettext
+
+    if isinstance(value, Instant):
+        return instant(value.moment)
+    if not isinstance(value, Text):
+        return value
+    params = {name: translated(param) for name, param in value.params.items()}
+    if value.plural is not None:
+        params.pop("num")  # ngettext names the count itself
+        text = ngettext(value.msgid, value.plural, value.num, **params)
+    else:
+        text = gettext(value.msgid, **params)
+    return text[:1].upper() + text[1:] if value.capital else text
+
+
+def weekday(value: date) -> str:
+    """« mardi 21 novembre 2017 », « Tuesday 21 November 2017 »."""
+    from flask_babel import format_date
+
+    return french_date(value) if language() == "fr" else format_date(value, "EEEE d MMMM y")
+
+
+def instant(moment: datetime) -> str:
+    """A moment of the contest as its notes say it, in its own timezone: « dimanche 15 octobre 2017 à
+    minuit »; in English « midnight at the end of Sunday 15 October 2017 », « Monday 16 October 2017, 17:30 »."""
+    from flask_babel import format_time, gettext
+
+    if language() == "fr":
+        return french_moment(moment)
+    if moment.hour == moment.minute == 0:
+        return gettext("minuit à la fin du %(day)s", day=weekday(moment.date() - timedelta(days=1)))
+    return f"{weekday(moment.date())}, {format_time(moment.time(), 'HH:mm')}"
+
+
+def when(moment: datetime, *, seconds: bool = False) -> str:
+    """A recorded moment, in Paris time whatever the language: « 12 octobre 2017 à 10:05 »,
+    « 12 October 2017, 10:05 »."""
+    from flask_babel import format_datetime, gettext
+
+    pattern = gettext("d MMMM y 'à' HH:mm:ss") if seconds else gettext("d MMMM y 'à' HH:mm")
+    return format_datetime(moment, pattern)
+
+
+def decimal_sign() -> str:
+    """« , » in French, « . » in English (French outside a request)."""
+    from babel.numbers import get_decimal_symbol
+    from flask_babel import get_locale
+
+    return get_decimal_symbol(get_locale() or "fr")
+
+
+def number(value: Fraction | int, places: int = 2) -> str:
+    """A mark or a mean, rounded as ``scoring`` rounds it, with the language's decimal sign."""
+    return display(value, places).replace(",", decimal_sign())
+
+
+def worded(item, attribute: str = "label", *, markup: bool = True):
+    """The wording of a contest definition's item (``label``, ``hint``, ``description``) in the
+    current language: its English one (``label_en``…) on an English page when the definition has
+    it, else the French one, marked lang="fr" (for screen readers) unless ``markup`` is False."""
+    french = getattr(item, attribute)
+    if language() == "fr" or not french:
+        return french
+    if english := getattr(item, f"{attribute}_en", ""):
+        return english
+    return Markup('<span lang="fr">%s</span>') % french if markup else french
+
+
 def register(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
+    texts.translator = translated
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, day=day, period=period)
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, day=day, period=period,
+                                 when=when, display=number, worded=worded, translated=translated)
 
     @app.context_processor
     def _languages():

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -35,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from app import clock, tasks
 from app.extensions import db
-from app.models import Candidature, OutboxEmail
+from app.models import Candidature, OutboxEmail, User
 
 ERROR_LENGTH = 300
 RETRIES, RETRY_DELAY = 3, 120  # seconds, doubled at each retry: a server restart, not an outage
@@ -45,6 +47,26 @@ BATCH = 100
 # be reached, and the rest of the batch would fail the same way.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
                   smtplib.SMTPNotSupportedError, ValueError)
+
+
+@contextmanager
+def written_for(user: User) -> Iterator[None]:
+    """Write an email in its recipient's language: the one they chose on the site (kept in their
+    account), else French. Texts, numbers and dates said inside the block use it."""
+    from flask_babel import force_locale
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = user.preferred_locale if user.preferred_locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(chosen):
+        yield
+
+
+def signature() -> str:
+    from flask_babel import gettext as _
+
+    """What ends every email, after a blank line."""
+    return "\n\n" + _("--\nConcours « Usagers, soignants : partenaires pour la sécurité des patients »\n"
+                      "Message automatique : merci de ne pas y répondre.")
 
 
 def queue_email(key: str, recipient: str, subject: str, body: str, now: datetime,

@@ -12,6 +12,7 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -58,7 +59,7 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str) -> str | None:
     """A French message when the password breaks the length rule, else None."""
     if len(password) < MIN_LENGTH:
-        return f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères."
+        return _("Le mot de passe doit compter au moins %(min)s caractères.", min=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Le mot de passe doit compter au plus {MAX_LENGTH} caractères."
+        return _("Le mot de passe doit compter au plus %(max)s caractères.", max=MAX_LENGTH)
     return None

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from app.extensions import db
-from app.mail import queue_email
+from app.i18n import translated
+from app.mail import queue_email, written_for
 from app.urls import absolute_url
 from app.models import AuditEntry, Candidature
 
@@ -29,8 +32,11 @@ def receipt_time(candidature: Candidature) -> datetime:
     return max(filter(None, (candidature.receipt_issued_at, last_attachment_change)))
 
 
-def paris_time(moment: datetime, contest) -> str:
-    return moment.astimezone(contest.tz).strftime("%d/%m/%Y à %H:%M:%S")
+def paris_time(moment: datetime) -> str:
+    """« 12/10/2017 à 10:05:00 », « 12/10/2017, 10:05:00 »: Paris time (the app's timezone) in any language."""
+    from flask_babel import format_datetime
+
+    return format_datetime(moment, _("dd/MM/y 'à' HH:mm:ss"))
 
 
 def queue_receipt_email(candidature: Candidature, now: datetime, *, reissued: bool) -> None:
@@ -39,23 +45,26 @@ def queue_receipt_email(candidature: Candidature, now: datetime, *, reissued: bo
     # One email per submission (a double click queues it once) and one per request that changes it.
     key = f"receipt:{candidature.id}:" + (f"reissued:{now.isoformat()}" if reissued else "submitted")
     receipt_url = absolute_url("candidatures.receipt", candidature_id=candidature.id)
-    attachments = "\n".join(f"  - {a.display_name} : SHA-256 {a.sha256}" for a in candidature.attachments)
-    body = "\n".join([
-        "Bonjour,",
-        "",
-        ("Les modifications de votre dossier ont bien été enregistrées." if reissued
-         else "Votre candidature a bien été déposée."),
-        "",
-        f"Concours : {contest.name}",
-        f"Projet : {candidature.title}",
-        f"Numéro de récépissé : {candidature.receipt_number}",
-        f"Déposée le : {paris_time(candidature.submitted_at, contest)} (heure de Paris)",
-        f"Récépissé émis le : {paris_time(now, contest)} (heure de Paris)",
-        "Pièces jointes :",
-        attachments or "  (aucune)",
-        "",
-        f"Le dossier reste modifiable jusqu’au {contest.deadline_label}.",
-        f"Récépissé à télécharger : {receipt_url}",
-    ])
-    subject = ("Récépissé mis à jour" if reissued else "Récépissé de dépôt") + f" — {candidature.receipt_number}"
-    queue_email(key, candidature.owner.email, subject, body, now, candidature=candidature)
+    with written_for(candidature.owner):
+        attachments = "\n".join(_("  - %(name)s : SHA-256 %(sha256)s", name=a.display_name, sha256=a.sha256)
+                                for a in candidature.attachments)
+        body = "\n".join([
+            _("Bonjour,"),
+            "",
+            (_("Les modifications de votre dossier ont bien été enregistrées.") if reissued
+             else _("Votre candidature a bien été déposée.")),
+            "",
+            _("Concours : %(contest)s", contest=contest.name),
+            _("Projet : %(title)s", title=candidature.title),
+            _("Numéro de récépissé : %(number)s", number=candidature.receipt_number),
+            _("Déposée le : %(at)s (heure de Paris)", at=paris_time(candidature.submitted_at)),
+            _("Récépissé émis le : %(at)s (heure de Paris)", at=paris_time(now)),
+            _("Pièces jointes :"),
+            attachments or _("  (aucune)"),
+            "",
+            _("Le dossier reste modifiable jusqu’au %(deadline)s.", deadline=translated(contest.deadline_label)),
+            _("Récépissé à télécharger : %(link)s", link=receipt_url),
+        ])
+        subject = (_("Récépissé mis à jour — %(number)s", number=candidature.receipt_number) if reissued
+                   else _("Récépissé de dépôt — %(number)s", number=candidature.receipt_number))
+        queue_email(key, candidature.owner.email, subject, body, now, candidature=candidature)

@@ -13,6 +13,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.i18n import worded
 from app.models import Candidature
 from workflows.definition import Contest
 from workflows.states import State
@@ -58,10 +59,13 @@ class DossierFilter:
     @staticmethod
     def choices(contest: Contest, states: tuple[State, ...]) -> list[tuple[str, str, list[tuple[str, str]]]]:
         """(name, label, [(key, label)]) of each select of the form, in its order."""
+        def pairs(choices) -> list[tuple[str, str]]:  # an <option> holds text only: no lang mark-up
+            return [(choice.key, worded(choice, markup=False)) for choice in choices]
+
         return [("etat", _l("État"), [(state.value, state.label) for state in states]),
-                ("categorie", _l("Catégorie"), [(choice.key, choice.label) for choice in contest.categories]),
-                ("secteur", _l("Secteur"), [(choice.key, choice.label) for choice in contest.sectors]),
-                ("domaine", _l("Domaine"), [(choice.key, choice.label) for choice in contest.domains])]
+                ("categorie", _l("Catégorie"), pairs(contest.categories)),
+                ("secteur", _l("Secteur"), pairs(contest.sectors)),
+                ("domaine", _l("Domaine"), pairs(contest.domains))]
 
     def conditions(self) -> list:
         found = []

@@ -19,7 +19,6 @@ from workflows.definition import (
     Region,
     Scale,
     ScaleLevel,
-    french_date,
     load_contest,
     loads_contest,
     shift_calendar,
@@ -39,6 +38,7 @@ from workflows.machine import (
 )
 from workflows.refusals import Invalid, Refused, Stale
 from workflows.states import NationalStage, RegionStage, Role, State
+from workflows.texts import french_date
 
 __all__ = [
     "CANDIDATURE", "CONTESTS_DIR", "NATIONAL", "REGION",

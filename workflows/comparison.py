@@ -12,7 +12,8 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
-from workflows.definition import Contest, french_date, french_moment
+from workflows.definition import Contest
+from workflows.texts import french_date, french_moment
 
 LABELS = {
     # the contest
@@ -29,6 +30,7 @@ LABELS = {
     "week_end": "fin de la semaine", "ceremony": "cérémonie", "submissions_open": "ouverture des dépôts",
     # items
     "key": "clé", "label": "libellé", "hint": "précision", "requires_text": "texte à préciser",
+    "label_en": "libellé en anglais", "hint_en": "précision en anglais", "description_en": "description en anglais",
     "identifiers": "identifiants", "description": "description", "weight": "poids", "levels": "niveaux",
     "min": "minimum", "max": "maximum", "value": "valeur", "file_types": "types de fichiers",
     "max_count": "nombre maximal", "max_bytes": "taille maximale (octets)", "examples": "exemples",

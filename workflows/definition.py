@@ -4,7 +4,9 @@ Invariants of a ``Contest`` returned by ``loads_contest``:
 - the TOML holds no unknown key and every key without a default is present, with its type;
 - every datetime carries a UTC offset, and the calendar is in order: submissions_open <
   submission_deadline < ceremony day, week_start <= ceremony <= week_end;
-- every string is non-blank; every list is non-empty unless its field has a default, and holds
+- every string is non-blank; an English wording (``label_en``, ``hint_en``, ``description_en``) is
+  optional and needs its French one (the app shows the French, marked lang="fr", when it is absent);
+  every list is non-empty unless its field has a default, and holds
   distinct items (tables are told apart by their first field: key, code, value, extension);
 - integers and numbers respect their declared minimum (``_at_least``);
 - tie_break names every criterion exactly once; scale levels cover min..max once each;
@@ -22,12 +24,13 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workflows.identifiers import FORMATS as IDENTIFIER_FORMATS
+from workflows.texts import Instant, Text, _l
 
 CONTESTS_DIR = Path(__file__).parent / "contests"
 
@@ -38,15 +41,24 @@ def _at_least(minimum: int, default=MISSING):
     return field(default=default, metadata={"min": minimum})
 
 
+def _english_needs_french(item, *pairs: tuple[str, str]) -> Iterator[tuple[str, str]]:
+    for french, english in pairs:
+        if getattr(item, english) and not getattr(item, french):
+            yield english, f"demande aussi « {french} » (le texte français)"
+
+
 @_frozen
 class Choice:
     key: str
     label: str
+    label_en: str = ""
     hint: str = ""
+    hint_en: str = ""
     requires_text: bool = False
     identifiers: tuple[str, ...] = ()  # for applicant categories: finess, siret, rna, rpps
 
     def problems(self) -> Iterator[tuple[str, str]]:
+        yield from _english_needs_french(self, ("hint", "hint_en"))
         if unknown := [kind for kind in self.identifiers if kind not in IDENTIFIER_FORMATS]:
             yield "identifiers", "identifiants inconnus : " + ", ".join(unknown)
 
@@ -55,14 +67,20 @@ class Choice:
 class Criterion:
     key: str
     label: str
+    label_en: str = ""
     description: str = ""
+    description_en: str = ""
     weight: int = _at_least(1, default=1)
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        yield from _english_needs_french(self, ("description", "description_en"))
 
 
 @_frozen
 class ScaleLevel:
     value: int
     label: str
+    label_en: str = ""
 
 
 @_frozen
@@ -89,6 +107,7 @@ class FileType:
     extension: str
     mime: str
     label: str
+    label_en: str = ""
 
 
 @_frozen
@@ -119,6 +138,7 @@ class Quota:
 class Attestation:
     key: str
     label: str
+    label_en: str = ""
     required: bool
 
 
@@ -195,10 +215,10 @@ class Contest:
         return self.calendar.submission_deadline.astimezone(self.tz)
 
     @property
-    def deadline_label(self) -> str:
+    def deadline_label(self) -> Text:
         """As the note words it: « dimanche 15 octobre 2017 à minuit, heure de Paris »."""
         city = self.timezone.rsplit("/", 1)[-1].replace("_", " ")
-        return f"{french_moment(self.deadline_local)}, heure de {city}"
+        return _l("%(moment)s, heure de %(city)s", moment=Instant(self.deadline_local), city=city)
 
     def is_before_deadline(self, now: datetime) -> bool:
         """True while ``now`` (timezone-aware) is strictly before the deadline instant."""
@@ -263,25 +283,6 @@ def shift_calendar(data: dict, delta: timedelta) -> dict:
         if isinstance(value, date):  # datetime is a date too
             calendar[key] = value + delta
     return shifted
-
-
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
-
-
-def french_date(day: date) -> str:
-    """« dimanche 15 octobre 2017 », « mercredi 1er novembre 2017 »."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{_WEEKDAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def french_moment(moment: datetime) -> str:
-    # French says "Sunday at midnight" for the instant that starts Monday.
-    if moment.time() == time(0):
-        return f"{french_date(moment.date() - timedelta(days=1))} à minuit"
-    minutes = f" {moment.minute:02d}" if moment.minute else ""
-    return f"{french_date(moment.date())} à {moment.hour} h{minutes}"
 
 
 # Scalar fields of Contest live in two TOML tables; every other field is a top-level key.

@@ -17,6 +17,7 @@ from workflows.definition import Choice, Contest
 from workflows.identifiers import identifier_problem
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.states import State
+from workflows.texts import Text, _l
 
 # The dossier's plain fields, then the per-criterion answers and the attestations (mappings).
 FIELDS = (
@@ -30,23 +31,23 @@ MAPPINGS = ("answers", "attestations")
 PERSONAL_FIELDS = ("identifier", "contact_name", "contact_function", "contact_email", "contact_phone", "partners")
 
 REQUIRED_TEXTS = (
-    ("category", "la catégorie du candidat"),
-    ("structure_name", "le nom de la structure"),
-    ("contact_name", "le nom de la personne à contacter"),
-    ("contact_email", "l’adresse électronique de la personne à contacter"),
-    ("title", "le titre du projet"),
-    ("summary", "le résumé du projet"),
-    ("description", "la description du projet"),
-    ("project_stage", "l’état d’avancement du projet"),
+    ("category", _l("la catégorie du candidat")),
+    ("structure_name", _l("le nom de la structure")),
+    ("contact_name", _l("le nom de la personne à contacter")),
+    ("contact_email", _l("l’adresse électronique de la personne à contacter")),
+    ("title", _l("le titre du projet")),
+    ("summary", _l("le résumé du projet")),
+    ("description", _l("la description du projet")),
+    ("project_stage", _l("l’état d’avancement du projet")),
 )
 REQUIRED_LISTS = (
-    ("sectors", "au moins un secteur"),
-    ("modalities", "au moins une modalité du partenariat"),
-    ("domains", "au moins un domaine du partenariat"),
+    ("sectors", _l("au moins un secteur")),
+    ("modalities", _l("au moins une modalité du partenariat")),
+    ("domains", _l("au moins un domaine du partenariat")),
 )
 PARTNER_SIDES = (
-    ("usager", "un partenaire côté usagers (usager, association de patients ou représentant des usagers)"),
-    ("soignant", "un partenaire côté professionnels de santé"),
+    ("usager", _l("un partenaire côté usagers (usager, association de patients ou représentant des usagers)")),
+    ("soignant", _l("un partenaire côté professionnels de santé")),
 )
 
 
@@ -54,7 +55,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def missing_items(dossier: Mapping, rules: Contest) -> tuple[str, ...]:
+def missing_items(dossier: Mapping, rules: Contest) -> tuple[Text, ...]:
     """French labels of what the dossier still lacks before it can be submitted."""
     missing = [label for field, label in REQUIRED_TEXTS if _blank(dossier.get(field))]
     missing += [label for field, label in REQUIRED_LISTS if not dossier.get(field)]
@@ -62,16 +63,16 @@ def missing_items(dossier: Mapping, rules: Contest) -> tuple[str, ...]:
     missing += [label for side, label in PARTNER_SIDES if side not in sides]
     needs_text = {choice.key for choice in rules.domains if choice.requires_text}
     if needs_text & set(dossier.get("domains", ())) and _blank(dossier.get("domain_other")):
-        missing.append("la précision du domaine « autre »")
+        missing.append(_l("la précision du domaine « autre »"))
     answers = dossier.get("answers") or {}
     missing += [
-        f"la réponse au critère « {criterion.label} »"
+        _l("la réponse au critère « %(criterion)s »", criterion=criterion.label)
         for criterion in rules.criteria
         if _blank(answers.get(criterion.key))
     ]
     attestations = dossier.get("attestations") or {}
     missing += [
-        f"l’attestation « {attestation.label} »"
+        _l("l’attestation « %(attestation)s »", attestation=attestation.label)
         for attestation in rules.attestations
         if attestation.required and not attestations.get(attestation.key)
     ]
@@ -80,11 +81,11 @@ def missing_items(dossier: Mapping, rules: Contest) -> tuple[str, ...]:
 
 # Why an organiser may set a dossier aside: stored key -> French label.
 INADMISSIBILITY_REASONS = {
-    "categorie": "Catégorie de candidat non éligible",
-    "commercial": "Projet à visée commerciale",
-    "incomplet": "Dossier incomplet",
-    "hors_champ": "Projet hors du champ du concours",
-    "doublon": "Doublon d’un autre dossier",
+    "categorie": _l("Catégorie de candidat non éligible"),
+    "commercial": _l("Projet à visée commerciale"),
+    "incomplet": _l("Dossier incomplet"),
+    "hors_champ": _l("Projet hors du champ du concours"),
+    "doublon": _l("Doublon d’un autre dossier"),
 }
 
 EDITABLE_STATES = (State.DRAFT, State.SUBMITTED)
@@ -93,29 +94,30 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"\+?[\d .()-]{6,20}")
 
 
-def edit_blockers(state: State, now: datetime, rules: Contest) -> list[str]:
+def edit_blockers(state: State, now: datetime, rules: Contest) -> list[Text]:
     """French reasons why the candidate may not change the dossier (or its attachments) now."""
     if state not in EDITABLE_STATES:
-        return [f"Ce dossier ne peut plus être modifié : il est à l’état « {state.label} »."]
+        return [_l("Ce dossier ne peut plus être modifié : il est à l’état « %(state)s ».", state=state.label)]
     late = refusal(Act.EDIT_DOSSIER, Moment.at(now, rules), rules)
-    return [f"{late} Le dossier n’est plus modifiable."] if late else []
+    return [_l("%(reason)s Le dossier n’est plus modifiable.", reason=late)] if late else []
 
 
-def dossier_problems(dossier: Mapping, rules: Contest) -> dict[str, str]:
+def dossier_problems(dossier: Mapping, rules: Contest) -> dict[str, Text]:
     """Field -> French message for every value the dossier may not hold, complete or not."""
     problems: dict[str, str] = {}
 
-    def check(field: str, failed: bool, message: str) -> None:
+    def check(field: str, failed: bool, message: Text) -> None:
         if failed and field not in problems:
             problems[field] = message
 
     def too_long(field: str, limit: int) -> None:
         value = dossier.get(field) or ""
-        check(field, len(value) > limit, f"{limit} caractères au maximum ({len(value)} saisis).")
+        check(field, len(value) > limit, _l("%(limit)s caractères au maximum (%(typed)s saisis).",
+                                            limit=limit, typed=len(value)))
 
     def choices(field: str, allowed: tuple[Choice, ...], values) -> None:
         keys = {choice.key for choice in allowed}
-        check(field, any(value not in keys for value in values), "Choix inconnu : rechargez la page et réessayez.")
+        check(field, any(value not in keys for value in values), _l("Choix inconnu : rechargez la page et réessayez."))
 
     categories = {choice.key: choice for choice in rules.categories}
     choices("category", rules.categories, [dossier["category"]] if dossier.get("category") else [])
@@ -133,22 +135,25 @@ def dossier_problems(dossier: Mapping, rules: Contest) -> dict[str, str]:
         too_long(field, SHORT_TEXT)
     for key, answer in (dossier.get("answers") or {}).items():
         check(f"answer_{key}", len(answer or "") > rules.limits.criterion_answer,
-              f"{rules.limits.criterion_answer} caractères au maximum ({len(answer)} saisis).")
+              _l("%(limit)s caractères au maximum (%(typed)s saisis).",
+                 limit=rules.limits.criterion_answer, typed=len(answer or "")))
     email, phone, link = dossier.get("contact_email"), dossier.get("contact_phone"), dossier.get("link")
-    check("contact_email", bool(email) and not EMAIL.fullmatch(email), "Adresse électronique invalide.")
-    check("contact_phone", bool(phone) and not PHONE.fullmatch(phone), "Numéro de téléphone invalide.")
+    check("contact_email", bool(email) and not EMAIL.fullmatch(email), _l("Adresse électronique invalide."))
+    check("contact_phone", bool(phone) and not PHONE.fullmatch(phone), _l("Numéro de téléphone invalide."))
     check("link", bool(link) and (not re.fullmatch(r"https?://\S+", link) or len(link) > 500),
-          "Le lien doit commencer par https:// (500 caractères au maximum).")
+          _l("Le lien doit commencer par https:// (500 caractères au maximum)."))
     for index, partner in enumerate(dossier.get("partners") or ()):
         check(f"partners-{index}", partner.get("side") not in {"usager", "soignant"} or not partner.get("name")
               or any(len(partner.get(k) or "") > SHORT_TEXT for k in ("name", "organisation", "role")),
-              "Indiquez le côté (usagers ou professionnels) et le nom de chaque partenaire (300 caractères au maximum).")
+              _l("Indiquez le côté (usagers ou professionnels) et le nom de chaque partenaire "
+                 "(300 caractères au maximum)."))
     return problems
 
 
-def text_problem(text: str, rules: Contest) -> str | None:
+def text_problem(text: str, rules: Contest) -> Text | None:
     """The length rule of every written opinion or reason (limits.reason of the definition)."""
     limit = rules.limits.reason
     if len(text.strip()) > limit:
-        return f"Le texte ne doit pas dépasser {limit} caractères ({len(text.strip())} saisis)."
+        return _l("Le texte ne doit pas dépasser %(limit)s caractères (%(typed)s saisis).",
+                  limit=limit, typed=len(text.strip()))
     return None

@@ -17,11 +17,15 @@ from collections.abc import Callable
 from stdnum import luhn
 from stdnum.fr import siret
 
+from workflows.texts import Text, _l
+
+# kind -> (format, name, the name with the expected shape).
 FORMATS = {
-    "finess": (re.compile(r"(\d{2}|2A|2B)\d{7}"), "FINESS", "9 caractères : 2 chiffres (ou 2A, 2B) puis 7 chiffres"),
-    "siret": (re.compile(r"\d{14}"), "SIRET", "14 chiffres"),
-    "rna": (re.compile(r"W\d{9}"), "RNA", "la lettre W suivie de 9 chiffres"),
-    "rpps": (re.compile(r"\d{11}"), "RPPS", "11 chiffres"),
+    "finess": (re.compile(r"(\d{2}|2A|2B)\d{7}"), "FINESS",
+               _l("FINESS (9 caractères : 2 chiffres (ou 2A, 2B) puis 7 chiffres)")),
+    "siret": (re.compile(r"\d{14}"), "SIRET", _l("SIRET (14 chiffres)")),
+    "rna": (re.compile(r"W\d{9}"), "RNA", _l("RNA (la lettre W suivie de 9 chiffres)")),
+    "rpps": (re.compile(r"\d{11}"), "RPPS", _l("RPPS (11 chiffres)")),
 }
 
 # In the key, Corsica's departments count as 21 (2A) and 22 (2B). No published rule was found;
@@ -51,7 +55,15 @@ def normalise(value: str) -> str:
     return re.sub(r"[\s.]", "", value).upper()
 
 
-def identifier_problem(value: str, kinds: tuple[str, ...]) -> str | None:
+def _either(items: list) -> Text:
+    """« A ou B ou C », in each language."""
+    either = items[0]
+    for item in items[1:]:
+        either = _l("%(either)s ou %(other)s", either=either, other=item)
+    return either
+
+
+def identifier_problem(value: str, kinds: tuple[str, ...]) -> Text | None:
     """None when ``value`` is a valid identifier of one of ``kinds``, else a French message."""
     value = normalise(value)
     wrong_key = []
@@ -62,7 +74,7 @@ def identifier_problem(value: str, kinds: tuple[str, ...]) -> str | None:
             return None
         wrong_key.append(FORMATS[kind][1])
     if wrong_key:  # the shape is right: the message must not tell the user to count the digits again
-        return (f"Identifiant invalide : la clé de contrôle du numéro {' ou '.join(wrong_key)} ne correspond pas ; "
-                "vérifiez chaque chiffre.")
-    expected = " ou ".join(f"{FORMATS[k][1]} ({FORMATS[k][2]})" for k in kinds)
-    return f"Identifiant invalide : attendu un numéro {expected}."
+        return _l("Identifiant invalide : la clé de contrôle du numéro %(kinds)s ne correspond pas ; "
+                  "vérifiez chaque chiffre.", kinds=_either(wrong_key))
+    return _l("Identifiant invalide : attendu un numéro %(expected)s.",
+              expected=_either([FORMATS[kind][2] for kind in kinds]))

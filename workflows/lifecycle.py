@@ -26,52 +26,53 @@ from workflows.definition import Contest
 from workflows.states import NationalStage as N
 from workflows.states import RegionStage as R
 from workflows.states import Role
+from workflows.texts import Text, _l
 
 
 class Act(StrEnum):
     """Every act of the contest; the value names it in the audit log and the lifecycle table."""
 
-    def __new__(cls, value: str, label: str, role: Role):
+    def __new__(cls, value: str, label: Text, role: Role):
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label  # a French noun phrase: « l’ouverture du jury régional »
         member.role = role
         return member
 
-    EDIT_DOSSIER = "edit_dossier", "la modification du dossier et de ses pièces jointes", Role.CANDIDATE
-    SUBMIT = "submit", "le dépôt du dossier", Role.CANDIDATE
-    WITHDRAW = "withdraw", "le retrait de la candidature", Role.CANDIDATE
-    DECLARE_INADMISSIBLE = ("declare_inadmissible", "la déclaration d’irrecevabilité d’un dossier",
+    EDIT_DOSSIER = "edit_dossier", _l("la modification du dossier et de ses pièces jointes"), Role.CANDIDATE
+    SUBMIT = "submit", _l("le dépôt du dossier"), Role.CANDIDATE
+    WITHDRAW = "withdraw", _l("le retrait de la candidature"), Role.CANDIDATE
+    DECLARE_INADMISSIBLE = ("declare_inadmissible", _l("la déclaration d’irrecevabilité d’un dossier"),
                             Role.REGIONAL_ORGANISER)
-    REQUALIFY = "requalify", "la requalification d’un dossier irrecevable", Role.REGIONAL_ORGANISER
-    INVITE_REGIONAL_JUROR = "invite_regional_juror", "l’invitation d’un juré régional", Role.REGIONAL_ORGANISER
-    REMOVE_REGIONAL_JUROR = "remove_regional_juror", "le retrait d’un juré régional", Role.REGIONAL_ORGANISER
-    OPEN_REGIONAL_JURY = "open_regional_jury", "l’ouverture du jury régional", Role.REGIONAL_ORGANISER
-    ENTER_REGIONAL_JURY = ("enter_regional_jury", "la présentation d’un dossier au jury régional",
+    REQUALIFY = "requalify", _l("la requalification d’un dossier irrecevable"), Role.REGIONAL_ORGANISER
+    INVITE_REGIONAL_JUROR = "invite_regional_juror", _l("l’invitation d’un juré régional"), Role.REGIONAL_ORGANISER
+    REMOVE_REGIONAL_JUROR = "remove_regional_juror", _l("le retrait d’un juré régional"), Role.REGIONAL_ORGANISER
+    OPEN_REGIONAL_JURY = "open_regional_jury", _l("l’ouverture du jury régional"), Role.REGIONAL_ORGANISER
+    ENTER_REGIONAL_JURY = ("enter_regional_jury", _l("la présentation d’un dossier au jury régional"),
                            Role.REGIONAL_ORGANISER)
     RECORD_REGIONAL_CONFLICT = ("record_regional_conflict",
-                                "l’enregistrement ou la levée d’un conflit d’intérêts au jury régional",
+                                _l("l’enregistrement ou la levée d’un conflit d’intérêts au jury régional"),
                                 Role.REGIONAL_ORGANISER)
-    REMIND_REGIONAL_JURORS = "remind_regional_jurors", "la relance des jurés régionaux", Role.REGIONAL_ORGANISER
-    JUDGE_REGIONAL = ("judge_regional", "le travail du jury régional (déclarations d’intérêts, notation)",
+    REMIND_REGIONAL_JURORS = "remind_regional_jurors", _l("la relance des jurés régionaux"), Role.REGIONAL_ORGANISER
+    JUDGE_REGIONAL = ("judge_regional", _l("le travail du jury régional (déclarations d’intérêts, notation)"),
                       Role.REGIONAL_JUROR)
-    SELECT_FOR_NATION = "select_for_nation", "le choix d’un dossier pour l’étape nationale", Role.REGIONAL_ORGANISER
-    UNSELECT = "unselect", "le retrait d’un dossier retenu", Role.REGIONAL_ORGANISER
-    CLOSE_REGION = "close_region", "la clôture de la sélection régionale", Role.REGIONAL_ORGANISER
-    EXCUSE_REGION = "excuse_region", "l’excuse d’une région sans jury régional", Role.NATIONAL_ORGANISER
-    REINSTATE_REGION = "reinstate_region", "la réintégration d’une région excusée", Role.NATIONAL_ORGANISER
-    REOPEN_REGION = "reopen_region", "la réouverture d’une sélection régionale", Role.NATIONAL_ORGANISER
-    INVITE_NATIONAL_JUROR = "invite_national_juror", "l’invitation d’un juré national", Role.NATIONAL_ORGANISER
-    REMOVE_NATIONAL_JUROR = "remove_national_juror", "le retrait d’un juré national", Role.NATIONAL_ORGANISER
+    SELECT_FOR_NATION = "select_for_nation", _l("le choix d’un dossier pour l’étape nationale"), Role.REGIONAL_ORGANISER
+    UNSELECT = "unselect", _l("le retrait d’un dossier retenu"), Role.REGIONAL_ORGANISER
+    CLOSE_REGION = "close_region", _l("la clôture de la sélection régionale"), Role.REGIONAL_ORGANISER
+    EXCUSE_REGION = "excuse_region", _l("l’excuse d’une région sans jury régional"), Role.NATIONAL_ORGANISER
+    REINSTATE_REGION = "reinstate_region", _l("la réintégration d’une région excusée"), Role.NATIONAL_ORGANISER
+    REOPEN_REGION = "reopen_region", _l("la réouverture d’une sélection régionale"), Role.NATIONAL_ORGANISER
+    INVITE_NATIONAL_JUROR = "invite_national_juror", _l("l’invitation d’un juré national"), Role.NATIONAL_ORGANISER
+    REMOVE_NATIONAL_JUROR = "remove_national_juror", _l("le retrait d’un juré national"), Role.NATIONAL_ORGANISER
     RECORD_NATIONAL_CONFLICT = ("record_national_conflict",
-                                "l’enregistrement ou la levée d’un conflit d’intérêts au jury national",
+                                _l("l’enregistrement ou la levée d’un conflit d’intérêts au jury national"),
                                 Role.NATIONAL_ORGANISER)
-    OPEN_NATIONAL_JURY = "open_national_jury", "l’ouverture du jury national", Role.NATIONAL_ORGANISER
-    REMIND_NATIONAL_JURORS = "remind_national_jurors", "la relance des jurés nationaux", Role.NATIONAL_ORGANISER
-    JUDGE_NATIONAL = ("judge_national", "le travail du jury national (déclarations d’intérêts, notation)",
+    OPEN_NATIONAL_JURY = "open_national_jury", _l("l’ouverture du jury national"), Role.NATIONAL_ORGANISER
+    REMIND_NATIONAL_JURORS = "remind_national_jurors", _l("la relance des jurés nationaux"), Role.NATIONAL_ORGANISER
+    JUDGE_NATIONAL = ("judge_national", _l("le travail du jury national (déclarations d’intérêts, notation)"),
                       Role.NATIONAL_JUROR)
-    DECLARE_WINNER = "declare_winner", "la désignation du lauréat", Role.NATIONAL_ORGANISER
-    PUBLISH_RESULTS = "publish_results", "la publication des résultats", Role.NATIONAL_ORGANISER
+    DECLARE_WINNER = "declare_winner", _l("la désignation du lauréat"), Role.NATIONAL_ORGANISER
+    PUBLISH_RESULTS = "publish_results", _l("la publication des résultats"), Role.NATIONAL_ORGANISER
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,18 +147,15 @@ WINDOWS: dict[Act, Window] = {
 }
 
 
-def _sentence(text: str) -> str:
-    return text[0].upper() + text[1:]
-
-
-def refusal(act: Act, moment: Moment, rules: Contest) -> str | None:
+def refusal(act: Act, moment: Moment, rules: Contest) -> Text | None:
     """None when ``act`` is possible at ``moment``, else the French reason why not."""
     window = WINDOWS[act]
-    what = _sentence(act.label)
+    what = act.label.capitalised()
     if window.deadline is False and moment.deadline_passed:
-        return f"La date limite de dépôt ({rules.deadline_label}) est dépassée."
+        return _l("La date limite de dépôt (%(deadline)s) est dépassée.", deadline=rules.deadline_label)
     if window.deadline is True and not moment.deadline_passed:
-        return f"{what} n’est possible qu’après la date limite de dépôt ({rules.deadline_label})."
+        return _l("%(act)s n’est possible qu’après la date limite de dépôt (%(deadline)s).",
+                  act=what, deadline=rules.deadline_label)
     if window.pairs is None:
         return None
     on_region = any(region is not None for _national, region in window.pairs)
@@ -168,18 +166,22 @@ def refusal(act: Act, moment: Moment, rules: Contest) -> str | None:
     return _why_not(act, moment, window, on_region)
 
 
-def _why_not(act: Act, moment: Moment, window: Window, on_region: bool) -> str:
-    what, national = _sentence(act.label), moment.national
+def _why_not(act: Act, moment: Moment, window: Window, on_region: bool) -> Text:
+    what, national = act.label.capitalised(), moment.national
     stages = list(N)
     allowed = {stage for stage, _region in window.pairs}
     if national == N.PUBLISHED:
-        return f"Les résultats sont publiés : {act.label} n’est plus possible."
+        return _l("Les résultats sont publiés : %(act)s n’est plus possible.", act=act.label)
     if national not in allowed and national == N.WINNER_DECLARED:
-        return f"Le lauréat national est désigné : {act.label} n’est plus possible."
+        return _l("Le lauréat national est désigné : %(act)s n’est plus possible.", act=act.label)
     if national not in allowed:
-        when = "pas encore" if stages.index(national) < min(map(stages.index, allowed)) else "plus"
-        return f"{what} n’est {when} possible : le concours est à l’étape « {national.label} »."
+        if stages.index(national) < min(map(stages.index, allowed)):
+            return _l("%(act)s n’est pas encore possible : le concours est à l’étape « %(stage)s ».",
+                      act=what, stage=national.label)
+        return _l("%(act)s n’est plus possible : le concours est à l’étape « %(stage)s ».",
+                  act=what, stage=national.label)
     if on_region and national == N.NATIONAL_JURY and (N.REGIONAL, moment.region) in window.pairs:
-        return (f"Le jury national est ouvert : {act.label} n’est possible que dans une région rouverte "
-                "par l’organisateur national.")
-    return f"{what} n’est pas possible quand la région est à l’étape « {moment.region.label} »."
+        return _l("Le jury national est ouvert : %(act)s n’est possible que dans une région rouverte "
+                  "par l’organisateur national.", act=act.label)
+    return _l("%(act)s n’est pas possible quand la région est à l’étape « %(stage)s ».",
+              act=what, stage=moment.region.label)

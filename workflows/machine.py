@@ -26,10 +26,11 @@ from workflows.definition import Contest
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.refusals import Refused
 from workflows.states import NationalStage, RegionStage, Role, State
+from workflows.texts import Text, _l, ngettext
 
-REASON_REQUIRED = "Une justification écrite est obligatoire."
+REASON_REQUIRED = _l("Une justification écrite est obligatoire.")
 _REASON_TO_BE_TYPED = "(le motif que la personne saisira)"
-ROLE_REFUSED = "Votre rôle ne permet pas cette action."
+ROLE_REFUSED = _l("Votre rôle ne permet pas cette action.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class NationalFacts:
         return Moment.at(self.now, rules, self.stage)
 
 
-Guard = Callable[..., "str | tuple[str, ...] | None"]
+Guard = Callable[..., "Text | tuple[Text, ...] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +95,9 @@ class Transition:
 class Machine:
     """One table of transitions over one enum of states."""
 
-    def __init__(self, initial: StrEnum, subject: str, state_field: str, *transitions: Transition):
+    def __init__(self, initial: StrEnum, wrong_state: str, state_field: str, *transitions: Transition):
         self.initial = initial
-        self.subject = subject  # « une candidature à l’état », completes the wrong-state sentence
+        self.wrong_state = wrong_state  # the sentence refusing an act in the current state (its label)
         self.state_field = state_field
         self.transitions = MappingProxyType({t.name: t for t in transitions})
         if len(self.transitions) != len(transitions):
@@ -108,7 +109,7 @@ class Machine:
         left = {source for t in self.transitions.values() for source in t.sources}
         return frozenset(state for state in type(self.initial) if state not in left)
 
-    def blockers(self, name: str, facts, role: Role, rules: Contest) -> list[str]:
+    def blockers(self, name: str, facts, role: Role, rules: Contest) -> list[Text]:
         """French reasons why ``role`` may not fire ``name`` now; empty when it may."""
         try:
             transition = self.transitions[name]
@@ -117,9 +118,7 @@ class Machine:
         state = getattr(facts, self.state_field)
         reasons = []
         if state not in transition.sources:
-            reasons.append(
-                f"Cette action n’est pas possible pour {self.subject} « {state.label} »."
-            )
+            reasons.append(_l(self.wrong_state, state=state.label))
         if role not in transition.roles:
             reasons.append(ROLE_REFUSED)
         if reasons:
@@ -153,90 +152,87 @@ class Machine:
         return self.transitions[name].target
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
-
-
-def dossier_complete(facts: Facts, rules: Contest) -> tuple[str, ...]:
+def dossier_complete(facts: Facts, rules: Contest) -> tuple[Text, ...]:
     """Every item the definition requires is present in the dossier."""
-    return tuple(f"Élément manquant : {item}." for item in facts.missing_items)
+    return tuple(_l("Élément manquant : %(item)s.", item=item) for item in facts.missing_items)
 
 
-def quota_not_reached(facts: Facts, rules: Contest) -> str | None:
+def quota_not_reached(facts: Facts, rules: Contest) -> Text | None:
     """A region sends at most quota.max candidatures to the national jury."""
     if facts.region_picks >= rules.quota.max:
-        return (f"La région a déjà retenu {_plural(facts.region_picks, 'candidature')}, "
-                "le maximum prévu.")
+        return ngettext("La région a déjà retenu %(num)s candidature, le maximum prévu.",
+                        "La région a déjà retenu %(num)s candidatures, le maximum prévu.", facts.region_picks)
     return None
 
 
-def scoresheets_complete(facts: Facts | RegionFacts, rules: Contest) -> str | None:
+def scoresheets_complete(facts: Facts | RegionFacts, rules: Contest) -> Text | None:
     """The regional jury has handed in every expected scoresheet."""
     if facts.scoresheets_missing:
-        return (f"Il manque {_plural(facts.scoresheets_missing, 'grille')} d’évaluation "
-                "du jury régional.")
+        return ngettext("Il manque %(num)s grille d’évaluation du jury régional.",
+                        "Il manque %(num)s grilles d’évaluation du jury régional.", facts.scoresheets_missing)
     return None
 
 
-def national_scoresheets_complete(facts: NationalFacts, rules: Contest) -> str | None:
+def national_scoresheets_complete(facts: NationalFacts, rules: Contest) -> Text | None:
     """The national jury has handed in every expected scoresheet, as a region's before it picks."""
     if facts.scoresheets_missing:
-        return (f"Il manque {_plural(facts.scoresheets_missing, 'grille')} d’évaluation "
-                "du jury national.")
+        return ngettext("Il manque %(num)s grille d’évaluation du jury national.",
+                        "Il manque %(num)s grilles d’évaluation du jury national.", facts.scoresheets_missing)
     return None
 
 
-def winner_place_left(facts: Facts, rules: Contest) -> str | None:
+def winner_place_left(facts: Facts, rules: Contest) -> Text | None:
     """The contest has as many winners as its definition says (``winners``), no more."""
     if facts.winners >= rules.winners:
         if rules.winners == 1:
-            return "Le lauréat national est déjà désigné."
-        return f"Les {rules.winners} lauréats nationaux sont déjà désignés."
+            return _l("Le lauréat national est déjà désigné.")
+        return _l("Les %(count)s lauréats nationaux sont déjà désignés.", count=rules.winners)
     return None
 
 
-def winners_recorded(facts: Facts | NationalFacts, rules: Contest) -> str | None:
+def winners_recorded(facts: Facts | NationalFacts, rules: Contest) -> Text | None:
     """The other picks are settled, and results published, only once every winner is declared."""
     if not facts.winners:
-        return "Aucune candidature n’est encore désignée lauréate."
+        return _l("Aucune candidature n’est encore désignée lauréate.")
     if facts.winners < rules.winners:
-        return f"{facts.winners} lauréat(s) désigné(s) sur les {rules.winners} prévus."
+        return _l("%(declared)s lauréat(s) désigné(s) sur les %(expected)s prévus.",
+                  declared=facts.winners, expected=rules.winners)
     return None
 
 
-def enough_picks_or_reason(facts: RegionFacts, rules: Contest) -> str | None:
+def enough_picks_or_reason(facts: RegionFacts, rules: Contest) -> Text | None:
     """Closing below quota.min picks requires a written justification."""
     if facts.picks >= rules.quota.min or facts.reason.strip():
         return None
     if facts.picks == 0:
-        return "Clôturer sans candidature retenue demande une justification écrite."
-    return (f"Clôturer avec moins de {rules.quota.min} candidatures retenues demande "
-            "une justification écrite.")
+        return _l("Clôturer sans candidature retenue demande une justification écrite.")
+    return _l("Clôturer avec moins de %(min)s candidatures retenues demande une justification écrite.",
+              min=rules.quota.min)
 
 
-def picks_within_quota(facts: RegionFacts, rules: Contest) -> str | None:
+def picks_within_quota(facts: RegionFacts, rules: Contest) -> Text | None:
     """A region never closes with more than quota.max picks."""
     if facts.picks > rules.quota.max:
-        return (f"La région a retenu {facts.picks} candidatures, au-delà du maximum prévu "
-                f"({rules.quota.max}).")
+        return _l("La région a retenu %(picks)s candidatures, au-delà du maximum prévu (%(max)s).",
+                  picks=facts.picks, max=rules.quota.max)
     return None
 
 
-def no_picks(facts: RegionFacts, rules: Contest) -> str | None:
+def no_picks(facts: RegionFacts, rules: Contest) -> Text | None:
     """A region that picked dossiers closes its selection; it is not excused."""
     if facts.picks:
-        return ("La région a déjà retenu des candidatures : son ARS clôture la sélection, "
-                "la région n’est pas excusée.")
+        return _l("La région a déjà retenu des candidatures : son ARS clôture la sélection, "
+                  "la région n’est pas excusée.")
     return None
 
 
-def regions_settled(facts: NationalFacts, rules: Contest) -> str | None:
+def regions_settled(facts: NationalFacts, rules: Contest) -> Text | None:
     """The national stage moves on only once every region is closed or excused."""
     if not facts.regions_open:
         return None
     names = ", ".join(rules.region(code).name for code in facts.regions_open)
-    return (f"Des régions n’ont ni clôturé leur sélection ni été excusées ({names}) : clôturez-les "
-            "ou excusez-les avec un motif écrit.")
+    return _l("Des régions n’ont ni clôturé leur sélection ni été excusées (%(names)s) : clôturez-les "
+              "ou excusez-les avec un motif écrit.", names=names)
 
 
 def _t(name, sources, target, role, *guards, act=None, needs_reason=False) -> Transition:
@@ -248,7 +244,7 @@ S, R, N = State, RegionStage, NationalStage
 CANDIDATE, REG_ORG, NAT_ORG = Role.CANDIDATE, Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER
 
 CANDIDATURE = Machine(
-    S.DRAFT, "une candidature à l’état", "state",
+    S.DRAFT, _l("Cette action n’est pas possible pour une candidature à l’état « %(state)s »."), "state",
     _t("submit", {S.DRAFT}, S.SUBMITTED, CANDIDATE, dossier_complete),
     _t("withdraw", {S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, CANDIDATE),
     _t("declare_inadmissible", {S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG, needs_reason=True),
@@ -267,7 +263,7 @@ CANDIDATURE = Machine(
 )
 
 REGION = Machine(
-    R.SUBMISSIONS, "une région à l’étape", "stage",
+    R.SUBMISSIONS, _l("Cette action n’est pas possible pour une région à l’étape « %(state)s »."), "stage",
     _t("open_regional_jury", {R.SUBMISSIONS}, R.JURY_OPEN, REG_ORG),
     _t("close_region", {R.JURY_OPEN}, R.CLOSED, REG_ORG,
        enough_picks_or_reason, picks_within_quota, scoresheets_complete),
@@ -277,7 +273,7 @@ REGION = Machine(
 )
 
 NATIONAL = Machine(
-    N.REGIONAL, "le concours à l’étape", "stage",
+    N.REGIONAL, _l("Cette action n’est pas possible pour le concours à l’étape « %(state)s »."), "stage",
     _t("open_national_jury", {N.REGIONAL}, N.NATIONAL_JURY, NAT_ORG, regions_settled),
     _t("declare_winner", {N.NATIONAL_JURY}, N.WINNER_DECLARED, NAT_ORG, regions_settled,
        national_scoresheets_complete, needs_reason=True),

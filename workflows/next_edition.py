@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import tomlkit
 
 from workflows.comparison import LABELS
-from workflows.definition import Contest, french_date, french_moment, loads_contest
+from workflows.definition import Contest, loads_contest
+from workflows.texts import french_date, french_moment
 
 
 def _same_day_years_later(day: date, years: int) -> date:

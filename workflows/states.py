@@ -1,17 +1,20 @@
 """States, stages and roles of the contest, each with its French label.
 
 Invariants: the value of a member is the stable identifier stored in the database, written in
-audit rows and used in URLs; ``label`` is the French wording shown to people and may change
-without a migration. Which moves between states are allowed lives in ``workflows.machine``.
+audit rows and used in URLs; ``label`` is the French wording shown to people (a ``Text``, said in
+the reader's language by the app) and may change without a migration. Which moves between states
+are allowed lives in ``workflows.machine``.
 """
 
 from enum import StrEnum
 
+from workflows.texts import Text, _l
+
 
 class _Labelled(StrEnum):
-    """A StrEnum whose members are declared as ``NAME = "value", "libellé"``."""
+    """A StrEnum whose members are declared as ``NAME = "value", _l("libellé")``."""
 
-    def __new__(cls, value: str, label: str):
+    def __new__(cls, value: str, label: Text):
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -19,26 +22,26 @@ class _Labelled(StrEnum):
 
 
 class State(_Labelled):
-    DRAFT = "draft", "brouillon"
-    SUBMITTED = "submitted", "déposée"
-    WITHDRAWN = "withdrawn", "retirée"
-    INADMISSIBLE = "inadmissible", "irrecevable"
-    REGIONAL_JURY = "regional_jury", "en examen par le jury régional"
-    NATIONAL_SHORTLIST = "national_shortlist", "présélectionnée pour le national"
-    REGIONAL_NOT_SELECTED = "regional_not_selected", "non retenue en région"
-    WINNER = "winner", "lauréate"
-    NATIONAL_NOT_SELECTED = "national_not_selected", "non retenue au national"
+    DRAFT = "draft", _l("brouillon")
+    SUBMITTED = "submitted", _l("déposée")
+    WITHDRAWN = "withdrawn", _l("retirée")
+    INADMISSIBLE = "inadmissible", _l("irrecevable")
+    REGIONAL_JURY = "regional_jury", _l("en examen par le jury régional")
+    NATIONAL_SHORTLIST = "national_shortlist", _l("présélectionnée pour le national")
+    REGIONAL_NOT_SELECTED = "regional_not_selected", _l("non retenue en région")
+    WINNER = "winner", _l("lauréate")
+    NATIONAL_NOT_SELECTED = "national_not_selected", _l("non retenue au national")
     # Settled without a jury: the national organiser excused the region (no regional jury this year).
-    REGION_EXCUSED = "region_excused", "non examinée : pas de jury régional"
+    REGION_EXCUSED = "region_excused", _l("non examinée : pas de jury régional")
 
 
 class Role(_Labelled):
-    CANDIDATE = "candidate", "candidat"
-    REGIONAL_JUROR = "regional_juror", "juré régional"
-    REGIONAL_ORGANISER = "regional_organiser", "organisateur régional (ARS)"
-    NATIONAL_JUROR = "national_juror", "juré national"
-    NATIONAL_ORGANISER = "national_organiser", "organisateur national"
-    ADMIN = "admin", "administrateur"
+    CANDIDATE = "candidate", _l("candidat")
+    REGIONAL_JUROR = "regional_juror", _l("juré régional")
+    REGIONAL_ORGANISER = "regional_organiser", _l("organisateur régional (ARS)")
+    NATIONAL_JUROR = "national_juror", _l("juré national")
+    NATIONAL_ORGANISER = "national_organiser", _l("organisateur national")
+    ADMIN = "admin", _l("administrateur")
 
     @property
     def is_regional(self) -> bool:
@@ -62,14 +65,14 @@ class Role(_Labelled):
 
 
 class RegionStage(_Labelled):
-    SUBMISSIONS = "submissions", "dépôt des candidatures"
-    JURY_OPEN = "jury_open", "jury régional ouvert"
-    CLOSED = "closed", "sélection régionale close"
-    EXCUSED = "excused", "excusée : pas de jury régional"
+    SUBMISSIONS = "submissions", _l("dépôt des candidatures")
+    JURY_OPEN = "jury_open", _l("jury régional ouvert")
+    CLOSED = "closed", _l("sélection régionale close")
+    EXCUSED = "excused", _l("excusée : pas de jury régional")
 
 
 class NationalStage(_Labelled):
-    REGIONAL = "regional", "sélections régionales en cours"
-    NATIONAL_JURY = "national_jury", "jury national ouvert"
-    WINNER_DECLARED = "winner_declared", "lauréat désigné"
-    PUBLISHED = "published", "résultats publiés"
+    REGIONAL = "regional", _l("sélections régionales en cours")
+    NATIONAL_JURY = "national_jury", _l("jury national ouvert")
+    WINNER_DECLARED = "winner_declared", _l("lauréat désigné")
+    PUBLISHED = "published", _l("résultats publiés")

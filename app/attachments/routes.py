@@ -12,6 +12,7 @@ from app.clock import now
 from app.database import end_transaction
 from app.endings import refusals
 from app.extensions import db
+from app.i18n import translated
 from app.models import Attachment, Candidature
 from app import policy
 from app.uploads import storage
@@ -58,7 +59,7 @@ def replace(candidature_id: int, attachment_id: int):
     _attachment(candidature, attachment_id)
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors), "error")
+        flash(" ".join(map(translated, form.file.errors)), "error")
         return redirect(url_for(".index", candidature_id=candidature.id))
     rules = candidature.edition.contest.attachments
     end_transaction()  # as for an upload: receive and inspect with no transaction open
@@ -128,4 +129,6 @@ def _render(candidature: Candidature, form: AttachmentUploadForm):
 
 
 def size_label(size: int) -> str:
-    return f"{megabytes(size)} Mo" if size >= 100 * 1024 else f"{max(1, round(size / 1024))} Ko"
+    if size >= 100 * 1024:
+        return _("%(size)s Mo", size=megabytes(size))
+    return _("%(size)s Ko", size=max(1, round(size / 1024)))

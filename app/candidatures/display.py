@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
+from app.i18n import translated
 from app.models import Candidature
 from workflows.dossier import INADMISSIBILITY_REASONS
 from workflows.states import NationalStage, State
@@ -18,8 +21,9 @@ def state_shown_to_candidate(candidature: Candidature) -> str:
     and the reason when the dossier was declared inadmissible."""
     state = State(candidature.state)
     if state in UNDER_REVIEW and candidature.edition.stage != NationalStage.PUBLISHED:
-        return "en cours d’examen"
+        return _("en cours d’examen")
     if state == State.INADMISSIBLE:
         reason = INADMISSIBILITY_REASONS.get(candidature.inadmissibility_code, "")
-        return f"{state.label} — {reason} : {candidature.inadmissibility_reason}"
-    return state.label
+        return _("%(state)s — %(reason)s : %(details)s", state=translated(state.label), reason=translated(reason),
+                 details=candidature.inadmissibility_reason)
+    return translated(state.label)

@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.i18n import worded
 from workflows.definition import Contest
 from workflows.dossier import FIELDS
 from workflows.identifiers import normalise
@@ -41,7 +42,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _choices(items) -> list[SelectChoice]:
-    return [SelectChoice(item.key, item.label) for item in items]
+    return [SelectChoice(item.key, worded(item)) for item in items]
 
 
 class PartnerForm(Form):
@@ -85,11 +86,11 @@ def dossier_form_class(contest: Contest) -> type[DossierBaseForm]:
     """A form class with one answer field per criterion and one box per attestation."""
     fields = {
         f"answer_{criterion.key}": TextAreaField(
-            criterion.label, description=_l("%(max)s caractères au maximum.", max=contest.limits.criterion_answer)
+            worded(criterion), description=_l("%(max)s caractères au maximum.", max=contest.limits.criterion_answer)
         )
         for criterion in contest.criteria
     }
-    fields |= {f"attestation_{a.key}": BooleanField(a.label) for a in contest.attestations}
+    fields |= {f"attestation_{a.key}": BooleanField(worded(a)) for a in contest.attestations}
     return type("DossierForm", (DossierBaseForm,), fields)
 
 
@@ -158,10 +159,10 @@ def stored_differences(form: DossierBaseForm, stored: dict, contest: Contest) ->
             differ(name, field.label.text, typed[name], _clean(theirs), _clean(theirs) or "")
     for criterion in contest.criteria:
         theirs = _clean((stored.get("answers") or {}).get(criterion.key))
-        differ(f"answer_{criterion.key}", criterion.label, typed["answers"].get(criterion.key), theirs, theirs or "")
+        differ(f"answer_{criterion.key}", worded(criterion), typed["answers"].get(criterion.key), theirs, theirs or "")
     for attestation in contest.attestations:
         theirs = bool((stored.get("attestations") or {}).get(attestation.key))
-        differ(f"attestation_{attestation.key}", attestation.label, typed["attestations"][attestation.key], theirs,
+        differ(f"attestation_{attestation.key}", worded(attestation), typed["attestations"][attestation.key], theirs,
                _("cochée") if theirs else _("non cochée"))
     partners = [{key: partner.get(key) or "" for key in ("side", "name", "organisation", "role")}
                 for partner in stored.get("partners") or ()]

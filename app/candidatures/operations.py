@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from app.audit import record
 from app.extensions import db
 from app.models import Candidature, Edition, Partner, Region, User
@@ -57,7 +58,7 @@ def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: d
         raise Invalid(problems)
     if candidature.state == State.SUBMITTED.value and (missing := missing_items(dossier, contest)):
         # A submitted dossier stays complete: the jury must never receive one that lacks an item.
-        raise Refused(["Ce dossier est déposé : il doit rester complet. Rien n’a été enregistré.",
+        raise Refused([_l("Ce dossier est déposé : il doit rester complet. Rien n’a été enregistré."),
                                  *dossier_complete(Facts(state=State.SUBMITTED, now=now, missing_items=missing),
                                                    contest)])
     _apply(candidature, dossier)

@@ -23,7 +23,7 @@ from app.exports.dossier_pdf import CROSS_SECTOR, dossier_story
 from app.pdf.grid import Styles, grid
 from app.pdf.fonts import FACES
 from scoring import display
-from workflows.definition import french_date
+from workflows.texts import french_date
 
 TITLE = "Livret de la sélection nationale"
 NONE = "—"

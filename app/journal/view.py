@@ -24,6 +24,7 @@ from app.audit import record
 from app.clock import now
 from app.exports.tables import Sheet, to_csv
 from app.extensions import db
+from app.i18n import translated
 from app.journal.labels import LABELS, NO_CONFLICT, label_of
 from app.listing import PAGE_SIZE
 from app.models import AuditEntry, User
@@ -114,9 +115,9 @@ class Journal:
                  .execution_options(yield_per=BATCH))
         for entry, email in db.session.execute(query):
             yield (entry.at.astimezone(self.tz).strftime("%d/%m/%Y %H:%M:%S"), email or _("système"),
-                   ROLE_LABELS.get(entry.actor_role, entry.actor_role), label_of(entry.action, entry.data),
-                   entry.action, entry.candidature_id, STATES.get(entry.from_state, entry.from_state),
-                   STATES.get(entry.to_state, entry.to_state), entry.reason)
+                   translated(ROLE_LABELS.get(entry.actor_role, entry.actor_role)), label_of(entry.action, entry.data),
+                   entry.action, entry.candidature_id, translated(STATES.get(entry.from_state, entry.from_state)),
+                   translated(STATES.get(entry.to_state, entry.to_state)), entry.reason)
 
 
 def _header() -> tuple[str, ...]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from app.i18n import worded
 from workflows.definition import Contest
 
 NO_CONFLICT, CONFLICT = "none", "conflict"
@@ -27,13 +29,17 @@ class ScoresheetBaseForm(FlaskForm):
     comment = TextAreaField(_l("Commentaire général"))
 
 
+def _level(level) -> Markup:
+    return Markup("%s — %s") % (level.value, worded(level))
+
+
 def scoresheet_form_class(contest: Contest) -> type[ScoresheetBaseForm]:
     """One mark (radio buttons labelled with the scale's descriptors) and one justification per criterion."""
-    levels = [SelectChoice(str(level.value), f"{level.value} — {level.label}") for level in contest.scale.levels]
+    levels = [SelectChoice(str(level.value), _level(level)) for level in contest.scale.levels]
     fields = {}
     for criterion in contest.criteria:
-        fields[f"mark_{criterion.key}"] = RadioField(criterion.label, choices=levels, validate_choice=False,
-                                                      description=criterion.description)
+        fields[f"mark_{criterion.key}"] = RadioField(worded(criterion), choices=levels, validate_choice=False,
+                                                      description=worded(criterion, "description"))
         fields[f"justification_{criterion.key}"] = TextAreaField(_l("Justification de la note"))
     return type("ScoresheetForm", (ScoresheetBaseForm,), fields)
 
@@ -52,7 +58,7 @@ def scoresheet_data(sheet, contest: Contest) -> dict:
 def sheet_differences(form: ScoresheetBaseForm, sheet, contest: Contest) -> dict[str, dict]:
     """Where the stored sheet differs from what was typed: field name -> its label and the stored value shown."""
     stored = scoresheet_data(sheet, contest)
-    levels = {str(level.value): f"{level.value} — {level.label}" for level in contest.scale.levels}
+    levels = {str(level.value): _level(level) for level in contest.scale.levels}
     differences = {}
 
     def differ(name: str, label: str, shown: str) -> None:
@@ -61,9 +67,10 @@ def sheet_differences(form: ScoresheetBaseForm, sheet, contest: Contest) -> dict
 
     for criterion in contest.criteria:
         mark, text = stored.get(f"mark_{criterion.key}"), stored.get(f"justification_{criterion.key}")
-        differ(f"mark_{criterion.key}", criterion.label, levels.get(mark, mark) if mark else _("aucune note"))
+        differ(f"mark_{criterion.key}", worded(criterion), levels.get(mark, mark) if mark else _("aucune note"))
         differ(f"justification_{criterion.key}",
-               f"{criterion.label} — {form[f'justification_{criterion.key}'].label.text}", text or _("(vide)"))
+               Markup("%s — %s") % (worded(criterion), form[f"justification_{criterion.key}"].label.text),
+               text or _("(vide)"))
     differ("comment", str(form.comment.label.text), stored.get("comment") or _("(vide)"))
     return differences
 

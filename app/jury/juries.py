@@ -53,12 +53,9 @@ class Kind:
     """What tells the two juries apart."""
 
     name: str  # the stage stored with sheets and declarations
-    title: str  # « jury régional »
     juror_role: Role
     organiser_role: Role
     where: str  # « dans la région », in refusals
-    inviter: str  # who invites, in the invitation email
-    adder: str  # who added an existing account, in its email
     listed: tuple[str, ...]  # states of the dossiers the jury has to score
     readable: frozenset[str]  # states in which a juror still reads a dossier
     acts: Acts
@@ -66,14 +63,12 @@ class Kind:
 
 KINDS = {
     REGIONAL: Kind(
-        REGIONAL, "jury régional", Role.REGIONAL_JUROR, Role.REGIONAL_ORGANISER, "dans la région",
-        "L’agence régionale de santé ({place}) vous invite", "L’agence régionale de santé ({place}) vous a ajouté",
+        REGIONAL, Role.REGIONAL_JUROR, Role.REGIONAL_ORGANISER, "dans la région",
         REGIONAL_JURY_STATES, frozenset({*REGIONAL_JURY_STATES, *_AFTER_REGIONAL}),
         Acts(Act.JUDGE_REGIONAL, Act.INVITE_REGIONAL_JUROR, Act.REMOVE_REGIONAL_JUROR, Act.RECORD_REGIONAL_CONFLICT,
              Act.REMIND_REGIONAL_JURORS)),
     NATIONAL: Kind(
-        NATIONAL, "jury national", Role.NATIONAL_JUROR, Role.NATIONAL_ORGANISER, "au jury national",
-        "Les organisateurs nationaux vous invitent", "Les organisateurs nationaux vous ont ajouté",
+        NATIONAL, Role.NATIONAL_JUROR, Role.NATIONAL_ORGANISER, "au jury national",
         (State.NATIONAL_SHORTLIST.value, *_AFTER_NATIONAL),
         frozenset({State.NATIONAL_SHORTLIST.value, *_AFTER_NATIONAL}),
         Acts(Act.JUDGE_NATIONAL, Act.INVITE_NATIONAL_JUROR, Act.REMOVE_NATIONAL_JUROR, Act.RECORD_NATIONAL_CONFLICT,
@@ -132,10 +127,6 @@ class Jury:
         return self.kind.name
 
     @property
-    def title(self) -> str:
-        return self.kind.title
-
-    @property
     def place(self) -> str | None:
         """The region's name; None for the national jury."""
         return self.region.name if self.region else None
@@ -144,14 +135,6 @@ class Jury:
     def named(self) -> str:
         """How emails name it: the region, or the contest."""
         return self.place or self.edition.contest.name
-
-    @property
-    def inviter(self) -> str:
-        return self.kind.inviter.format(place=self.place)
-
-    @property
-    def adder(self) -> str:
-        return self.kind.adder.format(place=self.place)
 
     @property
     def scope_id(self) -> int:

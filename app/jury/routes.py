@@ -15,6 +15,7 @@ from app.clock import now
 from app.database import writes
 from app.endings import refusals
 from app.extensions import db
+from app.i18n import number
 from app.jury.forms import (
     CONFLICT,
     NO_CONFLICT,
@@ -35,17 +36,12 @@ from app.jury.regional_record import regional_record
 from app.jury.workload import progress_by
 from app.listing import page_number, page_of
 from app.models import Candidature
-from scoring import Progress, display
+from scoring import Progress
 from workflows.states import Role
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 jurors_only = roles_required(Role.REGIONAL_JUROR, Role.NATIONAL_JUROR)
 ONE = "/<any(regional, national):stage>/<int:candidature_id>"
-
-
-@bp.context_processor
-def _helpers():
-    return {"display": display}
 
 
 def _kind(name: str):
@@ -102,7 +98,7 @@ def index(stage: str):
         means = jury_means(jury, [candidature.id for candidature, declaration, sheet in listed
                                   if sheet and sheet.submitted and declaration and not declaration.has_conflict])
         rows += [{"candidature": candidature, "declaration": declaration, "sheet": sheet,
-                  "mean": display(means[candidature.id]) if candidature.id in means else None, "closed": closed}
+                  "mean": number(means[candidature.id]) if candidature.id in means else None, "closed": closed}
                  for candidature, declaration, sheet in listed]
     closed = sorted({row["closed"] for row in rows if row["closed"]})
     return render_template("jury/index.html", stage=kind, rows=rows, expected=expected, done=done, closed=closed,

@@ -13,9 +13,9 @@ from flask import Blueprint, render_template
 
 from app.access import public
 from app.editions import current_edition, published_editions
+from app.i18n import weekday
 from app.models import Candidature, Edition
 from app.jury.workload import shortlist
-from workflows.definition import french_date
 from workflows.states import NationalStage, State
 
 bp = Blueprint("results", __name__)
@@ -51,4 +51,4 @@ def index():
     published = [(past, public_entries(past)) for past in published_editions()]
     return render_template("national/results.html", edition=edition, published=published,
                            awaited=edition is not None and edition.stage != NationalStage.PUBLISHED,
-                           ceremony=french_date(edition.contest.calendar.ceremony) if edition else None)
+                           ceremony=weekday(edition.contest.calendar.ceremony) if edition else None)

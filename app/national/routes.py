@@ -17,6 +17,7 @@ from app.clock import now
 from app.database import writes
 from app.endings import refusals
 from app.extensions import db
+from app.i18n import translated, weekday
 from app.journal.view import Journal
 from app.jury.juries import Jury
 from app.jury.removal import removal_page
@@ -31,8 +32,6 @@ from app.transitions.national import (
 from app.national.ranking import national_ranking
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
 from app.selection.ranking import column
-from scoring import display
-from workflows.definition import french_date
 from workflows.machine import NATIONAL, REGION
 from workflows.states import Role, State
 
@@ -195,7 +194,7 @@ def jury(invite_form=None, conflict_form=None, status=200):
 
 def _flash_all(reasons: list[str]) -> None:
     for reason in reasons:
-        flash(reason, "error")
+        flash(translated(reason), "error")
 
 
 def _on_jury_page(action, success: str, **forms):
@@ -282,7 +281,7 @@ def lift(declaration_id: int):
 def ranking():
     edition = _edition()
     return render_template("national/ranking.html", edition=edition, ranking=national_ranking(edition),
-                           contest=edition.contest, display=display, column=column, available=_available(edition))
+                           contest=edition.contest, column=column, available=_available(edition))
 
 
 @bp.route("/laureat/<int:candidature_id>", methods=["GET", "POST"])
@@ -316,7 +315,7 @@ def publication():
                                  .order_by(Candidature.id)).all()
     told = db.session.scalar(db.select(db.func.count()).select_from(told_at_publication(edition).subquery()))
     return render_template("national/publication.html", edition=edition, form=form, reasons=reasons, winners=winners,
-                           told=told, ceremony=french_date(edition.contest.calendar.ceremony),
+                           told=told, ceremony=weekday(edition.contest.calendar.ceremony),
                            available=_available(edition)), 422 if reasons else 200
 
 

@@ -18,7 +18,6 @@ from app.jury.juries import Jury
 from app.transitions.engine import region_facts, shared_facts
 from app.listing import page_number
 from app.selection.ranking import column, declared_conflicts, line_flags, region_picks, region_ranking
-from scoring import display
 from workflows.machine import CANDIDATURE, REGION, Facts
 from workflows.states import Role, State
 
@@ -64,7 +63,7 @@ def ranking(region_id: int):
     region = _region(region_id)
     may_act = region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
     return render_template("selection/ranking.html", region=region, ranking=region_ranking(region, page_number()),
-                           contest=region.edition.contest, display=display, line_flags=line_flags, column=column,
+                           contest=region.edition.contest, line_flags=line_flags, column=column,
                            confirm=ConfirmForm(), may_act=may_act, refusals=_refusals(region) if may_act else {})
 
 

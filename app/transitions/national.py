@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -24,8 +25,8 @@ from workflows.refusals import Refused
 from workflows.states import RegionStage, Role, State
 
 ORGANISER = Role.NATIONAL_ORGANISER
-ALREADY_DECLARED = ("Le lauréat national vient d’être désigné par une autre personne : rien n’a été "
-                    "enregistré.")
+ALREADY_DECLARED = _l("Le lauréat national vient d’être désigné par une autre personne : rien n’a été "
+                      "enregistré.")
 # Candidatures whose candidate is told the outcome: every submitted one, each in its final state by then.
 TOLD_OUTCOME = tuple(state.value for state in OUTCOMES)
 

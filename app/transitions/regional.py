@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.jury.workload import REGIONAL_RANKED_STATES, Work, ranking_record
 from app.models import Candidature, Region, RegionalPick, User
@@ -21,7 +22,7 @@ from workflows.refusals import Refused
 from workflows.states import RegionStage, Role, State
 
 ORGANISER = Role.REGIONAL_ORGANISER
-STALE = "La sélection a changé depuis l’affichage de cette page : vérifiez-la avant de clôturer."
+STALE = _l("La sélection a changé depuis l’affichage de cette page : vérifiez-la avant de clôturer.")
 
 
 def refuse_long(text: str, contest) -> None:
@@ -57,7 +58,7 @@ def declare_inadmissible(candidature: Candidature, *, actor: User, now: datetime
     """Set a dossier aside with a listed reason and a text, and tell the candidate by email."""
     refuse_long(reason, candidature.edition.contest)
     if code not in INADMISSIBILITY_REASONS:
-        raise Refused(["Choisissez un motif d’irrecevabilité dans la liste."])
+        raise Refused([_l("Choisissez un motif d’irrecevabilité dans la liste.")])
     candidature.inadmissibility_code = code  # set first: the CHECK wants them with the state
     candidature.inadmissibility_reason = reason.strip()
     fire_candidature(candidature, "declare_inadmissible", actor=actor, role=ORGANISER, now=now, reason=reason,

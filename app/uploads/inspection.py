@@ -19,6 +19,10 @@ import re
 import zipfile
 from typing import BinaryIO
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.i18n import decimal_sign
 from workflows.definition import AttachmentRules
 from workflows.refusals import Refused
 
@@ -58,21 +62,21 @@ MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # small entries may compress well without being bombs
 MAX_TYPES_XML = 1024 * 1024
 
-EMPTY = "Le fichier est vide."
-MACROS = "Les documents contenant des macros ne sont pas acceptés."
-MIXED = "Ce fichier mélange plusieurs formats : il n’est pas accepté."
-DAMAGED = "Ce document est endommagé ou illisible : il n’est pas accepté."
-BOMB = "Ce document est anormalement volumineux une fois décompressé : il n’est pas accepté."
-UNSAFE = "Ce document contient des éléments non autorisés : il n’est pas accepté."
+EMPTY = _l("Le fichier est vide.")
+MACROS = _l("Les documents contenant des macros ne sont pas acceptés.")
+MIXED = _l("Ce fichier mélange plusieurs formats : il n’est pas accepté.")
+DAMAGED = _l("Ce document est endommagé ou illisible : il n’est pas accepté.")
+BOMB = _l("Ce document est anormalement volumineux une fois décompressé : il n’est pas accepté.")
+UNSAFE = _l("Ce document contient des éléments non autorisés : il n’est pas accepté.")
 
 
 def megabytes(size: int) -> str:
-    """« 10 », « 2,5 »: a size in Mo as French writes it."""
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
+    """« 10 », « 2,5 » (« 2.5 » in English): a size in Mo."""
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", decimal_sign())
 
 
 def too_large(max_bytes: int) -> str:
-    return f"Le fichier dépasse {megabytes(max_bytes)} Mo."
+    return _("Le fichier dépasse %(size)s Mo.", size=megabytes(max_bytes))
 
 
 def accepted_formats(rules: AttachmentRules) -> str:
@@ -81,7 +85,7 @@ def accepted_formats(rules: AttachmentRules) -> str:
 
 
 def type_refused(rules: AttachmentRules) -> str:
-    return f"Ce type de fichier n’est pas accepté. Formats acceptés : {accepted_formats(rules)}."
+    return _("Ce type de fichier n’est pas accepté. Formats acceptés : %(formats)s.", formats=accepted_formats(rules))
 
 
 def extension_of(name: str) -> str:

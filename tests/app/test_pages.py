@@ -78,8 +78,9 @@ def test_home_in_english_on_request(client, edition):
     assert ('Submissions close on <time datetime="2017-10-16T00:00:00+02:00">Monday 16 October 2017 at 00:00</time>'
             " (Paris time).") in page
     assert "Avant le dimanche" not in page
-    # The contest's own texts stay French, and say so.
-    assert f'<li><span lang="fr">{edition.contest.criteria[0].label}</span></li>' in page
+    # The definition's items show their English wording; its texts without one stay French, and say so.
+    assert f"<li>{edition.contest.criteria[0].label_en}</li>" in page
+    assert f'<h1><span lang="fr">{edition.contest.name}</span></h1>' in page
 
 
 def test_language_switch_marks_the_current_language(client):

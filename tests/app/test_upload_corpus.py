@@ -77,7 +77,7 @@ def test_corpus_hostile_file_is_refused_and_nothing_is_stored(app, client, login
     response = upload(client, candidature, name, content)
 
     assert response.status_code == 200
-    assert message in page_text(response)
+    assert str(message) in page_text(response)
     assert (rows(), files_on_disk(app)) == ([], [])
 
 

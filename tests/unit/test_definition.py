@@ -11,11 +11,11 @@ from workflows.definition import (
     CONTESTS_DIR,
     ContestError,
     Region,
-    french_date,
     load_contest,
     loads_contest,
     shift_calendar,
 )
+from workflows.texts import french_date
 
 PATH = CONTESTS_DIR / "ssp-2017.toml"
 RAW = tomllib.loads(PATH.read_text(encoding="utf-8"))
@@ -318,3 +318,26 @@ def test_shift_calendar_moves_every_calendar_date_and_keeps_the_original():
         date(2017, 11, 23), date(2017, 11, 24), date(2017, 11, 27))
     assert RAW["calendar"]["week_start"] == date(2017, 11, 20)
     assert shifted["regions"] == RAW["regions"]
+
+
+def test_contest_2017_gives_an_english_wording_to_every_item_shown():
+    items = (*CONTEST.categories, *CONTEST.sectors, *CONTEST.modalities, *CONTEST.project_stages, *CONTEST.domains,
+             *CONTEST.criteria, *CONTEST.scale.levels, *CONTEST.attestations, *CONTEST.attachments.file_types)
+    assert [item.label for item in items if not item.label_en] == []
+    assert [c.key for c in (*CONTEST.sectors, *CONTEST.domains) if bool(c.hint) != bool(c.hint_en)] == []
+    assert [c.key for c in CONTEST.criteria if not c.description_en] == []
+
+
+def test_loads_contest_refuses_an_english_hint_without_its_french_one():
+    def english_only(data):
+        data["sectors"][1]["hint_en"] = "medico-social"
+
+    assert errors_of(english_only) == [
+        "ssp-2017.toml: sectors[1].hint_en: demande aussi « hint » (le texte français)"]
+
+
+def test_loads_contest_refuses_a_blank_english_label():
+    def blank(data):
+        data["criteria"][0]["label_en"] = " "
+
+    assert errors_of(blank) == ["ssp-2017.toml: criteria[0].label_en: ne doit pas être vide"]
