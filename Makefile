@@ -44,7 +44,7 @@ translations: $(INSTALLED)
 messages: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs ".* __pycache__ node_modules" \
 		-o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete --no-fuzzy-matching
 
 # Browser tests drive Debian's Chromium (browsers cannot be downloaded by Playwright here).
 chromium:
