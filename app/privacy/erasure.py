@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Candidature, Edition, OutboxEmail, RegionalPick, User, UserToken
 from app.models.users import new_session_token
 from app.uploads import storage
-from workflows.definition import french_date
+from workflows.texts import french_date
 from workflows.identifiers import FORMATS
 from workflows.refusals import Refused
 from workflows.retention import retention_end
