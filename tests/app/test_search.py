@@ -1,0 +1,60 @@
+"""Search and filters on the ARS dashboard: by state, category, sector, domain and text, combined,
+kept across pages, with unknown values filtering nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.app.regional_helpers import dossier, organiser, page, region  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def dossiers(dossier):
+    return {
+        "ehpad": dossier(title="Carnet de liaison en EHPAD", structure_name="EHPAD Les Tilleuls", category="etablissement",
+                         sectors=["medico_social"], domains=["parcours"]),
+        "ville": dossier(title="Médicaments à domicile", structure_name="Maison de santé du Port",
+                         category="professionnel_ville", sectors=["ville"], domains=["medicament", "parcours"]),
+        "set_aside": dossier("inadmissible", title="Piluliers connectés", structure_name="Société Pilulo",
+                             category="association", sectors=["ville", "sanitaire"], domains=["medicament"],
+                             inadmissibility_code="commercial", inadmissibility_reason="Projet commercial."),
+        "elsewhere": dossier(region="IDF", title="Médicaments en Île-de-France", category="professionnel_ville",
+                             sectors=["ville"], domains=["medicament"]),
+    }
+
+
+def listed(client, **filters) -> list[str]:
+    hdf = region("HDF")
+    html = page(client.get(f"/ars/{hdf.id}", query_string=filters))
+    table = html[html.index("Récépissé"):]
+    return re.findall(rf'/ars/{hdf.id}/candidatures/\d+">([^<]+)</a>', table)
+
+
+def test_each_filter_narrows_the_dashboard_list(client, organiser, dossiers):
+    assert listed(client) == ["Carnet de liaison en EHPAD", "Médicaments à domicile", "Piluliers connectés"]
+    assert listed(client, etat="inadmissible") == ["Piluliers connectés"]
+    assert listed(client, categorie="etablissement") == ["Carnet de liaison en EHPAD"]
+    assert listed(client, secteur="ville") == ["Médicaments à domicile", "Piluliers connectés"]
+    assert listed(client, domaine="parcours") == ["Carnet de liaison en EHPAD", "Médicaments à domicile"]
+    assert listed(client, q="tilleuls") == ["Carnet de liaison en EHPAD"]
+    assert listed(client, q=dossiers["ville"].receipt_number) == ["Médicaments à domicile"]
+
+
+def test_filters_combine_and_say_how_many_match(client, organiser, dossiers):
+    hdf = region("HDF")
+
+    html = page(client.get(f"/ars/{hdf.id}", query_string={"secteur": "ville", "domaine": "medicament",
+                                                            "etat": "submitted"}))
+
+    assert listed(client, secteur="ville", domaine="medicament", etat="submitted") == ["Médicaments à domicile"]
+    assert "1 dossier correspond à la recherche" in html
+    assert 'value="ville" selected' in html and "Effacer les filtres" in html
+
+
+def test_unknown_values_and_wildcards_filter_nothing_or_literally(client, organiser, dossiers):
+    assert listed(client, etat="draft", secteur="inconnu") == listed(client)
+    assert listed(client, q="%") == []  # a literal percent sign, not a wildcard
+    assert "Aucun dossier ne correspond à la recherche." in page(
+        client.get(f"/ars/{region('HDF').id}", query_string={"q": "introuvable"}))
