@@ -62,11 +62,11 @@ def national_jurors(edition_id: int) -> list[User]:
     ).all()
 
 
-def shortlist(edition: Edition) -> list[RegionalPick]:
+def shortlist(edition: Edition, *conditions) -> list[RegionalPick]:
     """The regional picks of the edition (the national shortlist, settled or not), by region and slot,
-    with their candidatures and regions (one query)."""
+    with their candidatures and regions (one query); ``conditions`` on Candidature narrow it."""
     return db.session.scalars(
-        db.select(RegionalPick).join(Candidature).where(Candidature.edition_id == edition.id)
+        db.select(RegionalPick).join(Candidature).where(Candidature.edition_id == edition.id, *conditions)
         .options(db.contains_eager(RegionalPick.candidature).joinedload(Candidature.region))
         .order_by(RegionalPick.region_id, RegionalPick.slot)
     ).all()

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from app.extensions import db
+from tests.app.national_helpers import shortlist  # noqa: F401  (fixture)
 from tests.app.regional_helpers import dossier, organiser, page, region  # noqa: F401  (fixtures)
 
 
@@ -58,3 +60,18 @@ def test_unknown_values_and_wildcards_filter_nothing_or_literally(client, organi
     assert listed(client, q="%") == []  # a literal percent sign, not a wildcard
     assert "Aucun dossier ne correspond à la recherche." in page(
         client.get(f"/ars/{region('HDF').id}", query_string={"q": "introuvable"}))
+
+
+def test_national_shortlist_filters_the_picks(client, login, shortlist):
+    shortlist.gamma.sectors, shortlist.alpha.sectors = ["ville"], ["sanitaire"]
+    db.session.commit()
+    login(shortlist.organiser)
+
+    def picks(**filters) -> list[str]:
+        html = page(client.get("/national/selection", query_string=filters))
+        return re.findall(r'/candidatures/\d+">([^<]+)</a>', html)
+
+    assert picks() == ["Alpha", "Beta", "Gamma"]
+    assert picks(secteur="ville") == ["Gamma"]
+    assert picks(q="structure alpha") == ["Alpha"]
+    assert picks(etat="winner") == []
