@@ -64,3 +64,17 @@ def queue_reminder_email(user: User, jury, pending: int, now: datetime) -> None:
                  left=left, login=absolute_url("auth.login"))
         queue_email(f"jury-reminder:{jury.name}:{jury.scope_id}:{user.id}:{now.isoformat()}", user.email, subject,
                     body + signature(), now)
+
+
+def queue_jury_open_email(user: User, jury, dossiers: int, now: datetime) -> None:
+    """Tell a juror their jury is open: how many dossiers wait, and where to start."""
+    with written_for(user):
+        if jury.name == REGIONAL:
+            subject = _("Le jury régional est ouvert — %(named)s", named=jury.named)
+        else:
+            subject = _("Le jury national est ouvert — %(named)s", named=jury.named)
+        waiting = ngettext("%(num)s dossier vous attend.", "%(num)s dossiers vous attendent.", dossiers)
+        body = _("Bonjour,\n\nLe jury auquel vous siégez est ouvert : %(waiting)s Déclarez d’abord vos éventuels "
+                 "conflits d’intérêts, puis notez chaque dossier sur les critères du concours.\n"
+                 "Connectez-vous : %(login)s", waiting=waiting, login=absolute_url("auth.login"))
+        queue_email(f"jury-open:{jury.name}:{jury.scope_id}:{user.id}", user.email, subject, body + signature(), now)

@@ -15,7 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.jury.workload import Work, ranking_record
+from app.jury.emails import queue_jury_open_email
+from app.jury.juries import Jury
+from app.jury.workload import Work, national_jurors, ranking_record, shortlist
 from app.models import Candidature, Edition, Region, User
 from app.transitions.emails import OUTCOMES, queue_excused_email, queue_outcome_email, queue_reinstated_email
 from app.transitions.engine import fire_candidature, fire_edition, fire_region, lock, national_facts, shared_facts
@@ -79,6 +81,10 @@ def open_national_jury(edition: Edition, *, actor: User, now: datetime) -> None:
     """Open the national jury, after the deadline, once every region is closed or excused."""
     lock(edition)
     fire_edition(edition, "open_national_jury", actor=actor, now=now)
+    picks = [pick.candidature for pick in shortlist(edition)]
+    jury = Jury.national(edition)
+    for juror in national_jurors(edition.id):
+        queue_jury_open_email(juror, jury, sum(c.owner_id != juror.id for c in picks), now)
     db.session.flush()
 
 

@@ -11,7 +11,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from app.extensions import db
-from app.jury.workload import REGIONAL_RANKED_STATES, Work, ranking_record
+from app.jury.emails import queue_jury_open_email
+from app.jury.juries import Jury
+from app.jury.workload import REGIONAL_RANKED_STATES, Work, ranking_record, regional_jurors
 from app.models import Candidature, Region, RegionalPick, User
 from app.slots import insert_in_free_slot
 from app.transitions.emails import queue_inadmissible_email, queue_requalified_email
@@ -50,6 +52,9 @@ def open_regional_jury(region: Region, *, actor: User, now: datetime) -> list[Ca
     base = shared_facts(region, now)  # read once, the jury now open
     for candidature in submitted:
         _enter_jury(candidature, actor=actor, now=now, base=base)
+    jury = Jury.of_region(region)
+    for juror in regional_jurors(region.id):
+        queue_jury_open_email(juror, jury, sum(c.owner_id != juror.id for c in submitted), now)
     db.session.flush()
     return submitted
 

@@ -290,3 +290,22 @@ def test_inadmissibility_text_longer_than_the_definitions_limit_is_refused(clien
     assert "Le texte ne doit pas dépasser 2000 caractères (2001 saisis)." in page(response)
     db.session.refresh(candidature)
     assert candidature.state == "submitted"
+
+
+def test_opening_the_jury_emails_each_juror_in_their_language(client, organiser, dossier, make_user, smtp_server,
+                                                                clock):
+    dossier("submitted"), dossier("submitted"), dossier("submitted", region="IDF")
+    french, english = make_user(Role.REGIONAL_JUROR), make_user(Role.REGIONAL_JUROR)
+    english.preferred_locale = "en"
+    db.session.commit()
+    elsewhere = make_user(Role.REGIONAL_JUROR, region="IDF")
+    clock.set(AFTER_DEADLINE)
+
+    open_jury(client, region("HDF").id)
+
+    [to_french] = smtp_server.to(french.email)
+    [to_english] = smtp_server.to(english.email)
+    assert to_french.message["Subject"] == "Le jury régional est ouvert — Hauts-de-France"
+    assert "2 dossiers vous attendent." in to_french.body
+    assert "2 applications are waiting for you." in to_english.body
+    assert smtp_server.to(elsewhere.email) == []
