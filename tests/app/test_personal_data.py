@@ -262,3 +262,17 @@ def test_edit_diffs_keep_the_names_of_personal_fields_only(alice, clock):
     [*_, edit] = audit_rows("candidature.edit")
     assert edit.data == {"changes": {"title": ["Projet Alice", "Projet Alice 2"]}, "receipt_reissued": True,
                          "personal_fields": ["contact_name"]}
+
+
+def test_an_organisers_data_never_holds_their_authenticator_key_nor_password(app, edition, make_user):
+    organiser = make_user(Role.REGIONAL_ORGANISER)  # enrolled: organisers must use a second factor
+    client = app.test_client()
+    sign_in(client, organiser.email)
+    secret, password_hash = organiser.mfa_secret, organiser.password_hash
+
+    response = client.get("/donnees-personnelles/mes-donnees.zip")
+
+    data, _entries = archive(response)
+    assert secret and data["account"]["mfa_enrolled_at"] is not None
+    assert secret not in json.dumps(data) and password_hash not in json.dumps(data)
+    assert not {"mfa_secret", "mfa_last_step", "password_hash", "session_token"} & set(data["account"])
