@@ -45,14 +45,23 @@ class JournalFilterForm(FlaskForm):
     du = DateField(_l("Du"), validators=[Optional()])
     au = DateField(_l("Au (inclus)"), validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, present: set[str] | None = None, **kwargs):
+        """``present``: the actions the journal holds; the filter offers those only (and the one chosen)."""
         super().__init__(*args, **kwargs)
-        labelled = sorted(((key, str(label)) for key, label in LABELS.items()), key=lambda choice: choice[1].lower())
+        chosen = (kwargs.get("formdata") or {}).get("action")
+        labelled = sorted(((key, str(label)) for key, label in LABELS.items()
+                           if present is None or _code(key) in present or key == chosen),
+                          key=lambda choice: choice[1].lower())
         self.action.choices = [("", _("Toutes les actions")), *labelled]
 
     def validate_au(self, field) -> None:
         if field.data and self.du.data and field.data < self.du.data:
             raise ValidationError(_("La date de fin précède la date de début."))
+
+
+def _code(key: str) -> str:
+    """The action code of a filter's key (a « no conflict » declaration is a ``conflict.declare`` row)."""
+    return "conflict.declare" if key == NO_CONFLICT else key
 
 
 def _action(key: str) -> ColumnElement[bool]:
@@ -74,7 +83,8 @@ class Journal:
 
     def __init__(self, scope: ColumnElement[bool], tz: ZoneInfo):
         self.tz = tz
-        self.form = JournalFilterForm(formdata=request.args)
+        present = set(db.session.scalars(db.select(AuditEntry.action).where(scope).distinct()))
+        self.form = JournalFilterForm(formdata=request.args, present=present)
         self.form.validate()
         self.filters = {name: request.args[name] for name in FILTERS
                         if request.args.get(name) and not self.form[name].errors}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.access import public, roles_required
 from app.auth import pending, throttle
@@ -14,7 +15,7 @@ from app.clock import now
 from app.database import writes
 from app.endings import refusals
 from app.i18n import safe_next
-from app.mfa.codes import grouped, provisioning_uri, qr_data_uri
+from app.mfa.codes import ISSUER, grouped, provisioning_uri, qr_data_uri
 from app.mfa.forms import EnrolmentForm, SecondFactorForm
 from app.mfa.operations import (
     check_second_factor,
@@ -29,6 +30,9 @@ from workflows.states import Role
 
 bp = Blueprint("mfa", __name__)
 OFFERED_ROLES = tuple(role for role in Role if role.offers_second_factor)
+
+# The name the authenticator app shows, as it shows it in every language (marked French for screen readers).
+ISSUER_SHOWN = Markup('<span lang="fr">%s</span>') % ISSUER
 
 
 def secret_page(template: str, status: int = 200, **context):
@@ -60,7 +64,7 @@ def code():
         throttle.record_failed_attempt()
         form.code.errors = [_("Code incorrect ou déjà utilisé. Saisissez le code affiché en ce moment par "
                               "votre application, ou un code de secours.")]
-    return render_template("mfa/code.html", form=form)
+    return render_template("mfa/code.html", form=form, issuer=ISSUER_SHOWN)
 
 
 @bp.route("/compte/double-authentification/activation", methods=["GET", "POST"])

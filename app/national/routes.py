@@ -326,8 +326,12 @@ def publication():
 
 
 def _journal(edition: Edition) -> Journal:
-    """The contest's own acts: rows of the edition outside any region (the regions' are in their logs)."""
-    return Journal(and_(AuditEntry.edition_id == edition.id, AuditEntry.region_id.is_(None)), edition.contest.tz)
+    """Every act of the edition, the regions' included (each region's log shows its own), and the acts
+    of staff on accounts, which belong to no edition (an erasure, a second factor reset); a person's own
+    sign-ins and downloads stay out."""
+    return Journal(db.or_(AuditEntry.edition_id == edition.id,
+                          and_(AuditEntry.edition_id.is_(None), AuditEntry.actor_role.is_not(None))),
+                   edition.contest.tz)
 
 
 @bp.get("/journal")

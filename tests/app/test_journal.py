@@ -167,13 +167,14 @@ def test_another_regions_organiser_gets_404_and_national_organiser_reads_it(app,
                               ).scalars().all() == [Role.NATIONAL_ORGANISER.value]
 
 
-def test_national_log_lists_the_contests_own_acts(client, login, make_user, edition, clock):
+def test_national_log_lists_the_editions_acts_and_staff_acts_on_accounts(client, login, make_user, edition, clock):
     national = make_user(Role.NATIONAL_ORGANISER, email="nation@example.org")
     login(national)
     record("edition.open_national_jury", actor=national, role=Role.NATIONAL_ORGANISER.value, at=clock(),
            edition_id=edition.id, from_state="regional", to_state="national_jury")
     write("jury.remind", clock(), actor=national, reason="relance régionale")
-    record("user.login", actor=national, role=None, at=clock())  # no edition: nobody's log
+    record("user.anonymise", actor=national, role=Role.NATIONAL_ORGANISER.value, at=clock(), data={"user_id": 9})
+    record("user.login", actor=national, role=None, at=clock())  # a person's own sign-in: nobody's log
 
     text = page(client.get("/national/journal"))
     csv_rows = rows(client.get("/national/journal.csv"))
@@ -181,8 +182,12 @@ def test_national_log_lists_the_contests_own_acts(client, login, make_user, edit
     assert 'href="/national/journal"' in page(client.get("/national"))
     assert "Concours : ouverture du jury national" in text
     assert "sélections régionales en cours → jury national ouvert" in text
-    assert "relance régionale" not in text and "Compte : connexion" not in text.split("<tbody>")[1]
-    assert [line[4] for line in csv_rows[1:]] == ["export.journal", "edition.open_national_jury", "edition.load"]
+    assert "relance régionale" in text and "Compte : connexion" not in text.split("<tbody>")[1]
+    assert [line[4] for line in csv_rows[1:]] == ["export.journal", "user.anonymise", "jury.remind",
+                                                   "edition.open_national_jury", "edition.load"]
+    offered = re.findall(r'<option value="([^"]*)"', text.split('name="action"')[1].split("</select>")[0])
+    assert sorted(offered) == sorted(["", "edition.load", "edition.open_national_jury", "jury.remind",
+                                      "user.anonymise"])  # only what the log holds (the download comes after)
     assert db.session.scalar(db.select(AuditEntry.region_id).where(AuditEntry.action == "export.journal")) is None
 
 
