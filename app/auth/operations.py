@@ -56,7 +56,10 @@ def sign_out(user: User, *, now) -> None:
     user.session_token = new_session_token()
     record("user.logout", actor=user, role=None, at=now)
     logout_user()
+    language = session.get("lang")  # a choice of the browser, not of the account: it outlives the session
     session.clear()
+    if language:
+        session["lang"] = language
 
 
 def find_active_user(email: str) -> User | None:

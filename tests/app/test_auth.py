@@ -185,3 +185,14 @@ def test_password_typed_decomposed_matches_the_composed_one(client, edition, mak
     response = client.form("/connexion", {"email": user.email, "password": "mot de passe de\u0301ja\u0300 e\u0301crit"})
 
     assert response.status_code == 302
+
+
+def test_signing_out_keeps_the_language_the_browser_chose(client, edition, make_user, login):
+    login(make_user(Role.CANDIDATE))
+    client.get("/langue/en")
+
+    client.form("/deconnexion", page="/candidatures")
+    home = client.get("/").get_data(as_text=True)
+
+    assert 'lang="en"' in home.split(">", 2)[1]
+    assert "You are signed out." in home
