@@ -82,7 +82,7 @@ def erasure():
     summary = _summary(person) if person else None
     return render_template("privacy/erasure.html", form=form, person=person, summary=summary,
                            reasons=erasure_blockers(person, actor=current_user, now=now()) if person else [],
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), national_nav=current_user.has_role(Role.NATIONAL_ORGANISER))
 
 
 def _summary(person: User) -> dict:
@@ -101,6 +101,6 @@ def erase(user_id: int):
         abort(400)
     email = person.email
     refused = attempt(lambda: anonymise_person(person, actor=current_user, role=_acting_role(), now=now()),
-                      _("Le compte est anonymisé : son nom, son adresse, son mot de passe, les coordonnées et les "
-                        "pièces jointes de ses dossiers sont effacés."))
+                      _("Le compte de %(email)s est anonymisé : son nom, son adresse, son mot de passe, les coordonnées "
+                        "et les pièces jointes de ses dossiers sont effacés.", email=email))
     return redirect(url_for(".erasure", **({"email": email} if refused else {})), 303)

@@ -147,7 +147,8 @@ def test_erasure_anonymises_the_account_and_its_dossiers(app, alice, bob, organi
 
     assert "Ce que fait l’effacement" in page_text(page)
     assert response.status_code == 303
-    assert "Le compte est anonymisé" in page_text(organiser.get(response.headers["Location"]))
+    after = page_text(organiser.get(response.headers["Location"]))
+    assert "Le compte de alice@example.org est anonymisé" in after and "Vue d’ensemble" in after
     db.session.expire_all()
     user, dossier = db.session.get(User, alice.user.id), db.session.get(Candidature, alice.candidature.id)
     assert (user.email, user.display_name, user.password_hash, user.active, user.anonymised_at) == (
