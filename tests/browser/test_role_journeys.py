@@ -243,7 +243,10 @@ def test_ars_sets_aside_opens_the_jury_picks_closes_and_downloads_the_minutes(pa
     expect(page.get_by_text(f"{INVITEE} fait partie du jury ; un courriel lui est envoyé.")).to_be_visible()
     shot("jure-invite")
     invitation = smtp_server.wait_for(INVITEE, subject="Invitation au jury régional — Corse")
-    page.get_by_role("row").filter(has_text=INVITEE).get_by_role("button", name="Retirer du jury").click()
+    page.get_by_role("row").filter(has_text=INVITEE).get_by_role("link", name="Retirer du jury").click()
+    expect(page.get_by_text("Son invitation, encore sans réponse, ne pourra plus servir.")).to_be_visible()
+    shot("jure-retrait")
+    page.get_by_role("button", name="Retirer du jury").click()
     expect(page.get_by_text(f"{INVITEE} ne fait plus partie du jury.")).to_be_visible()
 
     meanwhile(clock, lambda story, tl: score_region(story, story.region("COR"), tl, complete=True))
