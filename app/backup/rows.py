@@ -58,7 +58,7 @@ def codec(column: sa.Column) -> Codec:
         return _json_codec(column)
     try:
         python_type = kind.python_type
-    except NotImplementedError:
+    except NotImplementedError:  # SQLAlchemy's answer for a type without a Python equivalent: refused below
         python_type = None
     if python_type not in CODECS:
         raise TypeError(f"{column.table.name}.{column.name}: type {column.type!r} has no backup rule (app.backup.rows)")

@@ -29,6 +29,7 @@ from workflows.lifecycle import Act, Moment, refusal
 from workflows.refusals import Refused
 from scoring import Progress
 from workflows.states import NationalStage, RegionStage, Role, State
+from workflows.texts import _l
 
 # A juror's organisation, to detect conflicts of interest with a candidate's.
 JUROR_IDENTIFIERS = ("finess", "siret", "rna")
@@ -55,7 +56,6 @@ class Kind:
     name: str  # the stage stored with sheets and declarations
     juror_role: Role
     organiser_role: Role
-    where: str  # « dans la région », in refusals
     listed: tuple[str, ...]  # states of the dossiers the jury has to score
     readable: frozenset[str]  # states in which a juror still reads a dossier
     acts: Acts
@@ -63,12 +63,12 @@ class Kind:
 
 KINDS = {
     REGIONAL: Kind(
-        REGIONAL, Role.REGIONAL_JUROR, Role.REGIONAL_ORGANISER, "dans la région",
+        REGIONAL, Role.REGIONAL_JUROR, Role.REGIONAL_ORGANISER,
         REGIONAL_JURY_STATES, frozenset({*REGIONAL_JURY_STATES, *_AFTER_REGIONAL}),
         Acts(Act.JUDGE_REGIONAL, Act.INVITE_REGIONAL_JUROR, Act.REMOVE_REGIONAL_JUROR, Act.RECORD_REGIONAL_CONFLICT,
              Act.REMIND_REGIONAL_JURORS)),
     NATIONAL: Kind(
-        NATIONAL, Role.NATIONAL_JUROR, Role.NATIONAL_ORGANISER, "au jury national",
+        NATIONAL, Role.NATIONAL_JUROR, Role.NATIONAL_ORGANISER,
         (State.NATIONAL_SHORTLIST.value, *_AFTER_NATIONAL),
         frozenset({State.NATIONAL_SHORTLIST.value, *_AFTER_NATIONAL}),
         Acts(Act.JUDGE_NATIONAL, Act.INVITE_NATIONAL_JUROR, Act.REMOVE_NATIONAL_JUROR, Act.RECORD_NATIONAL_CONFLICT,
@@ -282,10 +282,13 @@ class Jury:
 
     def removal_blocker(self, juror: User, sheets: list[Scoresheet]) -> str | None:
         """Why the juror can no longer be taken off the jury, if so: a sheet of theirs counts."""
-        if any(sheet.status == "submitted" for sheet in sheets):
-            return (f"{juror.email} a déjà remis une grille d’évaluation {self.kind.where} : "
-                    "ce juré ne peut plus être retiré du jury.")
-        return None
+        if not any(sheet.status == "submitted" for sheet in sheets):
+            return None
+        if self.region is not None:
+            return _l("%(email)s a déjà remis une grille d’évaluation dans la région : ce juré ne peut plus être "
+                      "retiré du jury.", email=juror.email)
+        return _l("%(email)s a déjà remis une grille d’évaluation au jury national : ce juré ne peut plus être "
+                  "retiré du jury.", email=juror.email)
 
     def remove_juror(self, membership: RoleMembership, *, actor: User, now: datetime) -> None:
         """Take a juror off the jury, only before they submitted a scoresheet to it."""

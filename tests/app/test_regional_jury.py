@@ -174,6 +174,9 @@ def test_removal_page_says_why_a_juror_who_scored_stays(client, organiser, make_
 
     assert "ce juré ne peut plus être retiré du jury." in text
     assert ">Retirer du jury</button>" not in text
+    assert f'/jury/{juror.id}/retirer"' not in page(client.get(jury_url()))  # no link to a removal that cannot be
+    client.get("/langue/en")
+    assert "this juror can no longer be removed from the jury." in page(client.get(f"{jury_url()}/{juror.id}/retirer"))
 
 
 def test_remove_juror_before_any_submitted_scoresheet(client, organiser, make_user, dossier, clock):
