@@ -25,12 +25,13 @@ from app.uploads.inspection import inspect_upload, too_large
 from app.uploads.names import clean_display_name
 from workflows.definition import AttachmentRules
 from workflows.dossier import edit_blockers
+from workflows.texts import _l
 from workflows.refusals import Refused
 from workflows.states import Role, State
 
 
 def full_message(candidature: Candidature) -> str:
-    return f"{candidature.edition.contest.attachments.max_count} pièces jointes maximum"
+    return _l("%(count)s pièces jointes maximum", count=candidature.edition.contest.attachments.max_count)
 
 
 def check_editable(candidature: Candidature, now: datetime) -> None:

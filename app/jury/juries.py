@@ -232,14 +232,14 @@ class Jury:
     def _seat_elsewhere(self, user: User) -> str | None:
         """Why ``user`` may not be invited: they already sit here with an account, or in another region."""
         if self.region is None:
-            return (f"{user.email} fait déjà partie du jury national."
+            return (_l("%(email)s fait déjà partie du jury national.", email=user.email)
                     if self.edition.id in user.edition_ids(self.kind.juror_role) and user.password_hash is not None
                     else None)
         sitting = next((m.region for m in user.memberships if m.role == self.kind.juror_role.value and m.region
                         and m.region.edition_id == self.edition.id), None)
         if sitting is not None and (sitting.id != self.region.id or user.password_hash is not None):
-            return (f"{user.email} fait déjà partie du jury régional ({sitting.name}) : un juré ne siège que "
-                    "dans une région.")
+            return _l("%(email)s fait déjà partie du jury régional (%(region)s) : un juré ne siège que dans une région.",
+                      email=user.email, region=sitting.name)
         return None
 
     def invite(self, *, actor: User, now: datetime, email: str, name: str, organisation_identifier: str = "") -> User:
@@ -318,18 +318,18 @@ class Jury:
         """
         self._require(self.kind.acts.conflicts, now)
         if not reason.strip():
-            raise Refused(["Indiquez la raison du conflit d’intérêts."])
+            raise Refused([_l("Indiquez la raison du conflit d’intérêts.")])
         if self.membership(juror.id) is None or not self.judges(candidature):
-            raise Refused(["Ce juré ou ce dossier ne relève pas de ce jury."])
+            raise Refused([_l("Ce juré ou ce dossier ne relève pas de ce jury.")])
         sheet_status = db.session.scalar(db.select(Scoresheet.status).filter_by(
             candidature_id=candidature.id, juror_id=juror.id, stage=self.name))
         if sheet_status == "submitted":
-            raise Refused([f"{juror.email} a déjà remis sa grille pour ce dossier : "
-                           "le conflit ne peut plus être enregistré."])
+            raise Refused([_l("%(email)s a déjà remis sa grille pour ce dossier : le conflit ne peut plus être enregistré.",
+                              email=juror.email)])
         declaration = db.session.scalar(db.select(ConflictDeclaration).filter_by(
             candidature_id=candidature.id, juror_id=juror.id, stage=self.name))
         if declaration is not None and declaration.has_conflict:
-            raise Refused(["Un conflit d’intérêts est déjà enregistré pour ce juré et ce dossier."])
+            raise Refused([_l("Un conflit d’intérêts est déjà enregistré pour ce juré et ce dossier.")])
         replaced = declaration is not None
         if declaration is None:
             declaration = ConflictDeclaration(candidature_id=candidature.id, juror_id=juror.id, stage=self.name)
@@ -350,9 +350,9 @@ class Jury:
         """
         self._require(self.kind.acts.conflicts, now)
         if not reason.strip():
-            raise Refused(["Indiquez pourquoi le conflit d’intérêts est levé."])
+            raise Refused([_l("Indiquez pourquoi le conflit d’intérêts est levé.")])
         if declaration.source == "juror":
-            raise Refused(["Un conflit d’intérêts déclaré par le juré lui-même ne peut pas être levé."])
+            raise Refused([_l("Un conflit d’intérêts déclaré par le juré lui-même ne peut pas être levé.")])
         record("conflict.lift", actor=actor, role=self.kind.organiser_role.value, at=now,
                candidature=db.session.get(Candidature, declaration.candidature_id), reason=reason.strip(),
                data={"juror_id": declaration.juror_id, "stage": self.name, "source": declaration.source,

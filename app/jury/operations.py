@@ -21,6 +21,7 @@ from app.jury.juries import Jury
 from app.models import Candidature, ConflictDeclaration, Mark, Scoresheet, User
 from workflows.definition import Contest
 from workflows.identifiers import normalise
+from workflows.texts import _l
 from workflows.refusals import Invalid, Refused, Stale
 
 INTEGER = re.compile(r"[+-]?\d+")
@@ -34,16 +35,17 @@ def declare_conflict(candidature: Candidature, juror: User, *, has_conflict: boo
     existing = declaration_of(juror, candidature, jury)
     reasons = [blocker] if (blocker := jury.blocker(now)) else []
     if has_conflict and not reason:
-        reasons.append("Indiquez la nature de votre lien d’intérêt avec ce projet.")
+        reasons.append(_l("Indiquez la nature de votre lien d’intérêt avec ce projet."))
     if len(reason) > limit:
-        reasons.append(f"La nature du lien d’intérêt tient en {limit} caractères au maximum.")
+        reasons.append(_l("La nature du lien d’intérêt tient en %(limit)s caractères au maximum.", limit=limit))
     if has_submitted(juror, candidature, jury):
-        reasons.append("Vous avez rendu votre fiche de notation pour ce projet : "
-                       "votre déclaration ne peut plus être modifiée.")
+        reasons.append(_l("Vous avez rendu votre fiche de notation pour ce projet : "
+                          "votre déclaration ne peut plus être modifiée."))
     if existing is not None and existing.has_conflict and existing.source != "juror":
-        reasons.append("Un lien d’intérêt a été enregistré pour vous sur ce projet ("
-                       + ("détecté automatiquement" if existing.source == "automatic" else "par l’organisateur")
-                       + ") : seul l’organisateur peut le lever.")
+        reasons.append(_l("Un lien d’intérêt a été enregistré pour vous sur ce projet (détecté automatiquement) : "
+                          "seul l’organisateur peut le lever.") if existing.source == "automatic" else
+                       _l("Un lien d’intérêt a été enregistré pour vous sur ce projet par l’organisateur : "
+                          "seul l’organisateur peut le lever."))
     if reasons:
         raise Refused(reasons)
     declaration = _store(existing, candidature, juror, jury, has_conflict=has_conflict,
@@ -96,7 +98,7 @@ def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, o
     """Save the juror's marks as a draft, or submit them (every mark required); a submitted sheet stays submitted."""
     declaration = declaration_of(juror, candidature, jury)
     if declaration is None or declaration.has_conflict:
-        raise Refused(["Déclarez d’abord n’avoir aucun lien d’intérêt avec ce projet."])
+        raise Refused([_l("Déclarez d’abord n’avoir aucun lien d’intérêt avec ce projet.")])
     if blocker := jury.blocker(now):
         raise Refused([blocker])
     sheet = sheet_of(juror, candidature, jury)
@@ -132,25 +134,25 @@ def checked_marks(marks: Mapping[str, object], justifications: Mapping[str, str]
     scale, limit = contest.scale, contest.limits.reason
     problems = {}
     if unknown := sorted((set(marks) | set(justifications)) - set(keys)):
-        problems["marks"] = "Critère inconnu : " + ", ".join(unknown) + "."
+        problems["marks"] = _l("Critère inconnu : %(keys)s.", keys=", ".join(unknown))
     values = {}
     for key in keys:
         raw = "" if marks.get(key) is None else str(marks[key]).strip()
         text = (justifications.get(key) or "").strip()
         value = int(raw) if INTEGER.fullmatch(raw) else None
         if raw and value is None:
-            problems[f"mark_{key}"] = f"La note doit être un nombre entier de {scale.min} à {scale.max}."
+            problems[f"mark_{key}"] = _l("La note doit être un nombre entier de %(min)s à %(max)s.", min=scale.min, max=scale.max)
         elif value is not None and not scale.min <= value <= scale.max:
-            problems[f"mark_{key}"] = f"La note doit être comprise entre {scale.min} et {scale.max}."
+            problems[f"mark_{key}"] = _l("La note doit être comprise entre %(min)s et %(max)s.", min=scale.min, max=scale.max)
         elif value is None and complete:
-            problems[f"mark_{key}"] = "Donnez une note à ce critère pour rendre votre fiche."
+            problems[f"mark_{key}"] = _l("Donnez une note à ce critère pour rendre votre fiche.")
         elif value is None and text:
-            problems[f"mark_{key}"] = "Choisissez une note pour enregistrer la justification de ce critère."
+            problems[f"mark_{key}"] = _l("Choisissez une note pour enregistrer la justification de ce critère.")
         if len(text) > limit:
-            problems[f"justification_{key}"] = f"{limit} caractères au maximum."
+            problems[f"justification_{key}"] = _l("%(limit)s caractères au maximum.", limit=limit)
         values[key] = (value, text)
     if len(comment.strip()) > limit:
-        problems["comment"] = f"{limit} caractères au maximum."
+        problems["comment"] = _l("%(limit)s caractères au maximum.", limit=limit)
     if problems:
         raise Invalid(problems)
     return values

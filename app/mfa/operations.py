@@ -15,6 +15,7 @@ from app.extensions import db
 from app.mfa.codes import CODE, matching_step, new_recovery_codes, new_secret, normalise, recovery_hash
 from app.models import MfaRecoveryCode, User
 from app.models.users import new_session_token
+from workflows.texts import _l
 from workflows.refusals import Invalid, Refused
 from workflows.states import Role
 
@@ -22,7 +23,7 @@ def enrolment_secret(user: User) -> str:
     """The secret being enrolled: made at the first visit and kept until a code confirms it, so that
     reloading the page shows the QR code already scanned."""
     if user.second_factor_enrolled:
-        raise Refused(["La double authentification est déjà activée sur ce compte."])
+        raise Refused([_l("La double authentification est déjà activée sur ce compte.")])
     if user.mfa_secret is None:
         user.mfa_secret = new_secret()
         db.session.flush()
@@ -32,11 +33,11 @@ def enrolment_secret(user: User) -> str:
 def confirm_enrolment(user: User, typed: str, *, now: datetime) -> list[str]:
     """Enrol the authenticator that shows ``typed``; returns the new recovery codes, to show once."""
     if user.second_factor_enrolled:
-        raise Refused(["La double authentification est déjà activée sur ce compte."])
+        raise Refused([_l("La double authentification est déjà activée sur ce compte.")])
     step = matching_step(user.mfa_secret, normalise(typed), now=now, after=None) if user.mfa_secret else None
     if step is None:
-        raise Invalid({"code": "Ce code ne correspond pas : saisissez les 6 chiffres que l’application "
-                               "affiche en ce moment pour « Concours SSP »."})
+        raise Invalid({"code": _l("Ce code ne correspond pas : saisissez les 6 chiffres que l’application "
+                                  "affiche en ce moment pour « Concours SSP ».")})
     user.mfa_enrolled_at, user.mfa_last_step = now, step
     codes = _replace_recovery_codes(user, now)
     record("user.mfa_enrol", actor=user, role=None, at=now)
@@ -95,7 +96,7 @@ def regenerate_recovery_codes(user: User, typed: str, *, now: datetime) -> list[
 def turn_off(user: User, typed: str, *, now: datetime) -> None:
     """A juror's choice to sign in with the password alone again; refused to the roles that require it."""
     if user.second_factor_required:
-        raise Refused(["La double authentification est obligatoire pour votre rôle : elle reste activée."])
+        raise Refused([_l("La double authentification est obligatoire pour votre rôle : elle reste activée.")])
     _prove(user, typed, now)
     _erase(user)
     record("user.mfa_disable", actor=user, role=None, at=now)
@@ -106,10 +107,10 @@ def reset(user: User, *, actor: User | None, now: datetime) -> None:
     """A lost authenticator: erase the second factor and end the account's sessions. The person
     signs in again with the password and, if their role requires it, enrols a new device."""
     if user.mfa_secret is None:
-        raise Refused(["Ce compte n’a pas de double authentification à réinitialiser."])
+        raise Refused([_l("Ce compte n’a pas de double authentification à réinitialiser.")])
     if actor is not None and actor.id == user.id:
-        raise Refused(["Un administrateur ne réinitialise pas sa propre double authentification : "
-                       "un autre administrateur ou la commande « flask user reset-mfa » le fait."])
+        raise Refused([_l("Un administrateur ne réinitialise pas sa propre double authentification : "
+                          "un autre administrateur ou la commande « flask user reset-mfa » le fait.")])
     _erase(user)
     user.session_token = new_session_token()
     record("user.mfa_reset", actor=actor, role=Role.ADMIN.value if actor else None, at=now,
@@ -119,7 +120,7 @@ def reset(user: User, *, actor: User | None, now: datetime) -> None:
 
 def _prove(user: User, typed: str, now: datetime) -> None:
     if not check_second_factor(user, typed, now=now):
-        raise Invalid({"code": "Code incorrect ou déjà utilisé."})
+        raise Invalid({"code": _l("Code incorrect ou déjà utilisé.")})
 
 
 def _erase(user: User) -> None:

@@ -19,10 +19,11 @@ from datetime import datetime
 
 from app.audit import record
 from app.extensions import db
+from app.i18n import day
 from app.models import Candidature, Edition, OutboxEmail, RegionalPick, User, UserToken
 from app.models.users import new_session_token
 from app.uploads import storage
-from workflows.texts import french_date
+from workflows.texts import _l
 from workflows.identifiers import FORMATS
 from workflows.refusals import Refused
 from workflows.retention import retention_end
@@ -61,29 +62,34 @@ def candidature_blockers(candidatures: list[Candidature], now: datetime) -> list
         if candidature.anonymised_at is not None:
             continue
         if not published(edition) and candidature.state not in NEVER_JUDGED:
-            reasons.append(f"La candidature « {title} » ({edition.contest.name}) est en cours d’examen : ses "
-                           "données sont nécessaires au concours jusqu’à la publication des résultats.")
+            reasons.append(_l("La candidature « %(title)s » (%(contest)s) est en cours d’examen : ses données sont "
+                              "nécessaires au concours jusqu’à la publication des résultats.",
+                              title=title, contest=edition.contest.name))
         elif published(edition) and candidature.id in picked and now < kept_until(edition):
-            what = "désignée lauréate" if candidature.state == State.WINNER.value else "retenue par sa région"
-            reasons.append(
-                f"La candidature « {title} » ({edition.contest.name}) a été {what} : ses données sont conservées "
-                f"jusqu’au {french_date(kept_until(edition).astimezone(edition.contest.tz).date())}, durée fixée par "
-                f"le règlement du concours ({edition.contest.data.retention_months} mois après la publication "
-                "des résultats).")
+            what = (_l("désignée lauréate") if candidature.state == State.WINNER.value
+                    else _l("retenue par sa région"))
+            reasons.append(_l(
+                "La candidature « %(title)s » (%(contest)s) a été %(what)s : ses données sont conservées jusqu’au "
+                "%(day)s, durée fixée par le règlement du concours (%(months)s mois après la publication des "
+                "résultats).", title=title, contest=edition.contest.name, what=what,
+                day=day(kept_until(edition).astimezone(edition.contest.tz).date()),
+                months=edition.contest.data.retention_months))
     return reasons
 
 
 def erasure_blockers(user: User, *, actor: User | None, now: datetime) -> list[str]:
     """Why ``user`` cannot be anonymised now (empty: they can), in French."""
     if user.anonymised_at is not None:
-        return ["Ce compte est déjà anonymisé."]
+        return [_l("Ce compte est déjà anonymisé.")]
     if actor is not None and actor.id == user.id:
-        return ["Vous ne pouvez pas anonymiser votre propre compte : demandez-le à un autre organisateur national."]
+        return [_l("Vous ne pouvez pas anonymiser votre propre compte : demandez-le à un autre organisateur "
+                   "national.")]
     reasons = candidature_blockers(owned_by(user), now)
     running = sorted({(m.edition.contest.name, Role(m.role).label) for m in user.memberships
                       if m.edition is not None and not published(m.edition)})
-    reasons += [f"La personne est {role} dans « {name} », dont les résultats ne sont pas publiés : ses actes "
-                "(déclarations d’intérêts, fiches de notation, décisions) doivent rester attribuables jusque-là."
+    reasons += [_l("La personne est %(role)s dans « %(contest)s », dont les résultats ne sont pas publiés : ses "
+                   "actes (déclarations d’intérêts, fiches de notation, décisions) doivent rester attribuables "
+                   "jusque-là.", role=role, contest=name)
                 for name, role in running]
     return reasons
 

@@ -78,12 +78,12 @@ def line_flags(line: RankingLine, contest: Contest) -> list[str]:
         return []
     flags = []
     if line.row.tie:
-        flags.append("Ex aequo : égalité parfaite, non départagée")
+        flags.append(_l("Ex aequo : égalité parfaite, non départagée"))
     if line.row.tie_broken_by:
         criterion = column(contest, line.row.tie_broken_by)
-        flags.append(f"Même total que le rang précédent, départagée par le critère {criterion}")
+        flags.append(_l("Même total que le rang précédent, départagée par le critère %(criterion)s", criterion=criterion))
     if line.row.aggregate.disagreement:
-        flags.append(f"Désaccord du jury (écart de {display(line.row.aggregate.spread_range)} points)")
+        flags.append(_l("Désaccord du jury (écart de %(spread)s points)", spread=display(line.row.aggregate.spread_range)))
     return flags
 
 

@@ -208,7 +208,7 @@ def test_erasure_refused_for_a_published_winner_within_the_retention(app, shortl
     response = client.form(f"{ERASURE}/{shortlist.alpha.owner_id}", page=ERASURE)
 
     assert ("La candidature « Alpha » (Semaine de la sécurité des patients 2017) a été désignée lauréate : ses "
-            "données sont conservées jusqu’au vendredi 15 novembre 2019") in page_text(
+            "données sont conservées jusqu’au 15 novembre 2019") in page_text(
         client.get(response.headers["Location"]))
     assert db.session.get(User, shortlist.alpha.owner_id).anonymised_at is None
 
