@@ -155,6 +155,8 @@ LIFECYCLE_TABLE = """\
 | Le travail du jury national (déclarations d’intérêts, notation) | juré national | · | · | · | · | · | ✓ | ✓ | · | · |
 | La désignation du lauréat | organisateur national | · | · | · | · | · | ✓ | ✓ | · | · |
 | La publication des résultats | organisateur national | · | · | · | · | · | · | · | ✓ | · |
+| L’envoi d’un message à l’ARS sur un dossier déposé | candidat | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |
+| L’envoi d’un message au candidat sur son dossier | organisateur régional (ARS) | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |
 """
 
 
