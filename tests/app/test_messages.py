@@ -52,9 +52,9 @@ def message_rows() -> list[tuple]:
 
 
 @pytest.fixture
-def people(app, make_user, dossier):
+def people(app, make_user, dossier, clock):
     """A submitted HDF dossier, its candidate, two HDF organisers (one reading English) and a browser each."""
-    candidature = dossier("submitted")
+    candidature = dossier("submitted", receipt_issued_at=clock())
     ars, colleague = make_user(Role.REGIONAL_ORGANISER), make_user(Role.REGIONAL_ORGANISER)
     colleague.preferred_locale = "en"
     db.session.commit()
@@ -240,3 +240,21 @@ def test_dashboard_and_candidate_list_show_the_dossiers_awaiting_an_answer(peopl
     assert waiting_candidate not in list_asked
     assert waiting_ars not in dashboard_answered
     assert f'/candidatures/{candidature.id}#messages">{waiting_candidate}' in list_answered
+
+
+def test_the_candidates_data_holds_the_thread_and_an_erasure_removes_it(people):
+    from app.privacy.erasure import anonymise_candidature
+    from tests.app.privacy_helpers import archive
+
+    candidature, candidate, ars_browser, _ars, _colleague = people
+    write(ars_browser, ars_url(candidature), QUESTION)
+    write(candidate, candidate_url(candidature), ANSWER)
+
+    data, _entries = archive(candidate.get(f"/donnees-personnelles/dossiers/{candidature.id}.zip"))
+    anonymise_candidature(db.session.get(Candidature, candidature.id), now=candidature.updated_at)
+    db.session.commit()
+
+    assert [(m["side"], m["body"]) for m in data["candidatures"][0]["messages"]] == [
+        ("ars", QUESTION), ("candidate", ANSWER)]
+    assert thread(candidature) == []
+    assert len(message_rows()) == 2  # the log keeps that messages were sent, never their text
