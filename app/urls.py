@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
+    """``_anchor``: a place on the page, as ``url_for`` takes it."""
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{_anchor}" if _anchor else url

@@ -17,7 +17,8 @@ from sqlalchemy import event
 
 from app.accounts import create_user
 from app.extensions import db
-from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, Scoresheet, User
+from app.models import (Candidature, ConflictDeclaration, Edition, Mark, Message, Region, RegionalPick, Scoresheet,
+                        User)
 from app.passwords import hash_password
 from tests.conftest import enrol_second_factor
 from workflows.states import NationalStage, RegionStage, Role, State
@@ -38,6 +39,7 @@ class Volume:
     national_juror: User
     candidature_ids: list[int]
     pick_ids: list[int]
+    owner: User  # the candidate of every dossier
 
 
 def _users(role: Role, count: int, now: datetime, password: str, region: str | None = None) -> list[User]:
@@ -94,6 +96,15 @@ def _judged(ids: list[int], jurors: list[User], criteria: list[str], now: dateti
     _sheets("regional", jurors[:1], [c for c in ids if c != conflicted], criteria, now)
 
 
+def _threads(ids: list[int], organiser: User, owner: User, now: datetime) -> None:
+    """On every dossier the ARS asked and, on every other one, the candidate answered: the dashboard
+    and the candidate's list say which await an answer."""
+    _insert(Message, [dict(candidature_id=c, author_id=organiser.id, side="ars", body="Une question.", sent_at=now)
+                      for c in ids])
+    _insert(Message, [dict(candidature_id=c, author_id=owner.id, side="candidate", body="Une réponse.", sent_at=now)
+                      for c in ids[::2]])
+
+
 @dataclass(frozen=True)
 class Contest:
     """A seeded contest that can grow."""
@@ -108,6 +119,7 @@ class Contest:
         start = len(self.volume.candidature_ids)
         ids = _dossiers(self.edition, self.volume.region, self.owner, range(start, start + dossiers), now)
         _judged(ids, self.jurors, [c.key for c in self.edition.contest.criteria], now, None)
+        _threads(ids, self.volume.organiser, self.owner, now)
         self.volume.candidature_ids.extend(ids)
         db.session.commit()
 
@@ -125,13 +137,14 @@ def seed(edition: Edition, dossiers: int, now: datetime, password: str) -> Conte
                                 decided_by_id=organiser.id, decided_at=now) for slot, c in enumerate(picks, start=1)])
     criteria = [criterion.key for criterion in edition.contest.criteria]
     _judged(ids, jurors, criteria, now, conflicted=ids[-1])  # one conflict keeps that path in every query
+    _threads(ids, organiser, owner, now)
     _insert(ConflictDeclaration, [dict(candidature_id=c, juror_id=j.id, stage="national", has_conflict=False,
                                        source="juror", declared_at=now) for c in picks for j in national_jurors])
     _sheets("national", national_jurors, picks, criteria, now)
     region.stage = RegionStage.JURY_OPEN.value
     edition.national_stage = NationalStage.NATIONAL_JURY.value
     db.session.commit()
-    volume = Volume(region, organiser, national_organiser, jurors[1], national_jurors[0], ids, picks)
+    volume = Volume(region, organiser, national_organiser, jurors[1], national_jurors[0], ids, picks, owner)
     return Contest(edition, volume, owner, jurors)
 
 
@@ -169,4 +182,5 @@ def pages(volume: Volume) -> dict[str, list[str]]:
         ],
         "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],
         "national_juror": ["/jury/national", f"/jury/national/{pick}/dossier", f"/jury/national/{pick}/fiche"],
+        "owner": ["/candidatures", f"/candidatures/{dossier}"],
     }

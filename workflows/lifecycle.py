@@ -6,7 +6,8 @@ the state machines ask it for each transition (``Transition.act``), and the acts
 transitions (inviting a juror, scoring, recording a conflict…) ask it directly.
 
 Invariants:
-- a candidate acts only before the deadline, whatever the stages;
+- a candidate changes their dossier only before the deadline, whatever the stages (after it, they
+  may still answer the ARS in the dossier's thread, which never changes the dossier);
 - a region acts (its ARS and its jurors) only while the regional selections run, or while the
   national jury sits if the national organiser reopened that region; never once a winner is
   declared;
@@ -73,6 +74,9 @@ class Act(StrEnum):
                       Role.NATIONAL_JUROR)
     DECLARE_WINNER = "declare_winner", _l("la désignation du lauréat"), Role.NATIONAL_ORGANISER
     PUBLISH_RESULTS = "publish_results", _l("la publication des résultats"), Role.NATIONAL_ORGANISER
+    MESSAGE_ARS = "message_ars", _l("l’envoi d’un message à l’ARS sur un dossier déposé"), Role.CANDIDATE
+    MESSAGE_CANDIDATE = "message_candidate", _l("l’envoi d’un message au candidat sur son dossier"), \
+        Role.REGIONAL_ORGANISER
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +148,10 @@ WINDOWS: dict[Act, Window] = {
     Act.JUDGE_NATIONAL: _national(N.NATIONAL_JURY),
     Act.DECLARE_WINNER: _national(N.NATIONAL_JURY),
     Act.PUBLISH_RESULTS: _national(N.WINNER_DECLARED),
+    # A dossier's thread is open while its region examines dossiers; after the deadline the candidate
+    # only answers the ARS (workflows.messages).
+    Act.MESSAGE_ARS: _regional(R.SUBMISSIONS, R.JURY_OPEN),
+    Act.MESSAGE_CANDIDATE: _regional(R.SUBMISSIONS, R.JURY_OPEN),
 }
 
 

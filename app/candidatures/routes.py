@@ -21,12 +21,16 @@ from app.editions import current_edition
 from app.endings import refusals
 from app.extensions import db
 from app.main.countdown import deadline_context
+from app.messages.forms import MessageWriteForm
+from app.messages.operations import post_message
+from app.messages.threads import ThreadView, awaiting_answer_from
 from app.models import Candidature, Region
 from app.candidatures.receipt_pdf import receipt_pdf
 from app.receipts import receipt_time
 from app.transitions.candidate import submit_candidature, withdraw_candidature
 from workflows.dossier import edit_blockers, missing_items
 from workflows.lifecycle import Act, Moment, refusal
+from workflows.messages import Side
 from workflows.states import Role, State
 
 bp = Blueprint("candidatures", __name__, url_prefix="/candidatures")
@@ -43,7 +47,8 @@ def index():
     closed = (refusal(Act.EDIT_DOSSIER, Moment.at(now(), edition.contest), edition.contest) if edition
               else _("Aucune édition du concours n’est ouverte."))
     return render_template("candidatures/index.html", candidatures=candidatures, create_form=_create_form(),
-                           closed=closed, state_label=state_shown_to_candidate)
+                           closed=closed, state_label=state_shown_to_candidate,
+                           awaited=awaiting_answer_from(Side.CANDIDATE, Candidature.owner_id == current_user.id))
 
 
 def _create_form() -> CandidatureCreateForm:
@@ -79,16 +84,25 @@ def edit(candidature_id: int):
     contest = candidature.edition.contest
     form_class = dossier_form_class(contest)
     if request.method == "GET":
-        form = form_class(data=form_data(candidature.dossier(), contest, candidature.version))
+        form = _stored_form(candidature)
     else:
         form = form_class()
-    set_choices(form, contest)
+        set_choices(form, contest)
     if request.method == "POST" and form.validate_on_submit():
         return _save(candidature, form, contest)
     return _render(candidature, form)
 
 
-def _render(candidature, form, reasons=(), status=200, stored=None):
+def _stored_form(candidature):
+    """The dossier form showing the stored dossier."""
+    contest = candidature.edition.contest
+    form = dossier_form_class(contest)(formdata=None, data=form_data(candidature.dossier(), contest,
+                                                                     candidature.version))
+    set_choices(form, contest)
+    return form
+
+
+def _render(candidature, form, reasons=(), status=200, stored=None, message_form=None, message_reasons=()):
     contest = candidature.edition.contest
     return render_template(
         "candidatures/edit.html",
@@ -100,6 +114,9 @@ def _render(candidature, form, reasons=(), status=200, stored=None):
         read_only=bool(edit_blockers(State(candidature.state), now(), contest)),
         missing=missing_items(candidature.dossier(), contest),
         state_label=state_shown_to_candidate(candidature),
+        thread=ThreadView.of(candidature, current_user, Side.CANDIDATE, now()),
+        message_form=message_form or MessageWriteForm.for_contest(contest), message_reasons=message_reasons,
+        message_action=url_for(".write_message", candidature_id=candidature.id),
         **deadline_context(contest, now()),
     ), status
 
@@ -146,6 +163,23 @@ def _submit(candidature, form):
         return _refused(candidature, form, reasons, status=422)
     flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
     return redirect(url_for(".edit", candidature_id=candidature.id))
+
+
+@bp.post("/<int:candidature_id>/messages")
+@candidate_only
+def write_message(candidature_id: int):
+    """Write to the ARS of the dossier's region; refused, the page shows the text again with why."""
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    form = MessageWriteForm.for_contest(candidature.edition.contest)
+    reasons = []
+    if form.validate_on_submit():
+        with refusals() as refused:
+            post_message(candidature, form.body.data or "", author=current_user, side=Side.CANDIDATE, now=now())
+        if not refused:
+            flash(_("Votre message est envoyé ; l’ARS est prévenue par courriel."), "success")
+            return redirect(url_for(".edit", candidature_id=candidature.id, _anchor="messages"))
+        reasons = refused.place_on(form)
+    return _render(candidature, _stored_form(candidature), status=422, message_form=form, message_reasons=reasons)
 
 
 @bp.route("/<int:candidature_id>/retirer", methods=["GET", "POST"])

@@ -131,16 +131,21 @@ def build(stage: str, now: datetime) -> Edition:
 DUTIES = {
     "depot": {
         "candidat": "complète son brouillon (Hauts-de-France) et modifie son dossier déposé jusqu’à la date limite",
-        "candidat2": "un dossier déposé et un dossier irrecevable (Île-de-France), un dossier retiré",
+        "candidat2": "un dossier déposé et un dossier irrecevable (Île-de-France), un dossier retiré ; a répondu "
+                     "au message de l’ARS sur son dossier déposé",
         Role.CANDIDATE: "ses dossiers déposés dans sa région ; peut en créer d’autres",
-        Role.REGIONAL_ORGANISER: "suit les dossiers déposés, déclare un dossier irrecevable, invite des jurés ; "
-                                 "le jury s’ouvre après la date limite",
+        "ars.idf": "suit les dossiers déposés (un candidat a répondu à son message), déclare un dossier "
+                   "irrecevable, invite des jurés ; le jury s’ouvre après la date limite",
+        Role.REGIONAL_ORGANISER: "suit les dossiers déposés, écrit aux candidats, déclare un dossier irrecevable, "
+                                 "invite des jurés ; le jury s’ouvre après la date limite",
         Role.REGIONAL_JUROR: "attend l’ouverture de son jury régional",
         Role.NATIONAL_ORGANISER: "suit les régions, invite des jurés nationaux",
         Role.NATIONAL_JUROR: "attend l’ouverture du jury national",
     },
     "jury-regional": {
         Role.CANDIDATE: "suit ses dossiers (« en cours d’examen »)",
+        "candidat2": "suit ses dossiers ; après la date limite, a répondu par message à la question de l’ARS "
+                     "(Île-de-France), son dossier restant tel qu’il l’a déposé",
         f"ars.{cast.CLOSED_EARLY.lower()}": "sélection close : classement, projets retenus, procès-verbal (PDF)",
         **{f"ars.{code.lower()}": "jury en cours : irrecevabilité, jurés, conflits d’intérêts, relances, "
                                   "classement, choix des projets, clôture" for code in cast.STILL_SCORING},

@@ -24,6 +24,7 @@ from app.jury.independence import declaration_of, sheet_of
 from app.jury.operations import declare_conflict, save_scoresheet
 from app.jury.juries import Jury
 from app.jury.workload import regional_candidatures, shortlist
+from app.messages.operations import post_message
 from app.models import Candidature, Edition, Region, User
 from app.national.ranking import national_ranking
 from app.selection.ranking import region_ranking
@@ -32,6 +33,7 @@ from app.transitions.national import declare_winner, excuse_region, open_nationa
 from app.transitions.regional import (
     close_region, declare_inadmissible, open_regional_jury, select_for_nation, selection_fingerprint,
 )
+from workflows.messages import Side
 from workflows.states import NationalStage, RegionStage, State
 
 
@@ -96,14 +98,15 @@ def _submit(story: Cast, owner: User, region: Region, project: tuple[str, str], 
 
 def deposit(story: Cast, tl: Timeline) -> None:
     """Dossiers in every state: drafts, submitted ones (2 to 6 per region, most with a presentation
-    attached), withdrawn, inadmissible."""
+    attached), withdrawn, inadmissible; the ARS of Île-de-France asks Karim for a piece, he answers."""
     jeanne, karim = story.one("candidat"), story.one("candidat2")
     hdf, idf = story.region("HDF"), story.region("IDF")
     draft = create_candidature(owner=jeanne, edition=story.edition, region=hdf, now=tl())
     save_dossier(draft, cast.draft("Un carnet de liaison partagé en EHPAD"), actor=jeanne, now=tl(),
                  version=draft.version)
     _submit(story, jeanne, hdf, cast.PROJECTS[0], tl, attach=True)
-    _submit(story, karim, idf, cast.PROJECTS[1], tl)
+    asked = _submit(story, karim, idf, cast.PROJECTS[1], tl)
+    _exchange(story, asked, tl, ASKED_BEFORE_DEADLINE)
     withdrawn = create_candidature(owner=karim, edition=story.edition, region=hdf, now=tl())
     save_dossier(withdrawn, cast.draft("Projet abandonné"), actor=karim, now=tl(), version=withdrawn.version)
     withdraw_candidature(withdrawn, actor=karim, now=tl())
@@ -117,6 +120,33 @@ def deposit(story: Cast, tl: Timeline) -> None:
             _submit(story, holder, region, cast.PROJECTS[(index + number + 2) % len(cast.PROJECTS)], tl,
                     attach=True)
         db.session.flush()
+
+
+# The ARS of Île-de-France asks Karim for a piece, before the deadline and again after it: each time he
+# answers in a message (after the deadline, his dossier stays as he handed it in).
+ASKED_BEFORE_DEADLINE = (
+    "Bonjour, votre dossier ne comporte pas de présentation du projet en pièce jointe. Pouvez-vous l’ajouter "
+    "avant la date limite ? Elle aidera le jury.",
+    "Bonjour, c’est noté : nous préparons une présentation de deux pages et vous confirmons ici son contenu. "
+    "Elle décrira le bracelet, la vérification par le patient et nos premiers résultats.")
+ASKED_AFTER_DEADLINE = (
+    "Bonjour, avant l’ouverture du jury : pouvez-vous nous dire qui, côté usagers, a relu la fiche remise au "
+    "patient ? Le dossier ne le précise pas.",
+    "Bonjour, la fiche a été relue par deux représentants des usagers de la commission des usagers de "
+    "l’établissement, en janvier. Le compte rendu de cette relecture est disponible sur demande.")
+
+
+def _exchange(story: Cast, candidature: Candidature, tl: Timeline, texts: tuple[str, str]) -> None:
+    """The region's ARS asks, the candidate answers, each through the page's operation."""
+    question, answer = texts
+    post_message(candidature, question, author=story.ars(candidature.region), side=Side.ARS, now=tl())
+    post_message(candidature, answer, author=candidature.owner, side=Side.CANDIDATE, now=tl())
+
+
+def _asked_dossier(story: Cast) -> Candidature:
+    """The dossier of Karim's that the ARS of Île-de-France asks about."""
+    return db.session.scalar(db.select(Candidature).filter_by(
+        owner_id=story.one("candidat2").id, region_id=story.region("IDF").id, title=cast.PROJECTS[1][0]))
 
 
 def _marks(candidature: Candidature, juror: User, jury: Jury) -> dict[str, int]:
@@ -176,6 +206,8 @@ def _close(story: Cast, region: Region, tl: Timeline) -> None:
 
 def regional(story: Cast, tl: Timeline) -> None:
     """Every region but one opens its jury; most close with their picks, two juries are still scoring."""
+    if story.region("IDF").stage == RegionStage.SUBMISSIONS.value:  # past the deadline, before the jury
+        _exchange(story, _asked_dossier(story), tl, ASKED_AFTER_DEADLINE)
     for region in story.edition.regions:
         if region.code == cast.NO_JURY or region.stage != RegionStage.SUBMISSIONS.value:
             continue

@@ -27,6 +27,7 @@ SUBJECTS = {
     "conflict": _l("Conflit d’intérêts"),
     "scoresheet": _l("Fiche de notation"),
     "export": _l("Téléchargement"),
+    "message": _l("Message"),
 }
 MACHINES = {"candidature": CANDIDATURE, "region": REGION, "edition": NATIONAL}
 
@@ -90,6 +91,7 @@ OTHER_ACTS = {
     "export.archive": _l("archive de la sélection nationale"),
     "export.dossier": _l("dossier en PDF"),
     "export.journal": _l("journal des actions"),
+    "message.send": _l("envoyé entre le candidat et l’ARS (le texte n’est pas journalisé)"),
 }
 
 NO_CONFLICT = "conflict.declare_none"

@@ -5,6 +5,7 @@ from app.models.candidatures import Attachment, Candidature, Partner
 from app.models.editions import Edition, Region
 from app.models.exports import ExportJob
 from app.models.jury import ConflictDeclaration, Mark, RegionalPick, Scoresheet
+from app.models.messages import Message
 from app.models.outbox import OutboxEmail
 from app.models.types import UTCDateTime
 from app.models.users import MfaRecoveryCode, RoleMembership, User, UserToken
@@ -18,6 +19,7 @@ __all__ = [
     "Edition",
     "ExportJob",
     "Mark",
+    "Message",
     "MfaRecoveryCode",
     "OutboxEmail",
     "Partner",

@@ -5,6 +5,8 @@ What it holds is what the person may already read, nothing of anyone else's:
 - the dossier's every column, but its state as the candidate reads it (« en cours d’examen » until the
   results are published: the export must not tell a result early), without the optimistic-lock version;
 - the account's columns but its secrets (password hash, session token);
+- each dossier's thread with the ARS as the candidate reads it on its page (who wrote for which side,
+  when, the text), without the ARS authors' accounts;
 - the log rows the person wrote, in full; the rows others wrote about their dossiers that the candidate
   is told of (inadmissibility, requalification, and every state change once the results are
   published), without their author nor data; the rows about their account (creation, role, jury
@@ -27,6 +29,7 @@ from app.candidatures.receipt_pdf import receipt_pdf
 from app.exports.archive import Folder
 from app.extensions import db
 from app.journal.labels import label_of
+from app.messages.threads import thread
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Scoresheet, User
 from app.receipts import receipt_time
 from app.uploads import storage
@@ -64,6 +67,7 @@ def _dossier(candidature: Candidature, folder: str, files: Folder) -> tuple[dict
                      for p in candidature.partners],
         "attachments": [{"slot": a.slot, "display_name": a.display_name, "mime_type": a.mime_type, "size": a.size,
                          "sha256": a.sha256, "uploaded_at": a.uploaded_at, "file": path} for a, path in placed],
+        "messages": [{"side": m.side, "sent_at": m.sent_at, "body": m.body} for m in thread(candidature)],
     }
     return data, [(a.stored_name, path) for a, path in placed]
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from app.audit import record
 from app.extensions import db
 from app.i18n import day
-from app.models import Candidature, Edition, OutboxEmail, RegionalPick, User, UserToken
+from app.models import Candidature, Edition, Message, OutboxEmail, RegionalPick, User, UserToken
 from app.models.users import new_session_token
 from app.uploads import storage
 from workflows.texts import _l
@@ -99,8 +99,9 @@ def owned_by(user: User) -> list[Candidature]:
 
 
 def anonymise_candidature(candidature: Candidature, *, now: datetime) -> int:
-    """Blank the dossier's personal fields and drop its attachments (files after the commit); returns how
-    many files go. The project (title, structure, answers) stays: the results and the jury's sheets read it."""
+    """Blank the dossier's personal fields and drop its attachments (files after the commit) and its messages
+    with the ARS; returns how many files go. The project (title, structure, answers) stays: the results and
+    the jury's sheets read it."""
     for field in CONTACT_FIELDS:
         setattr(candidature, field, None)
     if candidature.identifier and FORMATS["rpps"][0].fullmatch(candidature.identifier):
@@ -112,6 +113,7 @@ def anonymise_candidature(candidature: Candidature, *, now: datetime) -> int:
     for stored_name in files:
         storage.remove_after_commit(stored_name)
     db.session.execute(db.delete(OutboxEmail).where(OutboxEmail.candidature_id == candidature.id))
+    db.session.execute(db.delete(Message).where(Message.candidature_id == candidature.id))
     candidature.anonymised_at = now
     return len(files)
 

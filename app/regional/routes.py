@@ -16,12 +16,15 @@ from app.auth.throttle import throttled
 from app.auth.tokens import Purpose, find_token
 from app.clock import now
 from app.database import end_transaction, writes
-from app.endings import attempt
+from app.endings import attempt, refusals
 from app.extensions import db
 from app.headers import keep_url_out_of_referer
 from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
 from app.jury.removal import removal_page
 from app.journal.view import Journal
+from app.messages.forms import MessageWriteForm
+from app.messages.operations import post_message
+from app.messages.threads import ThreadView, awaiting_answer_from
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
 from app.search import DossierFilter
@@ -33,6 +36,7 @@ from app.transitions.regional import declare_inadmissible as declare_inadmissibl
     requalify
 from workflows.dossier import INADMISSIBILITY_REASONS
 from workflows.machine import CANDIDATURE, REGION
+from workflows.messages import Side
 from workflows.states import Role, State
 
 bp = Blueprint("regional", __name__, url_prefix="/ars")
@@ -87,6 +91,7 @@ def dashboard(region_id: int):
     return render_template(
         "regional/dashboard.html", region=region, counts=[(state, counts.get(state.value, 0)) for state in State],
         candidatures=candidatures, filters=filters, states=SUBMITTED_STATES, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
+        awaited=awaiting_answer_from(Side.ARS, Candidature.region_id == region.id),
         available=REGION.offered(region_facts(region, now()), acting_role(region), region.edition.contest),
     )
 
@@ -105,15 +110,20 @@ def open_jury(region_id: int):
 
 @bp.get("/<int:region_id>/candidatures/<int:candidature_id>")
 @readers
-def candidature(region_id: int, candidature_id: int, inadmissible_form=None, requalify_form=None, status=200):
+def candidature(region_id: int, candidature_id: int, inadmissible_form=None, requalify_form=None, message_form=None,
+                message_reasons=(), status=200):
     region = read_region(region_id)
     found = region_candidature(region, candidature_id)
+    writer = Side.ARS if acting_role(region) == ORGANISER else None  # national organisers read the thread
     return render_template(
         "regional/candidature.html", region=region, candidature=found, contest=region.edition.contest,
         reasons=INADMISSIBILITY_REASONS,
         available=CANDIDATURE.offered(candidature_facts(found, now()), acting_role(region), region.edition.contest),
         inadmissible_form=inadmissible_form or InadmissibilityForm(formdata=None),
         requalify_form=requalify_form or RequalifyForm(formdata=None),
+        thread=ThreadView.of(found, current_user, writer, now()), message_reasons=message_reasons,
+        message_form=message_form or MessageWriteForm.for_contest(region.edition.contest),
+        message_action=url_for(".write_message", region_id=region.id, candidature_id=found.id),
     ), status
 
 
@@ -143,6 +153,24 @@ def requalify_candidature(region_id: int, candidature_id: int):
                    lambda found, form: requalify(found, actor=current_user, now=now(), reason=form.reason.data),
                    _("La candidature est de nouveau recevable ; le candidat est prévenu par courriel."),
                    "requalify_form")
+
+
+@bp.post("/<int:region_id>/candidatures/<int:candidature_id>/messages")
+@organisers
+def write_message(region_id: int, candidature_id: int):
+    """Write to the dossier's candidate; refused, the page shows the text again with why."""
+    region = organised_region(region_id)
+    found = region_candidature(region, candidature_id)
+    form = MessageWriteForm.for_contest(region.edition.contest)
+    reasons = []
+    if form.validate_on_submit():
+        with refusals() as refused:
+            post_message(found, form.body.data or "", author=current_user, side=Side.ARS, now=now())
+        if not refused:
+            flash(_("Votre message est envoyé ; le candidat est prévenu par courriel."), "success")
+            return redirect(url_for(".candidature", region_id=region.id, candidature_id=found.id, _anchor="messages"))
+        reasons = refused.place_on(form)
+    return candidature(region_id, candidature_id, status=422, message_form=form, message_reasons=reasons)
 
 
 def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:

@@ -12,7 +12,8 @@ import pytest
 from app.demo import DEMO_SLUG
 from app.extensions import db
 from app.jury.juries import Jury
-from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, Scoresheet
+from app.models import (AuditEntry, Candidature, ConflictDeclaration, Edition, Message, Region, RegionalPick,
+                        Scoresheet)
 from tests.conftest import authenticator_code
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
@@ -28,6 +29,15 @@ def run_demo(app, *arguments, exit_code=0):
 def now(clock):
     clock.set(NOW)
     return clock
+
+
+def threads() -> dict[tuple[str, str], list[str]]:
+    """The demo's threads: (region, candidate's email) -> the sides of their messages, in order."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for message in db.session.scalars(db.select(Message).order_by(Message.id)):
+        candidature = db.session.get(Candidature, message.candidature_id)
+        found.setdefault((candidature.region.code, candidature.owner.email), []).append(message.side)
+    return found
 
 
 def demo_edition() -> Edition:
@@ -57,6 +67,7 @@ def test_depot_has_a_deadline_ahead_and_dossiers_in_every_state(app, now):
     assert (states["draft"], states["withdrawn"], states["inadmissible"]) == (1, 1, 1)
     assert min(per_region.values()) >= 2 and max(per_region.values()) <= 6 and len(per_region) == 17
     assert set(stages().values()) == {"submissions"}
+    assert threads() == {("IDF", "candidat2@demo.example.org"): ["ars", "candidate"]}
     assert "étape « dépôt des candidatures »" in result.output
 
 
@@ -73,6 +84,12 @@ def test_jury_regional_has_juries_at_work_one_region_closed_and_one_without_jury
         assert set(sheets("regional", code)) == {"submitted", "draft"}
     assert [(c.source, c.stage) for c in conflicts] == [("juror", "regional")]
     assert edition.national_stage == "regional"
+    # Asked again after the deadline, the candidate answered in a message: his dossier was never edited since.
+    assert threads() == {("IDF", "candidat2@demo.example.org"): ["ars", "candidate", "ars", "candidate"]}
+    last_edit = db.session.scalar(db.select(db.func.max(AuditEntry.at)).where(
+        AuditEntry.action == "candidature.edit", AuditEntry.actor_id == db.session.scalar(
+            db.select(Message.author_id).where(Message.side == "candidate").limit(1))))
+    assert last_edit < edition.contest.calendar.submission_deadline
 
 
 def test_jury_national_has_every_region_closed_or_excused_and_national_sheets_in_progress(app, now):

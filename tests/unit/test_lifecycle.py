@@ -50,6 +50,8 @@ EXPECTED = {
     Act.JUDGE_NATIONAL: (EITHER, {NJ: EVERY_REGION}),
     Act.DECLARE_WINNER: (EITHER, {NJ: EVERY_REGION}),
     Act.PUBLISH_RESULTS: (EITHER, {NW: EVERY_REGION}),
+    Act.MESSAGE_ARS: (EITHER, {NR: {RS, RJ}, NJ: {RJ}}),
+    Act.MESSAGE_CANDIDATE: (EITHER, {NR: {RS, RJ}, NJ: {RJ}}),
 }
 
 
@@ -153,6 +155,8 @@ LIFECYCLE_TABLE = """\
 | Le travail du jury national (déclarations d’intérêts, notation) | juré national | · | · | · | · | · | ✓ | ✓ | · | · |
 | La désignation du lauréat | organisateur national | · | · | · | · | · | ✓ | ✓ | · | · |
 | La publication des résultats | organisateur national | · | · | · | · | · | · | · | ✓ | · |
+| L’envoi d’un message à l’ARS sur un dossier déposé | candidat | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |
+| L’envoi d’un message au candidat sur son dossier | organisateur régional (ARS) | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |
 """
 
 
