@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEntry, Candidature, User, UserToken
@@ -167,3 +169,15 @@ def test_after_the_deadline_the_taken_over_dossier_stays_frozen(app, client, clo
 
     [candidature] = entered()
     assert "Ce dossier n’est plus modifiable." in page(candidate.get(f"/candidatures/{candidature.id}"))
+
+
+def test_dossier_pdf_says_it_was_entered_by_the_ars(client, clock, organiser):
+    clock.set(AFTER_DEADLINE)
+    enter(client)
+    [candidature] = entered()
+
+    response = client.get(f"/exports/candidatures/{candidature.id}/dossier.pdf")
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert response.status_code == 200
+    assert "saisi par l’ARS, reçu par courriel le 15/10/2017 à 22:30 (heure de Paris)" in " ".join(text.split())
