@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.attachments.routes import bp as attachments
     from app.auth.routes import bp as auth
     from app.candidatures.routes import bp as candidatures
+    from app.emailed.routes import bp as emailed
     from app.exports.routes import bp as exports
     from app.jury.routes import bp as jury
     from app.main.routes import bp as main
@@ -102,6 +103,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.regional.routes import bp as regional
     from app.selection.routes import bp as selection
 
-    for blueprint in (main, auth, mfa, candidatures, attachments, regional, jury, selection, national, results, exports,
+    for blueprint in (main, auth, mfa, candidatures, attachments, regional, emailed, jury, selection, national, results, exports,
                       privacy, admin):
         app.register_blueprint(blueprint)

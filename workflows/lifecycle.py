@@ -7,7 +7,8 @@ transitions (inviting a juror, scoring, recording a conflict…) ask it directly
 
 Invariants:
 - a candidate changes their dossier only before the deadline, whatever the stages (after it, they
-  may still answer the ARS in the dossier's thread, which never changes the dossier);
+  may still answer the ARS in the dossier's thread, which never changes the dossier); a dossier the
+  region received by email before it may be entered by its ARS later, until the region's jury opens;
 - a region acts (its ARS and its jurors) only while the regional selections run, or while the
   national jury sits if the national organiser reopened that region; never once a winner is
   declared;
@@ -43,6 +44,8 @@ class Act(StrEnum):
     EDIT_DOSSIER = "edit_dossier", _l("la modification du dossier et de ses pièces jointes"), Role.CANDIDATE
     SUBMIT = "submit", _l("le dépôt du dossier"), Role.CANDIDATE
     WITHDRAW = "withdraw", _l("le retrait de la candidature"), Role.CANDIDATE
+    ENTER_EMAILED_DOSSIER = ("enter_emailed_dossier", _l("la saisie d’un dossier reçu par courriel"),
+                             Role.REGIONAL_ORGANISER)
     DECLARE_INADMISSIBLE = ("declare_inadmissible", _l("la déclaration d’irrecevabilité d’un dossier"),
                             Role.REGIONAL_ORGANISER)
     REQUALIFY = "requalify", _l("la requalification d’un dossier irrecevable"), Role.REGIONAL_ORGANISER
@@ -125,6 +128,9 @@ WINDOWS: dict[Act, Window] = {
     Act.EDIT_DOSSIER: BEFORE_DEADLINE,
     Act.SUBMIT: BEFORE_DEADLINE,
     Act.WITHDRAW: BEFORE_DEADLINE,
+    # Before or after the deadline (the email's receipt time is what must precede it: a guard of the
+    # machine), but only while the region has not opened its jury, which scores the dossiers it received.
+    Act.ENTER_EMAILED_DOSSIER: _regional(R.SUBMISSIONS),
     Act.DECLARE_INADMISSIBLE: _regional(R.SUBMISSIONS, R.JURY_OPEN),
     Act.REQUALIFY: _regional(R.SUBMISSIONS, R.JURY_OPEN),
     Act.INVITE_REGIONAL_JUROR: _regional(R.SUBMISSIONS, R.JURY_OPEN),

@@ -46,6 +46,7 @@ class Facts:
     region_picks: int = 0
     scoresheets_missing: int = 0
     winners: int = 0  # candidatures of the edition declared winners
+    received_at: datetime | None = None  # a dossier entered by its ARS: when the region received its email
 
     def moment(self, rules: Contest) -> Moment:
         return Moment.at(self.now, rules, self.national_stage, self.region_stage)
@@ -157,6 +158,18 @@ def dossier_complete(facts: Facts, rules: Contest) -> tuple[Text, ...]:
     return tuple(_l("Élément manquant : %(item)s.", item=item) for item in facts.missing_items)
 
 
+def received_in_time(facts: Facts, rules: Contest) -> Text | None:
+    """A dossier entered by the ARS was received by email before the deadline, and not in the future."""
+    if facts.received_at is None:
+        return _l("Indiquez la date et l’heure de réception du courriel.")
+    if facts.received_at > facts.now:
+        return _l("L’heure de réception du courriel ne peut pas être dans le futur.")
+    if not rules.is_before_deadline(facts.received_at):
+        return _l("Le courriel a été reçu après la date limite de dépôt (%(deadline)s) : le dossier ne peut pas "
+                  "être saisi.", deadline=rules.deadline_label)
+    return None
+
+
 def quota_not_reached(facts: Facts, rules: Contest) -> Text | None:
     """A region sends at most quota.max candidatures to the national jury."""
     if facts.region_picks >= rules.quota.max:
@@ -247,6 +260,7 @@ CANDIDATURE = Machine(
     S.DRAFT, _l("Cette action n’est pas possible pour une candidature à l’état « %(state)s »."), "state",
     _t("submit", {S.DRAFT}, S.SUBMITTED, CANDIDATE, dossier_complete),
     _t("withdraw", {S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, CANDIDATE),
+    _t("enter_emailed_dossier", {S.DRAFT}, S.SUBMITTED, REG_ORG, dossier_complete, received_in_time),
     _t("declare_inadmissible", {S.SUBMITTED, S.REGIONAL_JURY}, S.INADMISSIBLE, REG_ORG, needs_reason=True),
     _t("requalify", {S.INADMISSIBLE}, S.SUBMITTED, REG_ORG, needs_reason=True),
     _t("open_regional_jury", {S.SUBMITTED}, S.REGIONAL_JURY, REG_ORG, act=Act.ENTER_REGIONAL_JURY),

@@ -1,4 +1,4 @@
-"""Single-use, expiring tokens sent by email (verification, password reset).
+"""Single-use, expiring tokens sent by email (verification, password reset, invitation, take-over).
 
 The raw token only travels in the email; the database keeps its SHA-256, so a leaked table hands
 out no live link. A token is used by a conditional UPDATE, so two requests racing with the same
@@ -20,12 +20,14 @@ class Purpose(StrEnum):
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"
     INVITATION = "invitation"  # a juror invited by an organiser chooses a password
+    TAKE_OVER = "take_over"  # the sender of a dossier entered by the ARS takes it over (app.emailed)
 
 
 LIFETIMES = {
     Purpose.VERIFY_EMAIL: timedelta(hours=48),
     Purpose.RESET_PASSWORD: timedelta(hours=1),
     Purpose.INVITATION: timedelta(days=7),
+    Purpose.TAKE_OVER: timedelta(days=30),  # a candidate reads the email at their pace; the dossier is safe meanwhile
 }
 
 

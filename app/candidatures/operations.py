@@ -46,22 +46,20 @@ def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: d
     contest = candidature.edition.contest
     if reasons := edit_blockers(State(candidature.state), now, contest):
         raise Refused(reasons)
-    if dossier.get("identifier"):
-        dossier = {**dossier, "identifier": normalise(dossier["identifier"])}
+    dossier = normalised(dossier)
     before = candidature.dossier()
     changes = {field: [before.get(field), value] for field, value in dossier.items() if before.get(field) != value}
     if not changes:
         return {}
     if version != candidature.version:
         raise Stale()
-    if problems := dossier_problems(dossier, contest):
-        raise Invalid(problems)
+    refuse_invalid(dossier, contest)
     if candidature.state == State.SUBMITTED.value and (missing := missing_items(dossier, contest)):
         # A submitted dossier stays complete: the jury must never receive one that lacks an item.
         raise Refused([_l("Ce dossier est déposé : il doit rester complet. Rien n’a été enregistré."),
                                  *dossier_complete(Facts(state=State.SUBMITTED, now=now, missing_items=missing),
                                                    contest)])
-    _apply(candidature, dossier)
+    apply_dossier(candidature, dossier)
     candidature.updated_at = now
     reissue = candidature.state == State.SUBMITTED.value
     if reissue:
@@ -76,7 +74,21 @@ def save_dossier(candidature: Candidature, dossier: dict, *, actor: User, now: d
     return changes
 
 
-def _apply(candidature: Candidature, dossier: dict) -> None:
+def normalised(dossier: dict) -> dict:
+    """The typed dossier as it is stored: an identifier without its spaces."""
+    if dossier.get("identifier"):
+        return {**dossier, "identifier": normalise(dossier["identifier"])}
+    return dossier
+
+
+def refuse_invalid(dossier: dict, contest) -> None:
+    """Invalid, field by field, for every value the dossier may not hold (complete or not)."""
+    if problems := dossier_problems(dossier, contest):
+        raise Invalid(problems)
+
+
+def apply_dossier(candidature: Candidature, dossier: dict) -> None:
+    """Write the typed dossier's fields and partners on the row."""
     for field in DOSSIER_FIELDS:
         setattr(candidature, field, dossier.get(field))
     candidature.partners = [

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from app.attachments.operations import add_attachment, receive_upload
 from app.candidatures.operations import create_candidature, save_dossier
 from app.demo import cast
+from app.emailed.operations import enter_emailed_dossier
 from app.extensions import db
 from app.jury.independence import declaration_of, sheet_of
 from app.jury.operations import declare_conflict, save_scoresheet
@@ -34,7 +35,7 @@ from app.transitions.regional import (
     close_region, declare_inadmissible, open_regional_jury, select_for_nation, selection_fingerprint,
 )
 from workflows.messages import Side
-from workflows.states import NationalStage, RegionStage, State
+from workflows.states import NationalStage, RegionStage, Role, State
 
 
 class Timeline:
@@ -113,7 +114,13 @@ def deposit(story: Cast, tl: Timeline) -> None:
     commercial = _submit(story, karim, idf, ("Vente de piluliers connectés", "Société Pilulo"), tl)
     declare_inadmissible(commercial, actor=story.ars(idf), now=tl(), code="commercial",
               reason="Le projet est de nature commerciale : le concours distingue des actions non lucratives.")
-    featured = {"HDF": 1, "IDF": 1}  # submitted above, before each region's jury
+    # A dossier Hauts-de-France received by email, entered by its ARS; its sender has not taken it over.
+    sender = cast.Account(cast.email("courriel.hdf"), Role.CANDIDATE, None, "Maison de santé du Béthunois")
+    received = tl()
+    enter_emailed_dossier(hdf, cast.dossier(story.edition.contest, "Le pharmacien à la sortie de l’hôpital",
+                                            f"{sender.name} — {hdf.name}", sender),
+                          sender=sender.email, received_at=received, actor=story.ars(hdf), now=tl())
+    featured = {"HDF": 2, "IDF": 1}  # submitted above, before each region's jury
     for index, region in enumerate(story.edition.regions):
         holder = story.one(f"porteur.{region.code.lower()}")
         for number in range(2 + (index * 3) % 5 - featured.get(region.code, 0)):

@@ -66,6 +66,7 @@ class Dossier:
     answers: tuple[Answer, ...]
     partners: tuple[Partner, ...]
     attachments: tuple[AttachmentFile, ...]
+    entered: str = ""  # how a dossier entered by its ARS was received, else empty
 
     @property
     def cross_sector(self) -> bool:
@@ -148,6 +149,9 @@ def dossier_of(candidature: Candidature, contest: Contest) -> Dossier:
         partners=tuple(Partner(p.side, p.name, p.organisation, p.role) for p in candidature.partners),
         attachments=tuple(AttachmentFile(a.display_name, a.size, a.sha256, a.stored_name)
                           for a in candidature.attachments),
+        entered=(f"saisi par l’ARS, reçu par courriel le "
+                 f"{candidature.received_at.astimezone(contest.tz):%d/%m/%Y à %H:%M} (heure de Paris)"
+                 if candidature.entered_by_ars else ""),
     )
 
 

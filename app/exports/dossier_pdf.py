@@ -24,6 +24,7 @@ def identity(dossier: Dossier, styles: Styles) -> list[Flowable]:
     rows = [
         ["Région", dossier.region_name],
         ["Récépissé", dossier.receipt_number],
+        *([["Dépôt", dossier.entered]] if dossier.entered else []),
         ["Structure", dossier.structure],
         ["Catégorie", dossier.category],
         ["Identifiant", dossier.identifier],

@@ -35,6 +35,7 @@ MACHINES = {"candidature": CANDIDATURE, "region": REGION, "edition": NATIONAL}
 TRANSITION_ACTS = {
     "submit": _l("dépôt"),
     "withdraw": _l("retrait par le candidat"),
+    "enter_emailed_dossier": _l("saisi par l’ARS (dossier reçu par courriel)"),
     "declare_inadmissible": _l("déclaration d’irrecevabilité"),
     "requalify": _l("requalification"),
     "open_regional_jury": _l("ouverture du jury régional"),
@@ -68,6 +69,7 @@ OTHER_ACTS = {
     "user.mfa_reset": _l("double authentification réinitialisée par l’administrateur"),
     "candidature.create": _l("création"),
     "candidature.edit": _l("modification"),
+    "candidature.take_over": _l("repris par le candidat (dossier saisi par l’ARS)"),
     "candidature.anonymise": _l("anonymisation (durée de conservation écoulée)"),
     "attachment.add": _l("ajout"),
     "attachment.replace": _l("remplacement"),

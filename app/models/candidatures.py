@@ -51,6 +51,13 @@ class Candidature(db.Model):
     receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     receipt_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A dossier the region received by email and its ARS entered (app.emailed): who entered it, the
+    # sender's address (the evidence, and the owner's), when the email arrived (its submission time)
+    # and when its candidate took it over by the emailed link.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # accounts are anonymised, never deleted
+    sender_email: Mapped[str | None] = mapped_column(String(254))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Admissibility decision
     inadmissibility_code: Mapped[str | None] = mapped_column(String(64))
     inadmissibility_reason: Mapped[str | None] = mapped_column(Text)
@@ -61,7 +68,8 @@ class Candidature(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    owner: Mapped[User] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     edition: Mapped["Edition"] = relationship()  # noqa: F821
     region: Mapped["Region"] = relationship()  # noqa: F821
     partners: Mapped[list[Partner]] = relationship(
@@ -80,6 +88,8 @@ class Candidature(db.Model):
             "state IN ('draft', 'withdrawn') OR (receipt_number IS NOT NULL AND submitted_at IS NOT NULL)",
             name="submitted_has_receipt",
         ),
+        # An entered dossier was submitted when its email was received, whenever the ARS typed it.
+        CheckConstraint("received_at IS NULL OR submitted_at = received_at", name="entered_submitted_when_received"),
         CheckConstraint(
             "state <> 'inadmissible' OR inadmissibility_reason IS NOT NULL", name="inadmissible_has_reason"
         ),
@@ -100,6 +110,15 @@ class Candidature(db.Model):
             {"side": p.side, "name": p.name, "organisation": p.organisation, "role": p.role} for p in self.partners
         ]
         return dossier
+
+    @property
+    def entered_by_ars(self) -> bool:
+        return self.received_at is not None
+
+    @property
+    def awaiting_take_over(self) -> bool:
+        """Entered by the ARS, and its candidate has not yet followed the emailed link."""
+        return self.entered_by_ars and self.taken_over_at is None
 
 
 class Partner(db.Model):

@@ -146,8 +146,12 @@ def _edition_of_region(_mapper, connection, membership: RoleMembership) -> None:
             text("SELECT edition_id FROM regions WHERE id = :id"), {"id": membership.region_id}).scalar_one()
 
 
+# take_over: the candidate of a dossier entered by the ARS (app.emailed) takes it over.
+TOKEN_PURPOSES = ("verify_email", "reset_password", "invitation", "take_over")
+
+
 class UserToken(db.Model):
-    """A single-use, expiring token (email verification, password reset, jury invitation).
+    """A single-use, expiring token (email verification, password reset, jury invitation, take-over).
 
     Only the SHA-256 of the token is stored: a database leak does not hand out live links.
     """
@@ -165,7 +169,7 @@ class UserToken(db.Model):
     user: Mapped[User] = relationship()
 
     __table_args__ = (
-        CheckConstraint(sql_in("purpose", ["verify_email", "reset_password", "invitation"]), name="purpose_known"),
+        CheckConstraint(sql_in("purpose", TOKEN_PURPOSES), name="purpose_known"),
         CheckConstraint("expires_at > created_at", name="expires_after_creation"),
         Index(None, "user_id", "purpose"),
     )

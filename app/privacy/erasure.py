@@ -104,6 +104,7 @@ def anonymise_candidature(candidature: Candidature, *, now: datetime) -> int:
     the jury's sheets read it."""
     for field in CONTACT_FIELDS:
         setattr(candidature, field, None)
+    candidature.sender_email = None  # the address a dossier entered by the ARS came from
     if candidature.identifier and FORMATS["rpps"][0].fullmatch(candidature.identifier):
         candidature.identifier = None  # a health professional's own number, unlike a FINESS or a SIRET
     for partner in candidature.partners:

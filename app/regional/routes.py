@@ -29,12 +29,14 @@ from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
 from app.search import DossierFilter
 from app.models import AuditEntry, Candidature, Region
+from app.moments import region_moment
 from app.passwords import hash_password
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
 from app.transitions.engine import candidature_facts, region_facts
 from app.transitions.regional import declare_inadmissible as declare_inadmissible_operation, open_regional_jury, \
     requalify
 from workflows.dossier import INADMISSIBILITY_REASONS
+from workflows.lifecycle import Act, refusal
 from workflows.machine import CANDIDATURE, REGION
 from workflows.messages import Side
 from workflows.states import Role, State
@@ -93,6 +95,8 @@ def dashboard(region_id: int):
         candidatures=candidatures, filters=filters, states=SUBMITTED_STATES, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
         awaited=awaiting_answer_from(Side.ARS, Candidature.region_id == region.id),
         available=REGION.offered(region_facts(region, now()), acting_role(region), region.edition.contest),
+        may_enter=acting_role(region) == ORGANISER and not refusal(
+            Act.ENTER_EMAILED_DOSSIER, region_moment(region, now()), region.edition.contest),
     )
 
 

@@ -76,7 +76,7 @@ def candidature_facts(candidature: Candidature, now: datetime, reason: str = "",
     if base is None:
         base = replace(shared_facts(candidature.region, now),
                        missing_items=missing_items(candidature.dossier(), candidature.edition.contest))
-    return replace(base, state=State(candidature.state), reason=reason)
+    return replace(base, state=State(candidature.state), reason=reason, received_at=candidature.received_at)
 
 
 def open_regions(edition: Edition) -> list[Region]:

@@ -29,7 +29,7 @@ STAGE_DAYS = {"depot": 0, "jury-regional": 10, "jury-national": 11, "resultats":
 # scoring, a regional juror, the national organiser and juror, the admin; None is the public.
 VISITORS = (None, "candidat", "ars.hdf", "ars.idf", "jure.idf", "national", "jure.national", "admin")
 # Reached from an email, by design: a link carrying a single-use token.
-EMAIL_LINKS = {"auth.verify_email", "auth.reset_password", "regional.accept_invitation"}
+EMAIL_LINKS = {"auth.verify_email", "auth.reset_password", "regional.accept_invitation", "emailed.take_over"}
 # Pages a form leads to: the sign-in's second step (after the password of an organiser), and an
 # account found by the admin's search (an address typed in its field).
 FORM_STEPS = {"mfa.code"}
@@ -147,7 +147,7 @@ LATER = {"jury-regional": (finish_idf_jury, ("ars.idf",)), "jury-national": (fin
 # What each person must find by links somewhere in the contest: those who judge a dossier read it
 # whole, with its attachments and its PDF.
 EXPECTED = {
-    "ars.hdf": {"regional.candidature", "attachments.download", "exports.dossier", "selection.minutes"},
+    "ars.hdf": {"regional.candidature", "attachments.download", "exports.dossier", "selection.minutes", "emailed.enter"},
     "national": {"regional.candidature", "attachments.download", "exports.dossier", "national.winner"},
     "jure.idf": {"jury.dossier", "attachments.download", "exports.dossier", "jury.scoresheet"},
     "candidat": {"candidatures.edit", "attachments.index", "candidatures.receipt"},

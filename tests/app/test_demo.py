@@ -65,6 +65,9 @@ def test_depot_has_a_deadline_ahead_and_dossiers_in_every_state(app, now):
         Candidature.state == "submitted")))
     assert edition.contest.deadline_label == "samedi 5 décembre 2026 à minuit, heure de Paris"
     assert (states["draft"], states["withdrawn"], states["inadmissible"]) == (1, 1, 1)
+    entered = db.session.scalars(db.select(Candidature).where(Candidature.received_at.is_not(None))).all()
+    assert [(c.region.code, c.state, c.awaiting_take_over, c.owner.password_hash) for c in entered] == [
+        ("HDF", "submitted", True, None)]
     assert min(per_region.values()) >= 2 and max(per_region.values()) <= 6 and len(per_region) == 17
     assert set(stages().values()) == {"submissions"}
     assert threads() == {("IDF", "candidat2@demo.example.org"): ["ars", "candidate"]}

@@ -27,6 +27,7 @@ EXPECTED = {
     Act.EDIT_DOSSIER: (BEFORE, "any"),
     Act.SUBMIT: (BEFORE, "any"),
     Act.WITHDRAW: (BEFORE, "any"),
+    Act.ENTER_EMAILED_DOSSIER: (EITHER, {NR: {RS}}),
     Act.DECLARE_INADMISSIBLE: (EITHER, {NR: {RS, RJ}, NJ: {RJ}}),
     Act.REQUALIFY: (EITHER, {NR: {RS, RJ}, NJ: {RJ}}),
     Act.INVITE_REGIONAL_JUROR: (EITHER, {NR: {RS, RJ}, NJ: {RJ}}),
@@ -132,6 +133,7 @@ LIFECYCLE_TABLE = """\
 | La modification du dossier et de ses pièces jointes | candidat | ✓ | · | · | · | · | · | · | · | · |
 | Le dépôt du dossier | candidat | ✓ | · | · | · | · | · | · | · | · |
 | Le retrait de la candidature | candidat | ✓ | · | · | · | · | · | · | · | · |
+| La saisie d’un dossier reçu par courriel | organisateur régional (ARS) | ✓ | ✓ | · | · | · | · | · | · | · |
 | La déclaration d’irrecevabilité d’un dossier | organisateur régional (ARS) | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |
 | La requalification d’un dossier irrecevable | organisateur régional (ARS) | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |
 | L’invitation d’un juré régional | organisateur régional (ARS) | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |

@@ -94,6 +94,7 @@ def outcome(machine, name, facts, role, rules=RULES):
 CANDIDATURE_TABLE = """
 submit                 draft                    -> submitted              candidate
 withdraw               draft submitted          -> withdrawn              candidate
+enter_emailed_dossier  draft                    -> submitted              regional_organiser
 declare_inadmissible   submitted regional_jury  -> inadmissible           regional_organiser
 requalify              inadmissible             -> submitted              regional_organiser
 open_regional_jury     submitted                -> regional_jury          regional_organiser
@@ -122,6 +123,7 @@ publish_results        winner_declared          -> published              nation
 PASSING = {
     "submit": {"now": LAST_SECOND},
     "withdraw": {"now": LAST_SECOND},
+    "enter_emailed_dossier": {"received_at": LAST_SECOND},  # entered at the deadline, received before it
     "declare_inadmissible": {"reason": "Projet commercial."},
     "requalify": {"reason": "Erreur de lecture."},
     "open_regional_jury": {"region_stage": R.JURY_OPEN},
@@ -498,3 +500,25 @@ def test_every_guard_has_a_one_line_docstring(machine):
     guards = {guard for t in machine.transitions.values() for guard in t.guards}
 
     assert [g.__name__ for g in guards if not g.__doc__ or "\n" in g.__doc__.strip()] == []
+
+
+@pytest.mark.parametrize(("received_at", "now", "expected"), [
+    (LAST_SECOND, DEADLINE.replace(day=20), []),
+    (DEADLINE, DEADLINE.replace(day=20),
+     ["Le courriel a été reçu après la date limite de dépôt (dimanche 15 octobre 2017 à minuit, heure de Paris) : "
+      "le dossier ne peut pas être saisi."]),
+    (LAST_SECOND, LAST_SECOND.replace(hour=10), ["L’heure de réception du courriel ne peut pas être dans le futur."]),
+    (None, DEADLINE, ["Indiquez la date et l’heure de réception du courriel."]),
+])
+def test_enter_emailed_dossier_needs_an_email_received_before_the_deadline(received_at, now, expected):
+    facts = candidature(S.DRAFT, received_at=received_at, now=now)
+
+    assert [str(reason) for reason in CANDIDATURE.blockers("enter_emailed_dossier", facts, REG_ORG, RULES)] == expected
+
+
+def test_enter_emailed_dossier_closes_with_the_region_deposit_stage():
+    facts = candidature(S.DRAFT, received_at=LAST_SECOND, region_stage=R.JURY_OPEN)
+
+    assert [str(reason) for reason in CANDIDATURE.blockers("enter_emailed_dossier", facts, REG_ORG, RULES)] == [
+        "La saisie d’un dossier reçu par courriel n’est pas possible quand la région est à l’étape "
+        "« jury régional ouvert »."]

@@ -21,6 +21,7 @@ CANDIDATURE_DIAGRAM = """stateDiagram-v2
     state "non retenue au national" as national_not_selected
     state "non examinée : pas de jury régional" as region_excused
     [*] --> draft
+    draft --> submitted : enter_emailed_dossier
     draft --> submitted : submit
     draft --> withdrawn : withdraw
     submitted --> withdrawn : withdraw

@@ -1,0 +1,87 @@
+"""Entering a dossier received by email, and its candidate taking it over (the caller commits)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from app.accounts import create_user, grant_role, normalise_email
+from app.audit import record
+from app.auth.tokens import Purpose, issue_token, revoke_tokens, use_token
+from app.candidatures.operations import apply_dossier, normalised, refuse_invalid
+from app.emailed.emails import queue_take_over_email
+from app.extensions import db
+from app.models import Candidature, Region, User, UserToken
+from app.transitions.candidate import new_receipt_number
+from app.transitions.engine import fire_candidature, lock
+from workflows.refusals import Refused
+from workflows.states import Role, State
+
+CLOSED_ACCOUNT = _l("Le compte associé à cette adresse est fermé : le dossier ne peut pas lui être confié.")
+
+
+def sender_account(email: str, *, now: datetime) -> User:
+    """The candidate account of the sender's address: theirs if they have one, else a new one without a
+    password, which the take-over link lets them open."""
+    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+    if user is None:
+        return create_user(email=email, password_hash=None, role=Role.CANDIDATE, now=now)
+    if not user.active:
+        raise Refused([CLOSED_ACCOUNT])
+    if not user.has_role(Role.CANDIDATE):
+        grant_role(user, role=Role.CANDIDATE, now=now)
+    return user
+
+
+def enter_emailed_dossier(region: Region, dossier: dict, *, sender: str, received_at: datetime, actor: User,
+                          now: datetime) -> Candidature:
+    """Submit, for the sender, a complete dossier the region received by email before the deadline: its
+    receipt is dated from the email's arrival; the sender is emailed the link to take it over."""
+    contest = region.edition.contest
+    lock(region)  # the region's jury does not open meanwhile
+    dossier = normalised(dossier)
+    refuse_invalid(dossier, contest)
+    owner = sender_account(sender, now=now)
+    candidature = Candidature(edition=region.edition, region=region, owner=owner, state=State.DRAFT.value,
+                              entered_by=actor, sender_email=owner.email, created_at=now, updated_at=now)
+    apply_dossier(candidature, dossier)
+    db.session.add(candidature)
+    # The receipt, dated from the email (the CHECK holds submitted_at = received_at), before the machine
+    # judges received_at: a refusal rolls all of it back.
+    candidature.received_at = candidature.submitted_at = received_at
+    candidature.receipt_number, candidature.receipt_issued_at = new_receipt_number(), now
+    db.session.flush()
+    fire_candidature(candidature, "enter_emailed_dossier", actor=actor, role=Role.REGIONAL_ORGANISER, now=now,
+                     data={"sender_email": owner.email, "received_at": received_at.isoformat(),
+                           "owner_id": owner.id, "receipt_number": candidature.receipt_number})
+    db.session.flush()
+    _, raw = issue_token(owner, Purpose.TAKE_OVER, now=now)
+    queue_take_over_email(candidature, raw, now)
+    return candidature
+
+
+def awaiting(user: User) -> list[Candidature]:
+    """The user's dossiers entered by an ARS and not yet taken over."""
+    return db.session.scalars(
+        db.select(Candidature).where(Candidature.owner_id == user.id, Candidature.received_at.is_not(None),
+                                     Candidature.taken_over_at.is_(None)).order_by(Candidature.id)).all()
+
+
+def take_over(token: UserToken, *, now: datetime, password_hash: str | None = None) -> list[Candidature] | None:
+    """Follow the emailed link: the account opens (its password, hashed by the caller, when it had none;
+    the link proves the address) and takes over its entered dossiers. None when the link was used meanwhile."""
+    if not use_token(token, now=now):
+        return None
+    user = token.user
+    if password_hash is not None:
+        user.password_hash = password_hash
+    user.email_verified_at = user.email_verified_at or now
+    revoke_tokens(user, Purpose.TAKE_OVER, now=now)  # one link takes over every entered dossier
+    taken = awaiting(user)
+    for candidature in taken:
+        candidature.taken_over_at = now
+        record("candidature.take_over", actor=user, role=Role.CANDIDATE.value, at=now, candidature=candidature,
+               data={"account_opened": password_hash is not None})
+    db.session.flush()
+    return taken
