@@ -19,6 +19,7 @@ from datetime import datetime
 from app.audit import record
 from app.extensions import db
 from app.jury.juries import Jury
+from app.jury.operations import detect_conflicts
 from app.jury.workload import REGIONAL, regional_candidatures, regional_jurors
 from app.models import Candidature, ConflictDeclaration, JuryAssignment, Region, Scoresheet, User
 from app.transitions.engine import lock
@@ -144,9 +145,18 @@ def unassign_juror(region: Region, candidature: Candidature, juror: User, *, act
     db.session.flush()
 
 
+def detect_every_jurors_conflicts(region: Region, now: datetime) -> None:
+    """Record the automatic conflicts of interest of every juror (``detect_conflicts``), as their own list
+    does: a juror who has not opened it yet must not be proposed a dossier of their own organisation."""
+    jury, dossiers = Jury.of_region(region), regional_candidatures(region.id)
+    for juror in regional_jurors(region.id):
+        detect_conflicts(juror, dossiers, now, jury)
+
+
 def _locked_board(region: Region, now: datetime) -> Board:
     Jury.of_region(region).require(Act.ASSIGN_REGIONAL_DOSSIERS, now)
     lock(region)
+    detect_every_jurors_conflicts(region, now)
     return Board.of(region)
 
 

@@ -11,8 +11,10 @@ from flask_login import current_user
 from app import policy
 from app.auth.forms import ConfirmForm
 from app.clock import now
-from app.endings import attempt
-from app.jury.assignment import Board, apply_assignment, assign_juror, n_problem, unassign_juror
+from app.database import writes
+from app.endings import attempt, refusals
+from app.jury.assignment import Board, apply_assignment, assign_juror, detect_every_jurors_conflicts, n_problem, \
+    unassign_juror
 from app.jury.juries import Jury
 from app.regional.forms import AssignmentSizeForm, UnassignForm
 from app.regional.routes import ORGANISER, acting_role, organised_region, organisers, read_region, readers, \
@@ -25,8 +27,12 @@ JUST_CHANGED = _l("La répartition a changé entre-temps : rechargez la page.")
 
 @bp.get("/<int:region_id>/jury/repartition")
 @readers
+@writes  # the page records the automatic conflicts of interest it takes into account
 def page(region_id: int, size_form=None, status=200):
     region = read_region(region_id)
+    # A juror's list may record the same conflict at the same moment: it stands, this one is let go.
+    with refusals():
+        detect_every_jurors_conflicts(region, now())
     board = Board.of(region)
     may_assign = (acting_role(region) == ORGANISER
                   and Jury.of_region(region).refusal(Act.ASSIGN_REGIONAL_DOSSIERS, now()) is None)
@@ -39,9 +45,7 @@ def page(region_id: int, size_form=None, status=200):
             proposal = board.propose(preview.size)
     return render_template(
         "regional/assignment.html", region=region, board=board, may_assign=may_assign, preview=preview,
-        proposal=proposal, apply_form=AssignmentSizeForm(formdata=None, n=preview.n.data),
-        form=ConfirmForm(), unassign_form=UnassignForm(formdata=None),
-    ), status
+        proposal=proposal), status
 
 
 @bp.post("/<int:region_id>/jury/repartition")
