@@ -13,7 +13,7 @@ from app.auth.forms import ConfirmForm
 from app.clock import now
 from app.database import writes
 from app.endings import attempt, refusals
-from app.jury.assignment import Board, apply_assignment, assign_juror, detect_every_jurors_conflicts, n_problem, \
+from app.transitions.assignment import Board, apply_assignment, assign_juror, detect_every_jurors_conflicts, n_problem, \
     unassign_juror
 from app.jury.juries import Jury
 from app.regional.forms import AssignmentSizeForm, UnassignForm

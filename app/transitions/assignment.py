@@ -40,7 +40,8 @@ class Board:
     dossiers: list[Candidature]
     jurors: list[User]
     conflicts: set[Pair]  # conflicts of interest, and each juror's own dossiers
-    sheets: dict[Pair, str]  # the status of each begun sheet, draft or submitted
+    submitted: set[Pair]  # begun sheets, handed in
+    drafts: set[Pair]  # begun sheets, not yet handed in
     assigned: set[Pair]  # the applied assignment (empty when none)
 
     @classmethod
@@ -53,17 +54,18 @@ class Board:
                 ConflictDeclaration.candidature_id.in_(ids), ConflictDeclaration.stage == REGIONAL,
                 ConflictDeclaration.has_conflict.is_(True)))}
         conflicts |= {(juror.id, dossier.id) for dossier in dossiers for juror in jurors if dossier.owner_id == juror.id}
-        sheets = {(juror, dossier): status for juror, dossier, status in db.session.execute(
-            db.select(Scoresheet.juror_id, Scoresheet.candidature_id, Scoresheet.status).where(
-                Scoresheet.candidature_id.in_(ids), Scoresheet.stage == REGIONAL))}
+        sheets = db.session.execute(db.select(Scoresheet.juror_id, Scoresheet.candidature_id, Scoresheet.status)
+                                    .where(Scoresheet.candidature_id.in_(ids), Scoresheet.stage == REGIONAL)).all()
+        submitted = {(juror, dossier) for juror, dossier, status in sheets if status == "submitted"}
         assigned = set(db.session.execute(db.select(JuryAssignment.juror_id, JuryAssignment.candidature_id).where(
             JuryAssignment.candidature_id.in_(ids)))) if region.jurors_per_dossier else set()
-        return cls(region, dossiers, jurors, conflicts, sheets, {tuple(pair) for pair in assigned})
+        return cls(region, dossiers, jurors, conflicts, submitted,
+                   {(juror, dossier) for juror, dossier, _ in sheets} - submitted, {tuple(pair) for pair in assigned})
 
     def propose(self, n: int) -> Assignment:
         """The balanced proposal for ``n`` jurors per dossier (``scoring.assignment``)."""
         return propose([dossier.id for dossier in self.dossiers], [juror.id for juror in self.jurors], n,
-                       conflicts=self.conflicts, begun=set(self.sheets))
+                       conflicts=self.conflicts, begun=self.submitted | self.drafts)
 
     def loads(self) -> dict[int, int]:
         """Dossiers assigned per juror id, every juror listed."""
@@ -129,19 +131,19 @@ def unassign_juror(region: Region, candidature: Candidature, juror: User, *, act
     _check_pair(board, candidature, juror)
     if (juror.id, candidature.id) not in board.assigned:
         raise Refused([_l("Ce dossier n’est pas attribué à %(email)s.", email=juror.email)])
-    status = board.sheets.get((juror.id, candidature.id))
-    if status == "submitted":
+    pair = (juror.id, candidature.id)
+    if pair in board.submitted:
         raise Refused([_l("%(email)s a remis sa grille pour ce dossier : ce juré ne peut plus en être retiré.",
                           email=juror.email)])
-    if status == "draft" and not drop_draft:
+    if pair in board.drafts and not drop_draft:
         raise Refused([_l("%(email)s a commencé sa grille pour ce dossier : cochez la suppression de son "
                           "brouillon pour le retirer.", email=juror.email)])
     db.session.execute(db.delete(JuryAssignment).filter_by(candidature_id=candidature.id, juror_id=juror.id))
-    if status == "draft":
+    if pair in board.drafts:
         db.session.execute(db.delete(Scoresheet).filter_by(candidature_id=candidature.id, juror_id=juror.id,
                                                            stage=REGIONAL))
     _record("jury.assignment_remove", region, actor, now, candidature=candidature, juror_id=juror.id,
-            draft_deleted=status == "draft")
+            draft_deleted=pair in board.drafts)
     db.session.flush()
 
 
