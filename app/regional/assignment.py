@@ -36,7 +36,8 @@ def page(region_id: int, size_form=None, status=200):
     board = Board.of(region)
     may_assign = (acting_role(region) == ORGANISER
                   and Jury.of_region(region).refusal(Act.ASSIGN_REGIONAL_DOSSIERS, now()) is None)
-    preview = size_form or AssignmentSizeForm(formdata=request.args or None, meta={"csrf": False})
+    preview = size_form or AssignmentSizeForm(formdata=request.args or None, meta={"csrf": False},
+                                              n=str(region.jurors_per_dossier or ""))
     proposal = None
     if may_assign and request.args and preview.validate():
         if problem := n_problem(preview.size, len(board.jurors)):
