@@ -14,6 +14,7 @@ from app.models import ConflictDeclaration, JuryAssignment, Region, Scoresheet
 from tests.app.attachment_helpers import page_text
 from tests.app.test_selection import close
 from tests.conftest import csrf_token, sign_in
+from tests.volume import counted
 from tests.app.selection_helpers import (  # noqa: F401  (fixtures)
     audit, hdf, make_candidature, organiser, owner, score, state_of,
 )
@@ -203,3 +204,23 @@ def test_another_regions_organiser_is_refused(client, make_user, hdf, jurors, do
     assert client.post(url(hdf), data={"n": "2", "csrf_token": token}).status_code == 404
     assert client.post(url(hdf, dossiers[0].id, jurors[0].id, "ajouter"), data={"csrf_token": token}).status_code == 404
     assert assigned() == {} and db.session.get(Region, hdf.id).jurors_per_dossier is None
+
+
+def test_assignment_page_runs_as_many_queries_for_more_dossiers(client, as_organiser, hdf, jurors, dossiers, clock,
+                                                                 make_candidature):
+    conflict(jurors[0], dossiers[0], clock)
+    draft(jurors[1], dossiers[1], clock)
+    apply(client, hdf, 3)
+
+    def statements() -> int:
+        client.get(url(hdf) + "?n=3")  # a first visit may record a detected conflict: not counted
+        with counted() as run:
+            assert client.get(url(hdf) + "?n=3").status_code == 200
+        return len(run)
+
+    few = statements()
+    for number in range(12):
+        make_candidature(f"Projet supplémentaire {number}")
+    apply(client, hdf, 3)
+
+    assert statements() == few
