@@ -69,7 +69,8 @@ class Board:
 
     def loads(self) -> dict[int, int]:
         """Dossiers assigned per juror id, every juror listed."""
-        return {juror.id: sum(juror.id == pair[0] for pair in self.assigned) for juror in self.jurors}
+        counted = self.assigned - self.conflicts  # as the expected work counts them
+        return {juror.id: sum(juror.id == pair[0] for pair in counted) for juror in self.jurors}
 
     def short(self) -> list[Candidature]:
         """The dossiers with fewer assigned jurors, free of conflict, than the region's n."""
@@ -129,9 +130,9 @@ def unassign_juror(region: Region, candidature: Candidature, juror: User, *, act
     when the organiser said so (``drop_draft``)."""
     board = _locked_board(region, now)
     _check_pair(board, candidature, juror)
-    if (juror.id, candidature.id) not in board.assigned:
-        raise Refused([_l("Ce dossier n’est pas attribué à %(email)s.", email=juror.email)])
     pair = (juror.id, candidature.id)
+    if pair not in board.assigned:
+        raise Refused([_l("Ce dossier n’est pas attribué à %(email)s.", email=juror.email)])
     if pair in board.submitted:
         raise Refused([_l("%(email)s a remis sa grille pour ce dossier : ce juré ne peut plus en être retiré.",
                           email=juror.email)])
@@ -139,9 +140,9 @@ def unassign_juror(region: Region, candidature: Candidature, juror: User, *, act
         raise Refused([_l("%(email)s a commencé sa grille pour ce dossier : cochez la suppression de son "
                           "brouillon pour le retirer.", email=juror.email)])
     db.session.execute(db.delete(JuryAssignment).filter_by(candidature_id=candidature.id, juror_id=juror.id))
-    if pair in board.drafts:
-        db.session.execute(db.delete(Scoresheet).filter_by(candidature_id=candidature.id, juror_id=juror.id,
-                                                           stage=REGIONAL))
+    if pair in board.drafts:  # through the session: its marks go with it
+        db.session.delete(db.session.scalar(db.select(Scoresheet).filter_by(
+            candidature_id=candidature.id, juror_id=juror.id, stage=REGIONAL)))
     _record("jury.assignment_remove", region, actor, now, candidature=candidature, juror_id=juror.id,
             draft_deleted=pair in board.drafts)
     db.session.flush()

@@ -10,7 +10,7 @@ import pytest
 from app.extensions import db
 from app.jury.juries import Jury
 from app.jury.workload import Work, missing
-from app.models import ConflictDeclaration, JuryAssignment, Region, Scoresheet
+from app.models import ConflictDeclaration, JuryAssignment, Mark, Region, Scoresheet
 from tests.app.attachment_helpers import page_text
 from tests.app.test_selection import close
 from tests.conftest import csrf_token, sign_in
@@ -51,8 +51,11 @@ def conflict(juror, candidature, clock) -> None:
 
 
 def draft(juror, candidature, clock) -> None:
-    db.session.add(Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage="regional", status="draft",
-                              updated_at=clock()))
+    """A begun sheet: one criterion marked."""
+    sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage="regional", status="draft",
+                       updated_at=clock())
+    sheet.marks = [Mark(criterion="partenariat", value=3)]
+    db.session.add(sheet)
     db.session.commit()
 
 
@@ -162,6 +165,8 @@ def test_removing_a_juror_with_a_begun_sheet_needs_saying_so_and_never_a_submitt
 
     assert dossiers[0].id not in assigned()
     assert db.session.scalar(db.select(Scoresheet).filter_by(juror_id=alice.id, candidature_id=dossiers[0].id)) is None
+    assert db.session.scalar(db.select(db.func.count(Mark.id))) == 4  # Bruno's submitted sheet's, no longer Alice's
+    assert [row[0] for row in audit("jury.assignment_remove")] == [dossiers[0].id]
 
 
 def test_a_juror_sees_and_opens_only_the_assigned_dossiers(client, app, as_organiser, hdf, jurors, dossiers, login):
@@ -224,3 +229,13 @@ def test_assignment_page_runs_as_many_queries_for_more_dossiers(client, as_organ
     apply(client, hdf, 3)
 
     assert statements() == few
+
+
+def test_a_juror_taken_off_the_jury_loses_their_assigned_dossiers(client, as_organiser, hdf, jurors, dossiers):
+    apply(client, hdf, 2)
+    leaving = jurors[4]
+    before = {dossier: chosen - {leaving.id} for dossier, chosen in assigned().items()}
+
+    client.form(f"/ars/{hdf.id}/jury/{leaving.id}/retirer")
+
+    assert assigned() == before
