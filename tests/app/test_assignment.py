@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.jury.juries import Jury
@@ -239,3 +240,10 @@ def test_a_juror_taken_off_the_jury_loses_their_assigned_dossiers(client, as_org
     client.form(f"/ars/{hdf.id}/jury/{leaving.id}/retirer")
 
     assert assigned() == before
+
+
+def test_the_database_refuses_zero_jurors_per_dossier(hdf):
+    hdf.jurors_per_dossier = 0
+
+    with pytest.raises(IntegrityError):
+        db.session.commit()
