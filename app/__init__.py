@@ -100,9 +100,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.national.results import bp as results
     from app.national.routes import bp as national
     from app.privacy.routes import bp as privacy
+    from app.regional.assignment import bp as assignment
     from app.regional.routes import bp as regional
     from app.selection.routes import bp as selection
 
-    for blueprint in (main, auth, mfa, candidatures, attachments, regional, emailed, jury, selection, national, results, exports,
-                      privacy, admin):
+    for blueprint in (main, auth, mfa, candidatures, attachments, regional, emailed, assignment, jury, selection,
+                      national, results, exports, privacy, admin):
         app.register_blueprint(blueprint)

@@ -170,7 +170,7 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             f"/ars/{region}", f"/ars/{region}/jury", f"/ars/{region}/journal", f"/ars/{region}/classement",
             f"/ars/{region}/candidatures/{dossier}", f"/ars/{region}/selection/{dossier}", f"/ars/{region}/cloture",
             f"/ars/{region}/proces-verbal.pdf", f"/ars/{region}/journal?action=jury.remind&du=2017-01-01",
-            f"/ars/{region}/journal.csv",
+            f"/ars/{region}/journal.csv", f"/ars/{region}/jury/repartition?n=3",
         ],
         "national_organiser": [
             "/national", "/national/jury", "/national/classement", "/national/selection",

@@ -58,6 +58,8 @@ class Act(StrEnum):
                                 _l("l’enregistrement ou la levée d’un conflit d’intérêts au jury régional"),
                                 Role.REGIONAL_ORGANISER)
     REMIND_REGIONAL_JURORS = "remind_regional_jurors", _l("la relance des jurés régionaux"), Role.REGIONAL_ORGANISER
+    ASSIGN_REGIONAL_DOSSIERS = ("assign_regional_dossiers", _l("la répartition des dossiers entre les jurés régionaux"),
+                                Role.REGIONAL_ORGANISER)
     JUDGE_REGIONAL = ("judge_regional", _l("le travail du jury régional (déclarations d’intérêts, notation)"),
                       Role.REGIONAL_JUROR)
     SELECT_FOR_NATION = "select_for_nation", _l("le choix d’un dossier pour l’étape nationale"), Role.REGIONAL_ORGANISER
@@ -139,6 +141,7 @@ WINDOWS: dict[Act, Window] = {
     Act.ENTER_REGIONAL_JURY: _regional(R.JURY_OPEN, deadline=True),
     Act.RECORD_REGIONAL_CONFLICT: _regional(R.SUBMISSIONS, R.JURY_OPEN),
     Act.REMIND_REGIONAL_JURORS: _regional(R.JURY_OPEN),
+    Act.ASSIGN_REGIONAL_DOSSIERS: _regional(R.JURY_OPEN),
     Act.JUDGE_REGIONAL: _regional(R.JURY_OPEN),
     Act.SELECT_FOR_NATION: _regional(R.JURY_OPEN),
     Act.UNSELECT: _regional(R.JURY_OPEN),

@@ -149,10 +149,14 @@ DUTIES = {
         f"ars.{cast.CLOSED_EARLY.lower()}": "sélection close : classement, projets retenus, procès-verbal (PDF)",
         **{f"ars.{code.lower()}": "jury en cours : irrecevabilité, jurés, conflits d’intérêts, relances, "
                                   "classement, choix des projets, clôture" for code in cast.STILL_SCORING},
+        f"ars.{cast.ASSIGNED.lower()}": f"jury en cours, dossiers répartis ({cast.ASSIGNED_N} jurés par dossier) : "
+                                        "ajuste la répartition (page Jury régional), jurés, relances, clôture",
         f"ars.{cast.NO_JURY.lower()}": "n’a pas encore ouvert son jury régional",
         Role.REGIONAL_ORGANISER: "sélection close : classement, projets retenus, procès-verbal (PDF)",
         **{f"jure{seat}.{code.lower()}": "déclare ses liens d’intérêts et note les dossiers de sa région"
            for code in cast.STILL_SCORING for seat in ("", "2", "3")},
+        **{f"jure{seat + 1 if seat else ''}.{cast.ASSIGNED.lower()}": "note les seuls dossiers qui lui sont attribués"
+           for seat in range(cast.ASSIGNED_JURORS)},
         Role.REGIONAL_JUROR: "a rendu ses grilles ; le jury est clos (lecture seule)",
         Role.NATIONAL_ORGANISER: "suit les régions ; peut excuser une région sans jury ; ouvre le jury national "
                                  "quand toutes les régions sont closes ou excusées",

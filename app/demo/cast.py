@@ -18,10 +18,13 @@ PASSWORD = "demo-concours-ssp"  # printed by the command; the demo refuses to ru
 # administrator), printed beside the password: one entry in an authenticator app signs them all in.
 TOTP_SECRET = "DEMOCONCOURSSSPDEMOCONCOURSSSP23"
 DOMAIN = "demo.example.org"
-# Regions whose story the demo tells: a jury that closed early, two juries still scoring, and a
-# region that never managed to gather its jury (excused at the national stage).
-CLOSED_EARLY, STILL_SCORING, NO_JURY = "HDF", ("IDF", "ARA"), "COR"
+# Regions whose story the demo tells: a jury that closed early, three juries still scoring (the
+# largest with its dossiers assigned, ASSIGNED_N jurors each), and a region that never managed to
+# gather its jury (excused at the national stage).
+CLOSED_EARLY, ASSIGNED, NO_JURY = "HDF", "CVL", "COR"
+STILL_SCORING = ("IDF", "ARA", ASSIGNED)
 LARGE_JURIES = (CLOSED_EARLY, *STILL_SCORING)
+ASSIGNED_N, ASSIGNED_JURORS = 3, 6
 FIRST_NAMES = ("Paul", "Sophie", "Nadia", "Louis", "Claire", "Yann", "Inès", "Hugo", "Léa", "Omar", "Julie",
                "Marc", "Chloé", "Samir", "Anne", "Théo", "Rose")
 LAST_NAMES = ("Lefebvre", "Nguyen", "Morel", "Garnier", "Petit", "Rousseau", "Blanc", "Faure", "Mercier",
@@ -41,7 +44,7 @@ def email(local: str) -> str:
 
 
 def jurors_in(code: str) -> int:
-    return 3 if code in LARGE_JURIES else 2
+    return ASSIGNED_JURORS if code == ASSIGNED else 3 if code in LARGE_JURIES else 2
 
 
 def accounts(contest: Contest) -> list[Account]:

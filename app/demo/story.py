@@ -24,11 +24,12 @@ from app.extensions import db
 from app.jury.independence import declaration_of, sheet_of
 from app.jury.operations import declare_conflict, save_scoresheet
 from app.jury.juries import Jury
-from app.jury.workload import regional_candidatures, shortlist
+from app.jury.workload import shortlist
 from app.messages.operations import post_message
 from app.models import Candidature, Edition, Region, User
 from app.national.ranking import national_ranking
 from app.selection.ranking import region_ranking
+from app.transitions.assignment import apply_assignment
 from app.transitions.candidate import submit_candidature, withdraw_candidature
 from app.transitions.national import declare_winner, excuse_region, open_national_jury, publish_results
 from app.transitions.regional import (
@@ -186,15 +187,15 @@ IDF_CONFLICT = "J’ai accompagné l’équipe de ce projet comme consultant l�
 def score_region(story: Cast, region: Region, tl: Timeline, *, complete: bool) -> None:
     """The region's jurors at work: all sheets in when ``complete``; else some in, some drafts, one
     conflict, and in Auvergne-Rhône-Alpes a third juror who has not started yet."""
-    dossiers = regional_candidatures(region.id)
+    jury = Jury.of_region(region)
     for seat, juror in enumerate(story.jurors(region)):
         if not complete and seat == 2 and region.code == "ARA":
             continue
+        dossiers = db.session.scalars(jury.assigned(juror).order_by(Candidature.id)).all()  # theirs, if assigned
         for number, candidature in enumerate(dossiers):
             conflict = IDF_CONFLICT if (region.code == "IDF" and seat == 2 and number == 1) else ""
-            share = 1 if complete else (1, 0.5, 0)[seat]
-            _judge(juror, candidature, Jury.of_region(region), tl, submit=number < share * len(dossiers),
-                   conflict=conflict)
+            share = 1 if complete else (1, 0.5, 0)[seat % 3]
+            _judge(juror, candidature, jury, tl, submit=number < share * len(dossiers), conflict=conflict)
 
 
 def _close(story: Cast, region: Region, tl: Timeline) -> None:
@@ -212,13 +213,16 @@ def _close(story: Cast, region: Region, tl: Timeline) -> None:
 
 
 def regional(story: Cast, tl: Timeline) -> None:
-    """Every region but one opens its jury; most close with their picks, two juries are still scoring."""
+    """Every region but one opens its jury; most close with their picks, three juries are still scoring,
+    one of them with its dossiers assigned (n jurors each)."""
     if story.region("IDF").stage == RegionStage.SUBMISSIONS.value:  # past the deadline, before the jury
         _exchange(story, _asked_dossier(story), tl, ASKED_AFTER_DEADLINE)
     for region in story.edition.regions:
         if region.code == cast.NO_JURY or region.stage != RegionStage.SUBMISSIONS.value:
             continue
         open_regional_jury(region, actor=story.ars(region), now=tl())
+        if region.code == cast.ASSIGNED:
+            apply_assignment(region, cast.ASSIGNED_N, actor=story.ars(region), now=tl())
         score_region(story, region, tl, complete=region.code not in cast.STILL_SCORING)
         if region.code not in cast.STILL_SCORING:
             _close(story, region, tl)

@@ -21,8 +21,9 @@ from app.auth.tokens import Purpose, issue_token, revoke_tokens, use_token
 from app.extensions import db
 from app.jury.emails import queue_invitation_email, queue_juror_added_email, queue_reminder_email
 from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, REGIONAL_RANKED_STATES, Work, \
-    national_jurors, progress_by, regional_jurors
-from app.models import Candidature, ConflictDeclaration, Edition, Region, RoleMembership, Scoresheet, User, UserToken
+    national_jurors, progress_by, regional_jurors, scored_pair
+from app.models import Candidature, ConflictDeclaration, Edition, JuryAssignment, Region, RoleMembership, Scoresheet, \
+    User, UserToken
 from app.moments import require
 from workflows.identifiers import identifier_problem, normalise
 from workflows.lifecycle import Act, Moment, refusal
@@ -92,7 +93,8 @@ class Jury:
     kind: Kind
     edition: Edition
     region: Region | None  # None: the national jury
-    _judges: dict[int, bool] = field(default_factory=dict, init=False, compare=False, repr=False)  # judges(), by candidature
+    # judges(), by candidature and juror
+    _judges: dict[tuple[int, int | None], bool] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def of_region(cls, region: Region) -> Jury:
@@ -144,12 +146,17 @@ class Jury:
         region = RegionStage(self.region.stage) if self.region else None
         return Moment.at(now, self.edition.contest, NationalStage(self.edition.national_stage), region)
 
-    def _require(self, act: Act, now: datetime) -> None:
+    def require(self, act: Act, now: datetime) -> None:
+        """Refuse, with the reason, an act the moment does not allow."""
         require(act, self._moment(now), self.edition)
+
+    def refusal(self, act: Act, now: datetime) -> str | None:
+        """A French reason why the moment does not allow ``act`` on this jury; None when it does."""
+        return refusal(act, self._moment(now), self.edition.contest)
 
     def blocker(self, now: datetime) -> str | None:
         """A French reason why the jurors cannot declare or score now; None while the jury sits."""
-        return refusal(self.kind.acts.judge, self._moment(now), self.edition.contest)
+        return self.refusal(self.kind.acts.judge, now)
 
     def possible(self, now: datetime) -> dict[str, bool]:
         """Which of the organiser's acts on this jury the moment allows (the pages offer only those)."""
@@ -166,12 +173,16 @@ class Jury:
             return Candidature.region_id == self.region.id
         return db.and_(Candidature.edition_id == self.edition.id, Candidature.state.in_(self.kind.readable))
 
-    def judges(self, candidature: Candidature) -> bool:
+    def judges(self, candidature: Candidature, juror: User | None = None) -> bool:
+        """True when this jury judges ``candidature`` — through ``juror`` if given (the dossier is
+        assigned to them, or the region's dossiers are not assigned)."""
         # Asked several times by one page (may the juror read it, see the others' marks…): asked once.
-        if candidature.id not in self._judges:
-            self._judges[candidature.id] = bool(db.session.scalar(
-                db.select(Candidature.id).where(Candidature.id == candidature.id, self._judged())))
-        return self._judges[candidature.id]
+        key = (candidature.id, juror.id if juror else None)
+        if key not in self._judges:
+            scored = scored_pair(self.name, juror.id) if juror else db.true()
+            self._judges[key] = bool(db.session.scalar(
+                db.select(Candidature.id).where(Candidature.id == candidature.id, self._judged(), scored)))
+        return self._judges[key]
 
     def seats(self, juror: User) -> bool:
         """True when ``juror`` sits on this jury."""
@@ -181,9 +192,10 @@ class Jury:
                 and self.edition.national_stage != NationalStage.REGIONAL.value)
 
     def assigned(self, juror: User):
-        """What the juror has to judge, as a query (never their own dossier)."""
+        """What the juror has to judge, as a query (never their own dossier; only the dossiers assigned
+        to them when the organiser assigned the region's dossiers)."""
         return db.select(Candidature).where(self._judged(), Candidature.state.in_(self.kind.listed),
-                                            Candidature.owner_id != juror.id)
+                                            Candidature.owner_id != juror.id, scored_pair(self.name, juror.id))
 
     def worklist(self, juror: User, offset: int = 0, limit: int | None = None) \
             -> list[tuple[Candidature, ConflictDeclaration | None, Scoresheet | None]]:
@@ -215,9 +227,10 @@ class Jury:
         return db.session.scalars(self.assigned(juror).where(Candidature.identifier == mine)).all() if mine else []
 
     def sits_on(self, juror: User, candidature: Candidature) -> bool:
-        """True when ``juror`` sits on this jury and it judges ``candidature`` (never the juror's own)."""
+        """True when ``juror`` sits on this jury and it judges ``candidature`` through them (never the
+        juror's own; an assigned dossier when the region's are assigned)."""
         return (candidature.state in self.kind.readable and candidature.owner_id != juror.id
-                and self.seats(juror) and self.judges(candidature))
+                and self.seats(juror) and self.judges(candidature, juror))
 
     # -- who sits ----------------------------------------------------------------------------------
 
@@ -247,7 +260,7 @@ class Jury:
 
         Inviting again someone who never chose a password sends a new link (the old one stops working).
         """
-        self._require(self.kind.acts.invite, now)
+        self.require(self.kind.acts.invite, now)
         identifier = normalise(organisation_identifier or "") or None
         if identifier and (problem := identifier_problem(identifier, JUROR_IDENTIFIERS)):
             raise Refused([problem])
@@ -292,13 +305,17 @@ class Jury:
 
     def remove_juror(self, membership: RoleMembership, *, actor: User, now: datetime) -> None:
         """Take a juror off the jury, only before they submitted a scoresheet to it."""
-        self._require(self.kind.acts.remove, now)
+        self.require(self.kind.acts.remove, now)
         juror = membership.user
         sheets = self.sheets_of(juror)
         if blocker := self.removal_blocker(juror, sheets):
             raise Refused([blocker])
         for draft in sheets:
             db.session.delete(draft)
+        if self.region is not None:  # a juror invited again starts with no dossier assigned
+            db.session.execute(db.delete(JuryAssignment).where(
+                JuryAssignment.juror_id == juror.id,
+                JuryAssignment.candidature_id.in_(db.select(Candidature.id).where(self._judged()))))
         db.session.delete(membership)
         if juror.password_hash is None:  # an unanswered invitation must not open an account without a role
             revoke_tokens(juror, Purpose.INVITATION, now=now)
@@ -316,7 +333,7 @@ class Jury:
         It replaces a juror's own « no conflict » declaration (the organiser knows better); an existing
         conflict stays as declared, and a dossier the juror already scored is refused.
         """
-        self._require(self.kind.acts.conflicts, now)
+        self.require(self.kind.acts.conflicts, now)
         if not reason.strip():
             raise Refused([_l("Indiquez la raison du conflit d’intérêts.")])
         if self.membership(juror.id) is None or not self.judges(candidature):
@@ -348,7 +365,7 @@ class Jury:
         The organiser's decision is kept as a « no conflict » of their own, so the automatic
         detection does not record the conflict again; a juror's own declaration stays theirs.
         """
-        self._require(self.kind.acts.conflicts, now)
+        self.require(self.kind.acts.conflicts, now)
         if not reason.strip():
             raise Refused([_l("Indiquez pourquoi le conflit d’intérêts est levé.")])
         if declaration.source == "juror":
@@ -392,7 +409,7 @@ class Jury:
 
     def remind(self, *, actor: User, now: datetime) -> list[JurorProgress]:
         """Email every juror with pending expected work, once per juror and click; returns who was reminded."""
-        self._require(self.kind.acts.remind, now)
+        self.require(self.kind.acts.remind, now)
         pending = [row for row in self.progress() if row.pending]
         for row in pending:
             queue_reminder_email(row.juror, self, row.pending, now)

@@ -2,7 +2,8 @@
 
 Expected work at a stage: every juror of the stage (a region's jurors, or the national jurors)
 times every candidature before that jury, less the pairs with a declared conflict and the
-juror's own dossiers. A submitted sheet counts only for an expected pair (a conflict declared
+juror's own dossiers; in a region whose organiser assigned the dossiers (``jurors_per_dossier``
+set), only the assigned pairs (``scored_pair``). A submitted sheet counts only for an expected pair (a conflict declared
 after scoring drops its sheet from every figure).
 
 Everything is computed by the database in a fixed number of queries, whatever the number of
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy.sql import ColumnElement, Select
 
 from app.extensions import db
-from app.models import Candidature, ConflictDeclaration, Edition, Mark, Region, RegionalPick, RoleMembership, \
+from app.models import Candidature, ConflictDeclaration, Edition, JuryAssignment, Mark, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
 from scoring import Criteria, Progress, RankedRow, Summary, Totals, aggregate_summaries, rank
 from scoring.advisory import SheetTotal
@@ -80,6 +81,17 @@ def regional_candidatures(region_id: int, states=REGIONAL_JURY_STATES) -> list[C
     ).all()
 
 
+def scored_pair(stage: str, juror_id) -> ColumnElement:
+    """A condition on Candidature: the juror ``juror_id`` (a column or a value) scores it at ``stage``
+    as far as assignment goes: always, except in a region whose dossiers are assigned, where only
+    an assigned dossier. The national jury has no assignment."""
+    if stage != REGIONAL:
+        return db.true()
+    everyone = ~db.exists().where(Region.id == Candidature.region_id, Region.jurors_per_dossier.is_not(None))
+    assigned = db.exists().where(JuryAssignment.candidature_id == Candidature.id, JuryAssignment.juror_id == juror_id)
+    return db.or_(everyone, assigned)
+
+
 @dataclass(frozen=True)
 class Work:
     """A jury's work over some dossiers, as SQL: which dossiers, which seats, which stage."""
@@ -123,7 +135,8 @@ class Work:
         return (db.select(seats.c.user_id.label("juror_id"), Candidature.id.label("candidature_id"),
                           Candidature.region_id)
                 .select_from(Candidature).join(seats, same_region)
-                .where(self.dossiers, Candidature.owner_id != seats.c.user_id, ~conflicted)).subquery()
+                .where(self.dossiers, Candidature.owner_id != seats.c.user_id, ~conflicted,
+                       scored_pair(self.stage, seats.c.user_id))).subquery()
 
     def sheets(self, criteria: Criteria):
         """The sheets that count, one row each: juror, candidature, region, a column per criterion

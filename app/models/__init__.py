@@ -4,7 +4,7 @@ from app.models.audit import AuditChainHead, AuditEntry
 from app.models.candidatures import Attachment, Candidature, Partner
 from app.models.editions import Edition, Region
 from app.models.exports import ExportJob
-from app.models.jury import ConflictDeclaration, Mark, RegionalPick, Scoresheet
+from app.models.jury import ConflictDeclaration, JuryAssignment, Mark, RegionalPick, Scoresheet
 from app.models.messages import Message
 from app.models.outbox import OutboxEmail
 from app.models.types import UTCDateTime
@@ -18,6 +18,7 @@ __all__ = [
     "ConflictDeclaration",
     "Edition",
     "ExportJob",
+    "JuryAssignment",
     "Mark",
     "Message",
     "MfaRecoveryCode",

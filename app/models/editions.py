@@ -74,12 +74,16 @@ class Region(db.Model):
     stage: Mapped[str] = mapped_column(String(32), default=RegionStage.SUBMISSIONS.value)
     # Written reason when a region closes short of its quota, or why it was excused.
     closing_reason: Mapped[str | None] = mapped_column(Text)
+    # Jurors per dossier when the ARS assigned the dossiers (``jury_assignments``); None: every juror
+    # of the region scores every dossier.
+    jurors_per_dossier: Mapped[int | None]
 
     edition: Mapped[Edition] = relationship(back_populates="regions")
 
     __table_args__ = (
         UniqueConstraint("edition_id", "code"),
         CheckConstraint(sql_in("stage", [s.value for s in RegionStage]), name="stage_known"),
+        CheckConstraint("jurors_per_dossier IS NULL OR jurors_per_dossier >= 1", name="jurors_per_dossier_positive"),
     )
 
     @property

@@ -113,3 +113,17 @@ class RegionalPick(db.Model):
         UniqueConstraint("region_id", "slot"),
         CheckConstraint("slot >= 1", name="slot_positive"),
     )
+
+
+class JuryAssignment(db.Model):
+    """A regional juror assigned to score one dossier; read only while the region has ``jurors_per_dossier``."""
+
+    __tablename__ = "jury_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidature_id: Mapped[int] = mapped_column(ForeignKey("candidatures.id", ondelete="CASCADE"))
+    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("candidature_id", "juror_id"),)

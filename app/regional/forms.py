@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
-from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
 from app.extensions import db
 from app.models import Candidature, User
@@ -62,3 +62,20 @@ class ConflictRecordForm(FlaskForm):
 
 class ConflictLiftForm(FlaskForm):
     reason = reason_field(_l("Pourquoi lever ce conflit"), _l("Indiquez pourquoi le conflit d’intérêts est levé."))
+
+
+class AssignmentSizeForm(FlaskForm):
+    """How many jurors score each dossier: read from the address to preview, posted to apply."""
+
+    # Text, not IntegerField: WTForms' own message for « abc » would be English only.
+    n = StringField(_l("Nombre de jurés par dossier"),
+                    validators=[InputRequired(_l("Indiquez le nombre de jurés par dossier.")),
+                                Regexp(r"^\s*\d{1,4}\s*$", message=_l("Indiquez un nombre entier de jurés."))])
+
+    @property
+    def size(self) -> int:
+        return int(self.n.data)
+
+
+class UnassignForm(FlaskForm):
+    drop_draft = BooleanField(_l("Supprimer son brouillon"))

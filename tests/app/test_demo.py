@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.demo import DEMO_SLUG
+from app.demo import DEMO_SLUG, cast
 from app.extensions import db
 from app.jury.juries import Jury
-from app.models import (AuditEntry, Candidature, ConflictDeclaration, Edition, Message, Region, RegionalPick,
-                        Scoresheet)
+from app.jury.workload import regional_candidatures
+from app.models import (AuditEntry, Candidature, ConflictDeclaration, Edition, JuryAssignment, Message, Region,
+                        RegionalPick, Scoresheet)
 from tests.conftest import authenticator_code
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
@@ -95,6 +96,21 @@ def test_jury_regional_has_juries_at_work_one_region_closed_and_one_without_jury
     assert last_edit < edition.contest.calendar.submission_deadline
 
 
+def test_jury_regional_has_one_region_with_its_dossiers_assigned(app, now):
+    run_demo(app, "--stage", "jury-regional")
+
+    region = db.session.scalar(db.select(Region).filter_by(code=cast.ASSIGNED))
+    assigned = Counter(db.session.scalars(db.select(JuryAssignment.candidature_id)))
+    dossiers = regional_candidatures(region.id)
+    sheets_on = set(db.session.execute(db.select(Scoresheet.juror_id, Scoresheet.candidature_id)
+                                       .where(Scoresheet.candidature_id.in_([dossier.id for dossier in dossiers]))))
+
+    assert (region.stage, region.jurors_per_dossier, len(Jury.of_region(region).jurors())) == ("jury_open", 3, 6)
+    assert assigned == Counter({dossier.id: 3 for dossier in dossiers}) and len(dossiers) >= 5
+    assert sheets_on and sheets_on <= set(db.session.execute(
+        db.select(JuryAssignment.juror_id, JuryAssignment.candidature_id)))
+
+
 def test_jury_national_has_every_region_closed_or_excused_and_national_sheets_in_progress(app, now):
     run_demo(app, "--stage", "jury-national")
 
@@ -149,7 +165,7 @@ def test_every_printed_login_signs_in_to_its_workspace(app, now):
                 or "/double-authentification" in response.headers["Location"]:
             refused.append(email)
 
-    assert len(emails) == len(set(emails)) == 77  # 19 candidates, 17 ARS, 37 jurors, 4 national and admin
+    assert len(emails) == len(set(emails)) == 81  # 19 candidates, 17 ARS, 41 jurors, 4 national and admin
     assert refused == []
     assert sorted(asked_for_code) == sorted([f"ars.{region.code.lower()}" for region in demo_edition().regions] + ["national", "admin"])
 

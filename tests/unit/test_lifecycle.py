@@ -36,6 +36,7 @@ EXPECTED = {
     Act.ENTER_REGIONAL_JURY: (AFTER, {NR: {RJ}, NJ: {RJ}}),
     Act.RECORD_REGIONAL_CONFLICT: (EITHER, {NR: {RS, RJ}, NJ: {RJ}}),
     Act.REMIND_REGIONAL_JURORS: (EITHER, {NR: {RJ}, NJ: {RJ}}),
+    Act.ASSIGN_REGIONAL_DOSSIERS: (EITHER, {NR: {RJ}, NJ: {RJ}}),
     Act.JUDGE_REGIONAL: (EITHER, {NR: {RJ}, NJ: {RJ}}),
     Act.SELECT_FOR_NATION: (EITHER, {NR: {RJ}, NJ: {RJ}}),
     Act.UNSELECT: (EITHER, {NR: {RJ}, NJ: {RJ}}),
@@ -142,6 +143,7 @@ LIFECYCLE_TABLE = """\
 | La présentation d’un dossier au jury régional | organisateur régional (ARS) | · | · | ✓ | · | · | · | ✓ | · | · |
 | L’enregistrement ou la levée d’un conflit d’intérêts au jury régional | organisateur régional (ARS) | ✓ | ✓ | ✓ | · | · | · | ✓ | · | · |
 | La relance des jurés régionaux | organisateur régional (ARS) | · | · | ✓ | · | · | · | ✓ | · | · |
+| La répartition des dossiers entre les jurés régionaux | organisateur régional (ARS) | · | · | ✓ | · | · | · | ✓ | · | · |
 | Le travail du jury régional (déclarations d’intérêts, notation) | juré régional | · | · | ✓ | · | · | · | ✓ | · | · |
 | Le choix d’un dossier pour l’étape nationale | organisateur régional (ARS) | · | · | ✓ | · | · | · | ✓ | · | · |
 | Le retrait d’un dossier retenu | organisateur régional (ARS) | · | · | ✓ | · | · | · | ✓ | · | · |

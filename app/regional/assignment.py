@@ -1,0 +1,90 @@
+"""The ARS page « Répartition des dossiers »: n jurors per dossier, the proposal, applying it, adjusting it.
+
+The rules live in ``app.jury.assignment``; these views read, call an operation and redirect.
+"""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app import policy
+from app.auth.forms import ConfirmForm
+from app.clock import now
+from app.database import writes
+from app.endings import attempt, refusals
+from app.transitions.assignment import Board, apply_assignment, assign_juror, detect_every_jurors_conflicts, n_problem, \
+    unassign_juror
+from app.jury.juries import Jury
+from app.regional.forms import AssignmentSizeForm, UnassignForm
+from app.regional.routes import ORGANISER, acting_role, organised_region, organisers, read_region, readers, \
+    region_candidature
+from workflows.lifecycle import Act
+
+bp = Blueprint("assignment", __name__, url_prefix="/ars")
+JUST_CHANGED = _l("La répartition a changé entre-temps : rechargez la page.")
+
+
+@bp.get("/<int:region_id>/jury/repartition")
+@readers
+@writes  # the page records the automatic conflicts of interest it takes into account
+def page(region_id: int, size_form=None, status=200):
+    region = read_region(region_id)
+    # A juror's list may record the same conflict at the same moment: it stands, this one is let go.
+    with refusals():
+        detect_every_jurors_conflicts(region, now())
+    board = Board.of(region)
+    may_assign = (acting_role(region) == ORGANISER
+                  and Jury.of_region(region).refusal(Act.ASSIGN_REGIONAL_DOSSIERS, now()) is None)
+    preview = size_form or AssignmentSizeForm(formdata=request.args or None, meta={"csrf": False},
+                                              n=str(region.jurors_per_dossier or ""))
+    proposal = None
+    if may_assign and request.args and preview.validate():
+        if problem := n_problem(preview.size, len(board.jurors)):
+            preview.n.errors = [problem]
+        else:
+            proposal = board.propose(preview.size)
+    return render_template(
+        "regional/assignment.html", region=region, board=board, may_assign=may_assign, preview=preview,
+        proposal=proposal), status
+
+
+@bp.post("/<int:region_id>/jury/repartition")
+@organisers
+def apply(region_id: int):
+    region = organised_region(region_id)
+    form = AssignmentSizeForm()
+    if form.validate_on_submit() and not attempt(
+            lambda: apply_assignment(region, form.size, actor=current_user, now=now()),
+            lambda proposal: _("La répartition est appliquée : %(count)s attribution(s).",
+                               count=len(proposal.pairs())), str(JUST_CHANGED)):
+        return redirect(url_for(".page", region_id=region.id))
+    return page(region_id, size_form=form, status=422)
+
+
+def _pair(region_id: int, candidature_id: int, user_id: int):
+    region = organised_region(region_id)
+    membership = policy.one_or_404(Jury.of_region(region).membership(user_id))
+    return region, region_candidature(region, candidature_id), membership.user
+
+
+@bp.post("/<int:region_id>/jury/repartition/<int:candidature_id>/<int:user_id>/ajouter")
+@organisers
+def add(region_id: int, candidature_id: int, user_id: int):
+    region, candidature, juror = _pair(region_id, candidature_id, user_id)
+    if ConfirmForm().validate_on_submit():
+        attempt(lambda: assign_juror(region, candidature, juror, actor=current_user, now=now()),
+                _("Le dossier est attribué à %(email)s.", email=juror.email), str(JUST_CHANGED))
+    return redirect(url_for(".page", region_id=region.id))
+
+
+@bp.post("/<int:region_id>/jury/repartition/<int:candidature_id>/<int:user_id>/retirer")
+@organisers
+def remove(region_id: int, candidature_id: int, user_id: int):
+    region, candidature, juror = _pair(region_id, candidature_id, user_id)
+    form = UnassignForm()
+    if form.validate_on_submit():
+        attempt(lambda: unassign_juror(region, candidature, juror, actor=current_user, now=now(),
+                                       drop_draft=form.drop_draft.data),
+                _("%(email)s ne note plus ce dossier.", email=juror.email), str(JUST_CHANGED))
+    return redirect(url_for(".page", region_id=region.id))
