@@ -1,7 +1,7 @@
 """Dossiers received by email: the ARS that entered one, its sender, its receipt time, its take-over
 
 Revision ID: 0012_ars_entry
-Revises: 0010_audit_chain
+Revises: 0011_messages
 Create Date: 2026-12-01 12:00:00
 
 A dossier entered by its ARS (app.emailed) records who entered it, the sender's address and when the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import app.models.types
 
 revision = '0012_ars_entry'
-down_revision = '0010_audit_chain'
+down_revision = '0011_messages'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Juror assignment for large regions: n jurors per dossier on the region, the assigned pairs
 
 Revision ID: 0013_assignment
-Revises: 0010_audit_chain
+Revises: 0012_ars_entry
 Create Date: 2026-12-01 01:00:00
 
 A region without ``jurors_per_dossier`` keeps the rule of before: every juror scores every dossier.
@@ -13,7 +13,7 @@ import app.models.types
 
 
 revision = '0013_assignment'
-down_revision = '0010_audit_chain'
+down_revision = '0012_ars_entry'
 branch_labels = None
 depends_on = None
 
