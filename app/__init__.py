@@ -101,7 +101,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.privacy.routes import bp as privacy
     from app.regional.routes import bp as regional
     from app.selection.routes import bp as selection
+    from app.synthesis.routes import bp as synthesis
 
     for blueprint in (main, auth, mfa, candidatures, attachments, regional, jury, selection, national, results, exports,
-                      privacy, admin):
+                      privacy, admin, synthesis):
         app.register_blueprint(blueprint)

@@ -90,6 +90,7 @@ OTHER_ACTS = {
     "export.archive": _l("archive de la sélection nationale"),
     "export.dossier": _l("dossier en PDF"),
     "export.journal": _l("journal des actions"),
+    "export.synthesis": _l("synthèse des candidatures"),
 }
 
 NO_CONFLICT = "conflict.declare_none"
