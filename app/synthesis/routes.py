@@ -78,18 +78,18 @@ def _csv(scope: Scope, region: Region | None, edition: Edition, name: str):
 
     # Read before the audit row commits: the rows stream afterwards from what was counted here.
     sheet = Sheet("Synthèse", CSV_HEADER, list(rows()))
-    _audit(edition, region, "csv", scope)
+    _log_download(edition, region, "csv", scope)
     return download(to_csv(sheet), f"synthese-{name}.csv", "text/csv; charset=utf-8")
 
 
 def _pdf(scope: Scope, region: Region | None, edition: Edition, name: str):
     counted, = syntheses(Scope((edition,), scope.region_code))
     content = synthesis_pdf(counted, scope_name=region.name if region else "toutes les régions", printed_at=now())
-    _audit(edition, region, "pdf", Scope((edition,), scope.region_code))
+    _log_download(edition, region, "pdf", Scope((edition,), scope.region_code))
     return download(content, f"synthese-{name}-{edition.slug}.pdf", "application/pdf")
 
 
-def _audit(edition: Edition, region: Region | None, fmt: str, scope: Scope) -> None:
+def _log_download(edition: Edition, region: Region | None, fmt: str, scope: Scope) -> None:
     """One audit row per download, in the region's log for an ARS's synthesis, else in the contest's."""
     record("export.synthesis", actor=current_user, role=_acting_role(region).value, at=now(), edition_id=edition.id,
            region_id=region.id if region else None,
