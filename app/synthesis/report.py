@@ -46,9 +46,9 @@ def bar_chart(dimension: Dimension) -> Chart:
 
 
 def dimension_story(dimension: Dimension, styles: Styles) -> list[Flowable]:
-    rows = [[str(dimension.title).capitalize(), "Dossiers"],
+    rows = [[str(dimension.title), "Dossiers"],
             *([french(line.label), line.count] for line in dimension.lines)]
-    story: list[Flowable] = [Paragraph(markup(str(dimension.title).capitalize()), styles["Heading2"])]
+    story: list[Flowable] = [Paragraph(markup(str(dimension.title)), styles["Heading2"])]
     if dimension.multiple:
         story.append(Paragraph(markup(SEVERAL_LINES), styles.cell))
     return [CondPageBreak(40 * mm), KeepTogether([*story, bar_chart(dimension)]),

@@ -213,3 +213,28 @@ def test_english_page_words_the_definition_in_english_or_marks_its_french(client
     assert '<th scope="row">Community care</th><td>2</td>' in old_page
     assert "Sector: number of dossiers" in old_page
     assert '<th scope="row"><span lang="fr">Ville</span></th><td>1</td>' in new_page
+
+
+def test_regional_organiser_of_both_editions_reads_their_region_in_each(client, login, make_user, clock, dossiers):
+    old, new = dossiers
+    organiser = make_user(Role.REGIONAL_ORGANISER, region="HDF", edition_slug=OLD)
+    grant_role(organiser, role=Role.REGIONAL_ORGANISER, now=clock(), region_code="HDF", edition_slug=NEW)
+    db.session.commit()
+    login(organiser)
+
+    page = client.get(f"/ars/{region_of(new, 'HDF').id}/synthese").get_data(as_text=True)
+    rows = csv_rows(client.get(f"/ars/{region_of(new, 'HDF').id}/synthese.csv"))
+
+    assert f'href="/ars/{region_of(old, "HDF").id}/synthese"' in page
+    assert [row for row in rows if row[0] == "region"] == [("region", "HDF", "Hauts-de-France", "1", NEW),
+                                                           ("region", "HDF", "Hauts-de-France", "2", OLD)]
+
+
+def test_national_organiser_reaches_no_edition_they_do_not_organise(client, login, make_user, dossiers):
+    old, new = dossiers
+    login(make_user(Role.NATIONAL_ORGANISER, edition_slug=OLD))
+
+    assert client.get(f"/national/synthese?edition={new.id}").status_code == 404
+    assert client.get(f"/national/synthese.pdf?edition={new.id}").status_code == 404
+    assert client.get(f"/ars/{region_of(new, 'HDF').id}/synthese").status_code == 404
+    assert {row[4] for row in csv_rows(client.get("/national/synthese.csv"))[1:]} == {OLD}
