@@ -103,7 +103,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.regional.assignment import bp as assignment
     from app.regional.routes import bp as regional
     from app.selection.routes import bp as selection
+    from app.synthesis.routes import bp as synthesis
 
     for blueprint in (main, auth, mfa, candidatures, attachments, regional, emailed, assignment, jury, selection,
-                      national, results, exports, privacy, admin):
+                      national, results, exports, privacy, admin, synthesis):
         app.register_blueprint(blueprint)

@@ -55,6 +55,14 @@ def organises_nationally(edition: Edition) -> bool:
     return edition.id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
 
 
+def organised_editions() -> list[Edition]:
+    """The editions the user organises or organised nationally, the most recent first (each read only once past)."""
+    g.policy_asked = True
+    return db.session.scalars(db.select(Edition).where(
+        Edition.id.in_(current_user.edition_ids(Role.NATIONAL_ORGANISER)))
+        .order_by(Edition.submission_deadline.desc(), Edition.id.desc())).all()
+
+
 def erases_personal_data() -> bool:
     """The national organisers of the current edition and the administrator anonymise any account on request."""
     g.policy_asked = True

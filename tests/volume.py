@@ -171,6 +171,7 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             f"/ars/{region}/candidatures/{dossier}", f"/ars/{region}/selection/{dossier}", f"/ars/{region}/cloture",
             f"/ars/{region}/proces-verbal.pdf", f"/ars/{region}/journal?action=jury.remind&du=2017-01-01",
             f"/ars/{region}/journal.csv", f"/ars/{region}/jury/repartition?n=3",
+            f"/ars/{region}/synthese", f"/ars/{region}/synthese.csv", f"/ars/{region}/synthese.pdf",
         ],
         "national_organiser": [
             "/national", "/national/jury", "/national/classement", "/national/selection",
@@ -178,7 +179,8 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
             "/exports/notes.xlsx", "/exports/livret.pdf",
             f"/exports/candidatures/{pick}/dossier.pdf", "/national/journal", "/national/journal.csv",
-            f"/ars/{region}/journal?personne=organiser",
+            f"/ars/{region}/journal?personne=organiser", "/national/synthese", "/national/synthese.csv",
+            "/national/synthese.pdf",
         ],
         "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],
         "national_juror": ["/jury/national", f"/jury/national/{pick}/dossier", f"/jury/national/{pick}/fiche"],

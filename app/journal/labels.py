@@ -97,6 +97,7 @@ OTHER_ACTS = {
     "export.dossier": _l("dossier en PDF"),
     "export.journal": _l("journal des actions"),
     "message.send": _l("envoyé entre le candidat et l’ARS (le texte n’est pas journalisé)"),
+    "export.synthesis": _l("synthèse des candidatures"),
 }
 
 NO_CONFLICT = "conflict.declare_none"

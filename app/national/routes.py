@@ -93,16 +93,11 @@ def overview(reasons=(), status=200):
                            decision_paths=DECISION_PATHS, decision_labels=DECISION_LABELS), status
 
 
-def _organised_editions() -> list[Edition]:
-    return db.session.scalars(db.select(Edition).where(
-        Edition.id.in_(current_user.edition_ids(ORGANISER))).order_by(Edition.submission_deadline.desc())).all()
-
-
 @bp.get("/editions")
 @organisers
 def editions():
     """The editions the organiser organised, the current one first: each readable, none changed here."""
-    return render_template("national/editions.html", editions=_organised_editions())
+    return render_template("national/editions.html", editions=policy.organised_editions())
 
 
 @bp.get("/editions/<int:edition_id>")
