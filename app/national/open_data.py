@@ -55,7 +55,7 @@ class Field:
     several: bool = False  # a list of codes
     enum: tuple[str, ...] = ()
     required: bool = False
-    heading: bool = False  # shown on the page by its headings (edition, region, title, outcome), not in the details
+    heading: bool = False  # shown on the page in the headings (edition, region, outcome, title, structure)
 
     @property
     def kind(self) -> str:
@@ -104,7 +104,7 @@ FIELDS: tuple[Field, ...] = (
     Field("resume", _l("Résumé"), _l("Résumé du projet, tel que le porteur l’a écrit."),
           lambda c, contest: c.summary),
     Field("structure", _l("Structure porteuse"), _l("Nom de la structure qui porte le projet."),
-          lambda c, contest: c.structure_name),
+          lambda c, contest: c.structure_name, heading=True),
     Field("categorie", _l("Catégorie de candidat"), _l("Catégorie du porteur, parmi celles du règlement."),
           lambda c, contest: c.category, choices=attrgetter("categories")),
     Field("secteurs", _l("Secteurs"), _l("Secteurs concernés par le projet (ville, médico-social, sanitaire)."),
@@ -141,8 +141,10 @@ class PublishedResults:
 
     edition: Edition
     projects: tuple[dict[str, Value], ...]  # the consenting picks' fields, winners first, then by region
-    undisclosed: int  # picks whose candidates did not consent: counted, nothing else
-    undisclosed_winners: int  # among them, winners
+    # Picks whose candidates did not consent: counted, nothing else (the winners apart, which the page
+    # says are not named).
+    undisclosed_picks: int
+    undisclosed_winners: int
 
     @property
     def winners(self) -> list[dict[str, Value]]:
@@ -169,7 +171,7 @@ def published_results(edition: Edition) -> PublishedResults | None:
     hidden = [pick for pick in picks if not consented(pick)]
     return PublishedResults(
         edition, tuple({field.name: field.read(pick, contest) for field in FIELDS} for pick in public),
-        len(hidden), sum(pick.state == State.WINNER.value for pick in hidden))
+        sum(pick.state != State.WINNER.value for pick in hidden), sum(pick.state == State.WINNER.value for pick in hidden))
 
 
 def _cell(value: Value) -> str | int | None:
