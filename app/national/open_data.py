@@ -36,6 +36,7 @@ WINNER, PICK = "laureat_national", "retenu_region"
 OUTCOMES = {WINNER: _l("Lauréat national"), PICK: _l("Retenu par sa région")}
 # Several codes in one CSV cell, as the organisers' exports write them; the JSON gives a list.
 SEPARATOR = " ; "
+SEVERAL = _l("Dans le CSV, codes séparés par « ; » ; dans le JSON, une liste.")
 
 Value = str | int | list[str] | None
 
@@ -203,8 +204,8 @@ def _schema_field(field: Field) -> dict:
                  "description": _worded(field.description, "fr"), "title_en": _worded(field.title, "en"),
                  "description_en": _worded(field.description, "en")}
     if field.several:
-        described["description"] += f" Dans le CSV, codes séparés par « {SEPARATOR.strip()} » ; dans le JSON, une liste."
-        described["description_en"] += f" In the CSV, codes separated by “{SEPARATOR.strip()}”; in the JSON, a list."
+        for key, language in (("description", "fr"), ("description_en", "en")):
+            described[key] += " " + _worded(SEVERAL, language)
     if field.format != "default":
         described["format"] = field.format
     constraints = {"required": True} if field.required else {}
