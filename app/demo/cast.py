@@ -81,6 +81,9 @@ PROJECTS = (
     ("Hygiène des mains : les visiteurs s’engagent", "Centre hospitalier"),
 )
 FEATURED = {"candidat": ("HDF", PROJECTS[0]), "candidat2": ("IDF", PROJECTS[1])}
+# Holders who tick only the required attestations: they do not consent to publication (the public
+# results count their picked projects, nothing more).
+PRIVATE = {PROJECTS[3][0], PROJECTS[6][0], PROJECTS[8][0]}
 
 
 def draft(title: str) -> dict:
@@ -111,7 +114,7 @@ def dossier(contest: Contest, title: str, structure: str, contact: Account) -> d
         "project_stage": contest.project_stages[1].key,
         "link": None,
         "answers": {c.key: f"Notre réponse sur « {c.label} » : le projet a été mené à deux voix." for c in contest.criteria},
-        "attestations": {a.key: True for a in contest.attestations},
+        "attestations": {a.key: a.required or title not in PRIVATE for a in contest.attestations},
         "partners": [
             {"side": "usager", "name": "Association des usagers", "organisation": "France Assos Santé",
              "role": "Co-pilote du projet"},

@@ -19,7 +19,8 @@ def home():
         return render_template("main/home.html", contest=None)
     # The countdown of the minute's start: the same page for the whole minute, cached or not
     # (never open past the deadline, which falls on a minute).
-    return render_template("main/home.html", contest=edition.contest, **deadline_context(edition.contest, minute()))
+    return render_template("main/home.html", contest=edition.contest, published=edition.published_at is not None,
+                           **deadline_context(edition.contest, minute()))
 
 
 @bp.get("/accessibilite")

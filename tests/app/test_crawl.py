@@ -151,6 +151,8 @@ EXPECTED = {
     "national": {"regional.candidature", "attachments.download", "exports.dossier", "national.winner"},
     "jure.idf": {"jury.dossier", "attachments.download", "exports.dossier", "jury.scoresheet"},
     "candidat": {"candidatures.edit", "attachments.index", "candidatures.receipt"},
+    # The public, once the results are published: the page, its files and their schema.
+    None: {"results.index", "results.data", "results.schema", "results.table_schema_file"},
 }
 
 

@@ -15,6 +15,7 @@ from app.jury.juries import Jury
 from app.jury.workload import regional_candidatures
 from app.models import (AuditEntry, Candidature, ConflictDeclaration, Edition, JuryAssignment, Message, Region,
                         RegionalPick, Scoresheet)
+from tests.app.attachment_helpers import page_text
 from tests.conftest import authenticator_code
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
@@ -134,6 +135,20 @@ def test_resultats_has_a_winner_and_published_results(app, client, now):
     assert (edition.national_stage, edition.published_at is not None) == ("published", True)
     assert winner.title in client.get("/resultats").get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.max(AuditEntry.at))) <= NOW
+
+
+def test_resultats_publishes_some_picks_and_counts_those_whose_holders_declined(app, client, now):
+    run_demo(app, "--stage", "resultats")
+
+    picks = db.session.scalars(db.select(Candidature).join(RegionalPick)).all()
+    declined = [pick for pick in picks if not pick.attestations["publication"]]
+    published = client.get("/resultats.json").get_json()["projects"]
+
+    assert 0 < len(declined) < len(picks)
+    assert sorted(project["titre"] for project in published) == sorted(
+        pick.title for pick in picks if pick.attestations["publication"])
+    assert (f"{len(declined)} autres projets retenus dont les porteurs n’ont pas autorisé la publication."
+            in page_text(client.get("/resultats")))
 
 
 def test_resultats_still_shows_each_closed_jury_complete(app, now):

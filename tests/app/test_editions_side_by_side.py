@@ -62,7 +62,22 @@ def test_results_page_lists_the_published_past_edition_under_the_open_one(client
     assert ("Semaine de la sécurité des patients – édition variante Faire des patients les acteurs de leur propre "
             "sécurité Les résultats ne sont pas encore publiés. Ils seront annoncés le mardi 27 novembre 2018. "
             "Semaine de la sécurité des patients 2017 Usagers, soignants : partenaires pour la sécurité des patients "
-            "Lauréat national Projet lauréat 2017 — Clinique du Nord (Hauts-de-France)") in text
+            "Résultats publiés le") in text
+    assert "Lauréat national Lauréat national Projet lauréat 2017 Clinique du Nord (Hauts-de-France)" in text
+
+
+def test_open_data_gives_the_published_past_edition_while_the_open_one_is_not(client, editions, published_2017):
+    old, new = editions
+    page = client.get("/resultats").get_data(as_text=True)
+
+    latest = client.get("/resultats.json").get_json()
+
+    assert 'href="/resultats.csv"' in page and f"/resultats/{new.slug}" not in page
+    assert (latest["edition"], [project["titre"] for project in latest["projects"]]) == (
+        old.slug, ["Projet lauréat 2017"])
+    assert client.get(f"/resultats/{old.slug}.json").get_json() == latest
+    assert client.get(f"/resultats/{new.slug}.json").status_code == 404
+    assert client.get(f"/resultats/{new.slug}.csv").status_code == 404
 
 
 def test_national_organiser_of_the_open_edition_reaches_none_of_the_past_ones_rows(

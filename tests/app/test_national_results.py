@@ -99,9 +99,10 @@ def test_public_page_after_publication_names_only_consenting_picks(app, client, 
 
     public = page_text(visitor.get("/resultats"))
 
-    assert "Lauréat national Projet lauréat en région Hauts-de-France" in public
-    assert "Gamma — Structure Gamma (Île-de-France)" in public
-    assert "Alpha — Structure Alpha (Hauts-de-France)" in public
+    assert ("Lauréat national Le projet lauréat n’est pas nommé : son porteur n’a pas autorisé la publication. "
+            "Projets retenus par les régions Hauts-de-France Alpha Structure Alpha "
+            "Partenaires usagers 0 Partenaires soignants 0 Île-de-France Gamma Structure Gamma "
+            "Partenaires usagers 0 Partenaires soignants 0 Données ouvertes") in public
     assert [name for name in ("Beta", "Delta", "Epsilon", "Zeta") if name in public] == []
     assert "lauréate" in candidate_pages(app, shortlist.beta)
     assert "non retenue au national" in candidate_pages(app, shortlist.alpha)
@@ -115,8 +116,11 @@ def test_public_page_shows_a_consenting_winner_first(app, client, login, make_us
     public = page_text(app.test_client().get("/resultats"))
 
     assert ("Résultats du concours Semaine de la sécurité des patients 2017 Usagers, soignants : partenaires pour la sécurité des patients "
-            "Lauréat national Gamma — Structure Gamma (Île-de-France) "
-            "Alpha — Structure Alpha (Hauts-de-France) Projet retenu en région Hauts-de-France") in public
+            "Résultats publiés le 15 novembre 2017. Lauréat national Lauréat national Gamma Structure Gamma "
+            "(Île-de-France) Partenaires usagers 0 Partenaires soignants 0 Projets retenus par les régions "
+            "Hauts-de-France Alpha Structure Alpha Partenaires usagers 0 Partenaires soignants 0 "
+            "1 autre projet retenu dont le porteur n’a pas autorisé la publication.") in public
+    assert "Beta" not in public
 
 
 def test_regional_staff_cannot_publish(client, login, make_user, shortlist):

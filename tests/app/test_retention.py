@@ -113,8 +113,8 @@ def test_results_page_still_names_the_consenting_winner_after_the_retention(clie
 
     page = page_text(client.get("/resultats"))
 
-    assert "Lauréat national Alpha — Structure Alpha (Hauts-de-France)" in page
-    assert "Gamma — Structure Gamma (Île-de-France)" in page
+    assert "Lauréat national Alpha Structure Alpha (Hauts-de-France)" in page
+    assert "Île-de-France Gamma Structure Gamma" in page
     assert "Beta" not in page
 
 

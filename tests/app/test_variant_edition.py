@@ -148,7 +148,8 @@ def test_variant_edition_runs_from_dossier_to_published_results(app, variant_edi
 
     results = page_text(signed_in_client(app, candidate).get("/resultats"))
     assert ("Semaine de la sécurité des patients – édition variante Faire des patients les acteurs de leur propre "
-            "sécurité Lauréat national P — Centre hospitalier de Lens (Hauts-de-France)") in results
+            "sécurité Résultats publiés le") in results
+    assert "Lauréat national P Centre hospitalier de Lens (Hauts-de-France)" in results
     db.session.expire_all()
     assert sorted(c.state for c in db.session.scalars(db.select(Candidature))) == [
         "national_not_selected", "national_not_selected", "regional_not_selected", "winner"]

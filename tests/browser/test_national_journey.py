@@ -30,7 +30,7 @@ def test_national_organiser_declares_winner_publishes_and_downloads_the_book(pag
     page.goto(f"{live_server}/national/publication")
     page.get_by_role("button", name="Publier les résultats").click()
     page.goto(f"{live_server}/resultats")
-    expect(page.get_by_text("Alpha")).to_be_visible()
+    expect(page.get_by_role("heading", name="Alpha", exact=True)).to_be_visible()
     shot("resultats-publies")
     page.goto(f"{live_server}/exports/")
     with page.expect_download() as download:

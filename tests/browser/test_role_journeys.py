@@ -493,5 +493,10 @@ def test_visitor_follows_the_home_page_to_the_results_on_a_computer_and_a_phone(
         menu(visitor, "Résultats")
 
         expect(visitor.get_by_role("heading", name="Résultats du concours")).to_be_visible()
-        expect(visitor.locator("li").filter(has_text="Lauréat national")).to_contain_text(winner)
+        expect(visitor.get_by_role("heading", name="Lauréat national", exact=True)).to_be_visible()
+        expect(visitor.get_by_role("heading", name=winner, exact=True).first).to_be_visible()  # winners come first
         shot(f"resultats-{screen}", visitor)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger les résultats (CSV, UTF-8, séparateur « ; »)").click()
+    assert winner in download.value.path().read_text(encoding="utf-8-sig")
