@@ -160,7 +160,7 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             f"/ars/{region}/journal.csv",
         ],
         "national_organiser": [
-            "/national", "/national/jury", "/national/classement", "/national/selection",
+            "/national", "/national/doublons", "/national/jury", "/national/classement", "/national/selection",
             f"/national/laureat/{pick}", "/national/publication", f"/national/regions/{region}/excuser",
             "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
             "/exports/notes.xlsx", "/exports/livret.pdf",

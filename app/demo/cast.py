@@ -78,6 +78,28 @@ PROJECTS = (
     ("Hygiène des mains : les visiteurs s’engagent", "Centre hospitalier"),
 )
 FEATURED = {"candidat": ("HDF", PROJECTS[0]), "candidat2": ("IDF", PROJECTS[1])}
+# Where the holders carried their projects out: a theme of PROJECTS and one of these gives each dossier
+# a title no other region's resembles (app.duplicates would flag it), but the one sent to two regions.
+SETTINGS = (
+    "dans les services de médecine gériatrique", "avec les équipes de nuit et les familles",
+    "auprès des personnes en situation de handicap", "dans un territoire rural sans hôpital proche",
+    "pour les patients sous chimiothérapie orale", "au sein d’un réseau de maisons de santé",
+    "dans les unités de soins de longue durée", "en lien avec les pharmaciens d’officine",
+)
+
+
+def project(number: int) -> tuple[str, str]:
+    """The holders' ``number``-th project (title, structure): distinct for as many as there are pairs."""
+    title, structure = PROJECTS[(number + 2) % len(PROJECTS)]
+    return f"{title} {SETTINGS[number // len(PROJECTS) % len(SETTINGS)]}", structure
+
+
+# One project sent to two ARS by the same association: the same SIRET (fictitious, with a valid key)
+# and, in the second region, its title retyped.
+DUPLICATED = {"regions": ("BRE", "PDL"), "structure": "Association Patients formateurs de l’Ouest",
+              "titles": ("Des usagers formateurs pour les internes en pédiatrie",
+                         "Des usagers-formateurs pour nos internes en Pédiatrie"),
+              "changes": {"category": "association", "identifier": "12345678200010"}}
 
 
 def draft(title: str) -> dict:
