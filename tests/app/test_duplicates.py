@@ -83,7 +83,7 @@ def twins(dossier):
 def test_dashboard_badges_the_flagged_dossier_only(client, organiser, twins):
     text = page(client.get(f"/ars/{region('HDF').id}"))
 
-    assert text.count("Peut-être déposé aussi en Bretagne") == 1
+    assert text.count("Peut-être aussi déposé dans la région Bretagne") == 1
 
 
 def test_dossier_page_tells_the_region_the_reasons_and_links_the_summary(client, organiser, twins):
