@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.demo import DEMO_SLUG
+from app.duplicates import flags
 from app.extensions import db
 from app.jury.juries import Jury
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, Scoresheet
@@ -73,6 +74,9 @@ def test_jury_regional_has_juries_at_work_one_region_closed_and_one_without_jury
         assert set(sheets("regional", code)) == {"submitted", "draft"}
     assert [(c.source, c.stage) for c in conflicts] == [("juror", "regional")]
     assert edition.national_stage == "regional"
+    # One project sent to two regions, and no other dossier alike (app.duplicates).
+    assert [(f.one.region_name, f.other.region_name, f.shared, f.title_score) for f in flags(edition.id)] == [
+        ("Bretagne", "Pays de la Loire", "identifier", 96)]
 
 
 def test_jury_national_has_every_region_closed_or_excused_and_national_sheets_in_progress(app, now):
