@@ -8,6 +8,7 @@ import pytest
 from app.duplicates import flags
 from app.extensions import db
 from tests import factories
+from tests.volume import counted
 from tests.app.regional_helpers import dossier, organiser, page, region  # noqa: F401  (fixtures)
 from workflows.states import Role
 
@@ -170,3 +171,29 @@ def test_the_flag_blocks_nothing(client, organiser, twins):
 
     assert "Ce signalement ne bloque rien : vous décidez de la recevabilité." in text
     assert "Déclarer la candidature irrecevable" in text  # the existing decision, if the ARS wants it
+
+
+def test_pages_ask_as_many_queries_with_more_flagged_pairs(client, make_user, login, dossier):
+    """The ARS's pages (the national list is counted in tests/app/test_query_counts.py)."""
+    ars = make_user(Role.REGIONAL_ORGANISER, region="HDF")
+    login(ars)
+    ours = dossier(region="HDF", title=TITLE, identifier=SIRET)
+    hdf = region("HDF").id
+    urls = [f"/ars/{hdf}", f"/ars/{hdf}/candidatures/{ours.id}"]
+
+    def statements() -> list[int]:
+        counts = []
+        for url in urls:
+            with counted() as executed:
+                assert client.get(url).status_code == 200
+            counts.append(len(executed))
+        return counts
+
+    dossier(region="BRE", title=TITLE)
+    client.get(urls[0])  # first visit of the session: not counted
+    one = statements()
+    for code in ("IDF", "ARA", "OCC", "PDL", "NOR"):
+        dossier(region=code, title=TITLE, identifier=SIRET)
+        dossier(region="HDF", title=f"{TITLE} {code}")
+
+    assert statements() == one
