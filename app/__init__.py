@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
+from workflows.duplicates import Shared
 from workflows.states import NationalStage, RegionStage, State
 
 # Primary keys are PostgreSQL ``integer`` columns; a bigger id in a URL names nothing.
@@ -50,7 +51,7 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
 
     app.before_request(enforce_access)
     # Templates compare states and stages with the enums, never with their stored strings.
-    app.jinja_env.globals.update(State=State, RegionStage=RegionStage, NationalStage=NationalStage)
+    app.jinja_env.globals.update(State=State, RegionStage=RegionStage, NationalStage=NationalStage, Shared=Shared)
     app.view_functions["static"] = public(app.view_functions["static"])
     endings.register(app)
     policy.register(app)

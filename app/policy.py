@@ -20,6 +20,7 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 
+from app.duplicates import flags_of
 from app.editions import current_edition
 from app.extensions import db
 from app.jury.independence import may_read_dossier
@@ -108,6 +109,12 @@ def in_edition(edition: Edition) -> Scope:
 def submitted_in(region: Region) -> Scope:
     """A dossier of the region once submitted (a draft stays the candidate's own business)."""
     return lambda candidature: candidature.region_id == region.id and candidature.state != State.DRAFT.value
+
+
+def flagged_with(candidature: Candidature) -> Scope:
+    """A dossier of another region that may be the same project as ``candidature``: its summary is
+    readable by whoever reads ``candidature``, because of that match and for as long as it holds."""
+    return lambda other: any(flag.other.id == other.id for flag in flags_of(candidature))
 
 
 def owned(candidature: Candidature) -> bool:

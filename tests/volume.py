@@ -174,7 +174,7 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             f"/ars/{region}/synthese", f"/ars/{region}/synthese.csv", f"/ars/{region}/synthese.pdf",
         ],
         "national_organiser": [
-            "/national", "/national/jury", "/national/classement", "/national/selection",
+            "/national", "/national/doublons", "/national/jury", "/national/classement", "/national/selection",
             f"/national/laureat/{pick}", "/national/publication", f"/national/regions/{region}/excuser",
             "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
             "/exports/notes.xlsx", "/exports/livret.pdf",

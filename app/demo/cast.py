@@ -81,9 +81,32 @@ PROJECTS = (
     ("Hygiène des mains : les visiteurs s’engagent", "Centre hospitalier"),
 )
 FEATURED = {"candidat": ("HDF", PROJECTS[0]), "candidat2": ("IDF", PROJECTS[1])}
-# Holders who tick only the required attestations: they do not consent to publication (the public
-# results count their picked projects, nothing more).
+# Holders of these themes (whatever their setting) tick only the required attestations: they do not
+# consent to publication (the public results count their picked projects, nothing more).
 PRIVATE = {PROJECTS[3][0], PROJECTS[6][0], PROJECTS[8][0]}
+
+# Where the holders carried their projects out: a theme of PROJECTS and one of these gives each dossier
+# a title no other region's resembles (app.duplicates would flag it), but the one sent to two regions.
+SETTINGS = (
+    "dans les services de médecine gériatrique", "avec les équipes de nuit et les familles",
+    "auprès des personnes en situation de handicap", "dans un territoire rural sans hôpital proche",
+    "pour les patients sous chimiothérapie orale", "au sein d’un réseau de maisons de santé",
+    "dans les unités de soins de longue durée", "en lien avec les pharmaciens d’officine",
+)
+
+
+def project(number: int) -> tuple[str, str]:
+    """The holders' ``number``-th project (title, structure): distinct for as many as there are pairs."""
+    title, structure = PROJECTS[(number + 2) % len(PROJECTS)]
+    return f"{title} {SETTINGS[number // len(PROJECTS) % len(SETTINGS)]}", structure
+
+
+# One project sent to two ARS by the same association: the same SIRET (fictitious, with a valid key)
+# and, in the second region, its title retyped.
+DUPLICATED = {"regions": ("BRE", "PDL"), "structure": "Association Patients formateurs de l’Ouest",
+              "titles": ("Des usagers formateurs pour les internes en pédiatrie",
+                         "Des usagers-formateurs pour nos internes en Pédiatrie"),
+              "changes": {"category": "association", "identifier": "12345678200010"}}
 
 
 def draft(title: str) -> dict:
@@ -114,7 +137,8 @@ def dossier(contest: Contest, title: str, structure: str, contact: Account) -> d
         "project_stage": contest.project_stages[1].key,
         "link": None,
         "answers": {c.key: f"Notre réponse sur « {c.label} » : le projet a été mené à deux voix." for c in contest.criteria},
-        "attestations": {a.key: a.required or title not in PRIVATE for a in contest.attestations},
+        "attestations": {a.key: a.required or not title.startswith(tuple(PRIVATE))
+                         for a in contest.attestations},
         "partners": [
             {"side": "usager", "name": "Association des usagers", "organisation": "France Assos Santé",
              "role": "Co-pilote du projet"},

@@ -84,12 +84,12 @@ def _presentation_pdf(title: str) -> bytes:
 
 
 def _submit(story: Cast, owner: User, region: Region, project: tuple[str, str], tl: Timeline, *,
-            attach: bool = False) -> Candidature:
+            attach: bool = False, changes: dict | None = None) -> Candidature:
     title, structure = project
     candidature = create_candidature(owner=owner, edition=story.edition, region=region, now=tl())
     contact = next(a for a in cast.accounts(story.edition.contest) if a.email == owner.email)
-    save_dossier(candidature, cast.dossier(story.edition.contest, title, f"{structure} — {region.name}", contact),
-                 actor=owner, now=tl(), version=candidature.version)
+    dossier = cast.dossier(story.edition.contest, title, f"{structure} — {region.name}", contact)
+    save_dossier(candidature, dossier | (changes or {}), actor=owner, now=tl(), version=candidature.version)
     if attach:
         file = FileStorage(io.BytesIO(_presentation_pdf(title)), filename="présentation.pdf")
         with receive_upload(file, story.edition.contest.attachments) as upload:
@@ -100,7 +100,8 @@ def _submit(story: Cast, owner: User, region: Region, project: tuple[str, str], 
 
 def deposit(story: Cast, tl: Timeline) -> None:
     """Dossiers in every state: drafts, submitted ones (2 to 6 per region, most with a presentation
-    attached), withdrawn, inadmissible; the ARS of Île-de-France asks Karim for a piece, he answers."""
+    attached), withdrawn, inadmissible; the ARS of Île-de-France asks Karim for a piece, he answers; one
+    project sent to two regions, which their ARS are told.
     jeanne, karim = story.one("candidat"), story.one("candidat2")
     hdf, idf = story.region("HDF"), story.region("IDF")
     draft = create_candidature(owner=jeanne, edition=story.edition, region=hdf, now=tl())
@@ -121,13 +122,19 @@ def deposit(story: Cast, tl: Timeline) -> None:
     enter_emailed_dossier(hdf, cast.dossier(story.edition.contest, "Le pharmacien à la sortie de l’hôpital",
                                             f"{sender.name} — {hdf.name}", sender),
                           sender=sender.email, received_at=received, actor=story.ars(hdf), now=tl())
-    featured = {"HDF": 2, "IDF": 1}  # submitted above, before each region's jury
+    first, second = (story.region(code) for code in cast.DUPLICATED["regions"])
+    # Submitted apart: above, before each region's jury; below, the project sent to two regions.
+    featured = {"HDF": 2, "IDF": 1, first.code: 1}
+    projects = iter(range(len(cast.PROJECTS) * len(cast.SETTINGS)))
     for index, region in enumerate(story.edition.regions):
         holder = story.one(f"porteur.{region.code.lower()}")
-        for number in range(2 + (index * 3) % 5 - featured.get(region.code, 0)):
-            _submit(story, holder, region, cast.PROJECTS[(index + number + 2) % len(cast.PROJECTS)], tl,
-                    attach=True)
+        for _number in range(2 + (index * 3) % 5 - featured.get(region.code, 0)):
+            _submit(story, holder, region, cast.project(next(projects)), tl, attach=True)
         db.session.flush()
+    holder = story.one(f"porteur.{first.code.lower()}")
+    for region, title in zip((first, second), cast.DUPLICATED["titles"]):
+        _submit(story, holder, region, (title, cast.DUPLICATED["structure"]), tl, attach=True,
+                changes=cast.DUPLICATED["changes"])
 
 
 # The ARS of Île-de-France asks Karim for a piece, before the deadline and again after it: each time he

@@ -15,6 +15,7 @@ from app.access import roles_required
 from app.auth.forms import ConfirmForm
 from app.clock import now
 from app.database import writes
+from app.duplicates import flags
 from app.endings import refusals
 from app.extensions import db
 from app.i18n import translated, weekday
@@ -175,6 +176,14 @@ def shortlist_page():
     filters = DossierFilter.from_request(edition.contest, SHORTLIST_STATES)
     return render_template("national/shortlist.html", edition=edition, picks=shortlist(edition, *filters.conditions()),
                            open=open_regions(edition), filters=filters, states=SHORTLIST_STATES)
+
+
+@bp.get("/doublons")
+@organisers
+def duplicates():
+    """The pairs of dossiers of two regions that may be one project: each ARS is told, and decides."""
+    edition = _edition()
+    return render_template("national/duplicates.html", edition=edition, flags=flags(edition.id))
 
 
 def _conflict_form(edition: Edition, formdata=None) -> ConflictRecordForm:

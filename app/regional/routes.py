@@ -16,6 +16,7 @@ from app.auth.throttle import throttled
 from app.auth.tokens import Purpose, find_token
 from app.clock import now
 from app.database import end_transaction, writes
+from app.duplicates import flags_in_region, flags_of
 from app.endings import attempt, refusals
 from app.extensions import db
 from app.headers import keep_url_out_of_referer
@@ -94,6 +95,7 @@ def dashboard(region_id: int):
         "regional/dashboard.html", region=region, counts=[(state, counts.get(state.value, 0)) for state in State],
         candidatures=candidatures, filters=filters, states=SUBMITTED_STATES, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
         awaited=awaiting_answer_from(Side.ARS, Candidature.region_id == region.id),
+        flags=flags_in_region(region),
         available=REGION.offered(region_facts(region, now()), acting_role(region), region.edition.contest),
         may_enter=acting_role(region) == ORGANISER and not refusal(
             Act.ENTER_EMAILED_DOSSIER, region_moment(region, now()), region.edition.contest),
@@ -121,7 +123,7 @@ def candidature(region_id: int, candidature_id: int, inadmissible_form=None, req
     writer = Side.ARS if acting_role(region) == ORGANISER else None  # national organisers read the thread
     return render_template(
         "regional/candidature.html", region=region, candidature=found, contest=region.edition.contest,
-        reasons=INADMISSIBILITY_REASONS,
+        reasons=INADMISSIBILITY_REASONS, flags=flags_of(found),
         available=CANDIDATURE.offered(candidature_facts(found, now()), acting_role(region), region.edition.contest),
         inadmissible_form=inadmissible_form or InadmissibilityForm(formdata=None),
         requalify_form=requalify_form or RequalifyForm(formdata=None),
@@ -129,6 +131,18 @@ def candidature(region_id: int, candidature_id: int, inadmissible_form=None, req
         message_form=message_form or MessageWriteForm.for_contest(region.edition.contest),
         message_action=url_for(".write_message", region_id=region.id, candidature_id=found.id),
     ), status
+
+
+@bp.get("/<int:region_id>/candidatures/<int:candidature_id>/meme-projet/<int:other_id>")
+@readers
+def other_summary(region_id: int, candidature_id: int, other_id: int):
+    """The summary of a dossier of another region that may be the same project: readable only through
+    that match, and only its summary (no contact, no attachment)."""
+    region = read_region(region_id)
+    found = region_candidature(region, candidature_id)
+    other = policy.get_or_404(Candidature, other_id, policy.flagged_with(found))
+    return render_template("regional/other_summary.html", region=region, candidature=found, other=other,
+                           contest=region.edition.contest)
 
 
 def _decide(region_id: int, candidature_id: int, form, decide, success: str, form_name: str):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.demo import DEMO_SLUG, cast
+from app.duplicates import flags
 from app.extensions import db
 from app.jury.juries import Jury
 from app.jury.workload import regional_candidatures
@@ -95,6 +96,9 @@ def test_jury_regional_has_juries_at_work_one_region_closed_and_one_without_jury
         AuditEntry.action == "candidature.edit", AuditEntry.actor_id == db.session.scalar(
             db.select(Message.author_id).where(Message.side == "candidate").limit(1))))
     assert last_edit < edition.contest.calendar.submission_deadline
+    # One project sent to two regions, and no other dossier alike (app.duplicates).
+    assert [(f.one.region_name, f.other.region_name, f.shared, f.title_score) for f in flags(edition.id)] == [
+        ("Bretagne", "Pays de la Loire", "identifier", 96)]
 
 
 def test_jury_regional_has_one_region_with_its_dossiers_assigned(app, now):
@@ -110,6 +114,7 @@ def test_jury_regional_has_one_region_with_its_dossiers_assigned(app, now):
     assert assigned == Counter({dossier.id: 3 for dossier in dossiers}) and len(dossiers) >= 5
     assert sheets_on and sheets_on <= set(db.session.execute(
         db.select(JuryAssignment.juror_id, JuryAssignment.candidature_id)))
+
 
 
 def test_jury_national_has_every_region_closed_or_excused_and_national_sheets_in_progress(app, now):
