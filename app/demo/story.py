@@ -101,7 +101,7 @@ def _submit(story: Cast, owner: User, region: Region, project: tuple[str, str], 
 def deposit(story: Cast, tl: Timeline) -> None:
     """Dossiers in every state: drafts, submitted ones (2 to 6 per region, most with a presentation
     attached), withdrawn, inadmissible; the ARS of Île-de-France asks Karim for a piece, he answers; one
-    project sent to two regions, which their ARS are told.
+    project sent to two regions, which their ARS are told."""
     jeanne, karim = story.one("candidat"), story.one("candidat2")
     hdf, idf = story.region("HDF"), story.region("IDF")
     draft = create_candidature(owner=jeanne, edition=story.edition, region=hdf, now=tl())
