@@ -17,7 +17,9 @@ FRENCH_ONLY = {
     "privacy/cli.py", "journal/cli.py", "journal/verification.py",
     # The contest's official documents, in the language of the French administration.
     "exports/book.py", "exports/dossier_pdf.py", "exports/archive.py", "exports/tables.py",
-    "selection/minutes.py", "candidatures/receipt_pdf.py", "pdf/document.py",
+    "selection/minutes.py", "candidatures/receipt_pdf.py", "pdf/document.py", "synthesis/report.py",
+    # The open-data schema says each field in French and in English, side by side, for every reader.
+    "national/open_data.py",
     # The demonstration's story: French data typed by French people.
     "demo/__init__.py", "demo/cast.py", "demo/story.py",
     # Stored once, read in the log: the audit reason of a retention sweep.
@@ -29,6 +31,9 @@ FRENCH_ONLY_TEXTS = {
     ("errors.py", "<!doctype html>"),
     # A conflict detected automatically: its reason is stored and read as evidence, as written.
     ("jury/operations.py", "L’identifiant de votre organisation"),
+    # Words of the official documents, prepared beside them: the dossier PDF, the synthesis report.
+    ("exports/data.py", "saisi par l’ARS"),
+    ("synthesis/routes.py", "toutes les régions"),
 }
 # A sentence: three words or more, with a French letter or apostrophe.
 SENTENCE = re.compile(r"\w+ \w+ \w+", re.UNICODE)
