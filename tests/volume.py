@@ -167,6 +167,6 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             f"/exports/candidatures/{pick}/dossier.pdf", "/national/journal", "/national/journal.csv",
             f"/ars/{region}/journal?personne=organiser",
         ],
-        "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],
-        "national_juror": ["/jury/national", f"/jury/national/{pick}/dossier", f"/jury/national/{pick}/fiche"],
+        "juror": ["/jury", f"/jury/regional/{dossier}/fiche"],
+        "national_juror": ["/jury/national", f"/jury/national/{pick}/fiche"],
     }

@@ -83,7 +83,6 @@ def urls(candidature: Candidature, stage: str = "regional") -> dict[str, str]:
     attachment = candidature.attachments[0].id if candidature.attachments else 1
     return {
         "declaration": f"{base}/declaration",
-        "dossier": f"{base}/dossier",
         "scoresheet": f"{base}/fiche",
         "attachments": f"/candidatures/{candidature.id}/pieces-jointes/",
         "download": f"/candidatures/{candidature.id}/pieces-jointes/telecharger/{attachment}",
