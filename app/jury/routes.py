@@ -173,8 +173,9 @@ def _saving_as_typed() -> bool:
 
 
 def _stored(jury: Jury, candidature: Candidature, form, *, submit: bool, automatic: bool = False):
-    """The sheet saved from the posted form, and the refusals met."""
+    """The sheet saved from the posted form (None when refused), and the refusals met."""
     version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+    sheet = None
     with refusals() as refused:
         sheet = save_scoresheet(candidature, current_user, prefixed(request.form, "mark_"),
                                 prefixed(request.form, "justification_"), form.comment.data or "",
@@ -250,4 +251,5 @@ def _render_sheet(jury: Jury, candidature: Candidature, form, reasons=(), status
         "jury/scoresheet.html", stage=jury, candidature=candidature, contest=candidature.edition.contest,
         form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(now()), stored=stored or {},
         opinions=opinions_for(current_user, candidature, jury, may_read=True),  # every caller passed _readable
+        record=regional_record(candidature) if jury.region is None else None,  # the national jury reads the region's
     ), status
