@@ -144,7 +144,8 @@ def _declared(jury: Jury, candidature: Candidature, conflict: bool):
 @jurors_only
 def dossier(stage: str, candidature_id: int):
     """The dossier once had a page of its own: its address (a bookmark, an open tab) leads to the sheet beside it."""
-    return redirect(url_for(".scoresheet", stage=stage, candidature_id=candidature_id), 301)
+    jury, candidature, elsewhere = _readable(stage, candidature_id)  # to none but who may read it
+    return elsewhere or redirect(url_for(".scoresheet", stage=jury.name, candidature_id=candidature.id), 301)
 
 
 @bp.route(ONE + "/fiche", methods=["GET", "POST"])
