@@ -41,7 +41,8 @@
     if (typed === saved) { return Promise.resolve(); }
     var body = new FormData(form);
     body.set("action", "save");
-    pending = window.fetch(form.action, {
+    // The page's own address: form.action would name the buttons called « action ».
+    pending = window.fetch(window.location.pathname + window.location.search, {
       method: "POST", body: body, credentials: "same-origin", keepalive: leaving,
       headers: {"Accept": "application/json"}
     }).then(function (response) { return answered(response, typed); })
