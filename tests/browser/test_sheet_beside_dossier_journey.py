@@ -39,6 +39,7 @@ def test_juror_scores_beside_the_dossier_and_the_draft_saves_itself(new_context,
     tick(page, page.locator('input[name="mark_partenariat"][value="4"]'))
     page.locator("#justification_partenariat").fill(TYPED)
     expect(page.locator("[data-autosave-status]")).to_contain_text("Brouillon enregistré à")
+    expect(page.get_by_role("heading", name="Fiche de notation")).to_contain_text("brouillon")
     shot("fiche-a-cote-du-dossier", page)
 
     page.reload()

@@ -11,6 +11,7 @@
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var status = form.querySelector("[data-autosave-status]");
+  var badge = document.querySelector("[data-autosave-badge]");
   var PAUSE = 1500;  // milliseconds without typing before the draft is saved
   var timer = null, pending = null, submitting = false, refused = false;
   var saved = snapshot();  // the form as the server holds it
@@ -27,6 +28,7 @@
       if (!refused) {
         form.elements.version.value = answer.version;  // the next save, draft or button, carries it
         saved = typed;
+        if (badge) { badge.textContent = badge.getAttribute("data-autosave-badge"); }  // « non commencée » no more
       }
       say(answer.message);
     });
