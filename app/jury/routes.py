@@ -26,7 +26,7 @@ from app.jury.forms import (
     scoresheet_form_class,
     sheet_differences,
 )
-from app.jury.independence import declaration_of, has_submitted, jury_means, may_read_dossier, opinions_for, sheet_of
+from app.jury.independence import declaration_of, has_submitted, jury_means, opinions_for, sheet_of
 from app.jury.operations import (
     declare_conflict,
     detect_conflicts,
@@ -64,9 +64,11 @@ def _judged(name: str, candidature_id: int) -> tuple[Jury, Candidature]:
 def _readable(name: str, candidature_id: int):
     """As ``_judged``, and the juror declared no conflict: else 404 (conflict) or the declaration page."""
     stage, candidature = _judged(name, candidature_id)
-    if may_read_dossier(current_user, candidature, stage):
+    # _judged has found the juror on the jury: what remains of ``may_read_dossier`` is the declaration.
+    declaration = declaration_of(current_user, candidature, stage)
+    if declaration is not None and not declaration.has_conflict:
         return stage, candidature, None
-    if declaration_of(current_user, candidature, stage) is None:
+    if declaration is None:
         return stage, candidature, redirect(url_for(".declaration", stage=stage.name, candidature_id=candidature.id))
     abort(404)
 
@@ -158,11 +160,11 @@ def scoresheet(stage: str, candidature_id: int):
     contest = candidature.edition.contest
     form_class = scoresheet_form_class(contest)
     if request.method == "GET":
-        form = form_class(data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
-        return _render_sheet(jury, candidature, form)
+        sheet = sheet_of(current_user, candidature, jury)
+        return _render_sheet(jury, candidature, form_class(data=scoresheet_data(sheet, contest)), sheet)
     form = form_class()
     if not form.validate_on_submit():
-        return _render_sheet(jury, candidature, form, status=400)
+        return _render_sheet(jury, candidature, form, sheet_of(current_user, candidature, jury), status=400)
     if _saving_as_typed():
         return _autosaved(jury, candidature, form)
     return _save(jury, candidature, form)
@@ -226,9 +228,9 @@ def _save(jury: Jury, candidature: Candidature, form):
             _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *refused.place_on(form)], status=422)
     if refused and jury.blocker(now()):  # the jury has finished: the sheet as it stands, read-only, said once
         contest = candidature.edition.contest
-        stored = scoresheet_form_class(contest)(
-            formdata=None, data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
-        return _render_sheet(jury, candidature, stored, status=422)
+        sheet = sheet_of(current_user, candidature, jury)
+        stored = scoresheet_form_class(contest)(formdata=None, data=scoresheet_data(sheet, contest))
+        return _render_sheet(jury, candidature, stored, sheet, status=422)
     if refused:
         return _refused(jury, candidature, form, refused.reasons, status=422)
     if sheet.status == "submitted":
@@ -243,14 +245,15 @@ def _refused(jury: Jury, candidature: Candidature, form, reasons, status, stored
     """Show what was typed again, on top of the stored sheet: the next save is accepted."""
     sheet = sheet_of(current_user, candidature, jury)
     form.version.data = str(sheet.version if sheet else 0)
-    return _render_sheet(jury, candidature, form, reasons, status, stored)
+    return _render_sheet(jury, candidature, form, sheet, reasons, status, stored)
 
 
-def _render_sheet(jury: Jury, candidature: Candidature, form, reasons=(), status=200, stored=None):
-    sheet = sheet_of(current_user, candidature, jury)
+def _render_sheet(jury: Jury, candidature: Candidature, form, sheet, reasons=(), status=200, stored=None):
+    """The page; ``sheet`` is the juror's stored sheet (or None), read once by the caller."""
     return render_template(
         "jury/scoresheet.html", stage=jury, candidature=candidature, contest=candidature.edition.contest,
         form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(now()), stored=stored or {},
-        opinions=opinions_for(current_user, candidature, jury, may_read=True),  # every caller passed _readable
+        opinions=opinions_for(current_user, candidature, jury, may_read=True,  # every caller passed _readable
+                              submitted=sheet is not None and sheet.submitted),
         record=regional_record(candidature) if jury.region is None else None,  # the national jury reads the region's
     ), status
