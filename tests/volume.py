@@ -182,7 +182,7 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             f"/ars/{region}/journal?personne=organiser", "/national/synthese", "/national/synthese.csv",
             "/national/synthese.pdf",
         ],
-        "juror": ["/jury", f"/jury/regional/{dossier}/dossier", f"/jury/regional/{dossier}/fiche"],
-        "national_juror": ["/jury/national", f"/jury/national/{pick}/dossier", f"/jury/national/{pick}/fiche"],
+        "juror": ["/jury", f"/jury/regional/{dossier}/fiche"],
+        "national_juror": ["/jury/national", f"/jury/national/{pick}/fiche"],
         "owner": ["/candidatures", f"/candidatures/{dossier}"],
     }

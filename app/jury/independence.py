@@ -47,14 +47,17 @@ class JuryOpinions:
     result: Aggregate
 
 
-def opinions_for(juror: User, candidature: Candidature, jury: Jury, *, may_read: bool | None = None) \
-        -> JuryOpinions | None:
+def opinions_for(juror: User, candidature: Candidature, jury: Jury, *, may_read: bool | None = None,
+                 submitted: bool | None = None) -> JuryOpinions | None:
     """Independent judgment: None until the juror, who may read the dossier, has submitted their own
     sheet; then the other sheets (by id) and the jury's means. A page that has just asked
-    ``may_read_dossier`` passes its answer as ``may_read`` rather than ask twice."""
+    ``may_read_dossier`` passes its answer as ``may_read`` rather than ask twice, one that has just
+    read the juror's sheet passes whether it is ``submitted``."""
     if may_read is None:
         may_read = may_read_dossier(juror, candidature, jury)
-    if not (may_read and has_submitted(juror, candidature, jury)):
+    if submitted is None:
+        submitted = has_submitted(juror, candidature, jury)
+    if not (may_read and submitted):
         return None
     others = db.session.scalars(db.select(Scoresheet).where(
         Scoresheet.candidature_id == candidature.id, Scoresheet.stage == jury.name,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -94,14 +95,20 @@ def _store(existing: ConflictDeclaration | None, candidature: Candidature, juror
 
 def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, object],
                     justifications: Mapping[str, str], comment: str, *, submit: bool, now: datetime,
-                    jury: Jury, version: int | None = None) -> Scoresheet:
-    """Save the juror's marks as a draft, or submit them (every mark required); a submitted sheet stays submitted."""
+                    jury: Jury, version: int | None = None, automatic: bool = False) -> Scoresheet:
+    """Save the juror's marks as a draft, or submit them (every mark required); a submitted sheet stays submitted.
+
+    ``automatic``: the page saves the draft by itself as the juror types (static/js/autosave.js). A
+    submitted sheet counts for the jury as it stands, so it changes only when the juror says so."""
     declaration = declaration_of(juror, candidature, jury)
     if declaration is None or declaration.has_conflict:
         raise Refused([_l("Déclarez d’abord n’avoir aucun lien d’intérêt avec ce projet.")])
     if blocker := jury.blocker(now):
         raise Refused([blocker])
     sheet = sheet_of(juror, candidature, jury)
+    if automatic and sheet is not None and sheet.status == "submitted":
+        raise Refused([_l("Votre fiche est rendue : vos modifications ne s’enregistrent pas d’elles-mêmes. "
+                          "Enregistrez-les avec le bouton « Enregistrer les modifications ».")])
     if version is not None and version != (sheet.version if sheet else 0):
         raise Stale()
     submit = submit or (sheet is not None and sheet.status == "submitted")

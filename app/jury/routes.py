@@ -6,6 +6,7 @@ A candidature outside the juror's jury, or one they declared a conflict for, ans
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +16,7 @@ from app.clock import now
 from app.database import writes
 from app.endings import refusals
 from app.extensions import db
-from app.i18n import number
+from app.i18n import number, translated, worded
 from app.jury.forms import (
     CONFLICT,
     NO_CONFLICT,
@@ -25,7 +26,7 @@ from app.jury.forms import (
     scoresheet_form_class,
     sheet_differences,
 )
-from app.jury.independence import declaration_of, has_submitted, jury_means, may_read_dossier, opinions_for, sheet_of
+from app.jury.independence import declaration_of, has_submitted, jury_means, opinions_for, sheet_of
 from app.jury.operations import (
     declare_conflict,
     detect_conflicts,
@@ -63,9 +64,11 @@ def _judged(name: str, candidature_id: int) -> tuple[Jury, Candidature]:
 def _readable(name: str, candidature_id: int):
     """As ``_judged``, and the juror declared no conflict: else 404 (conflict) or the declaration page."""
     stage, candidature = _judged(name, candidature_id)
-    if may_read_dossier(current_user, candidature, stage):
+    # _judged has found the juror on the jury: what remains of ``may_read_dossier`` is the declaration.
+    declaration = declaration_of(current_user, candidature, stage)
+    if declaration is not None and not declaration.has_conflict:
         return stage, candidature, None
-    if declaration_of(current_user, candidature, stage) is None:
+    if declaration is None:
         return stage, candidature, redirect(url_for(".declaration", stage=stage.name, candidature_id=candidature.id))
     abort(404)
 
@@ -136,45 +139,83 @@ def _declared(jury: Jury, candidature: Candidature, conflict: bool):
         flash(_("Votre lien d’intérêt est enregistré : ce dossier ne vous sera pas présenté."), "success")
         return redirect(url_for(".index", stage=jury.name))
     flash(_("Votre déclaration est enregistrée : vous pouvez lire le dossier."), "success")
-    return redirect(url_for(".dossier", stage=jury.name, candidature_id=candidature.id))
+    return redirect(url_for(".scoresheet", stage=jury.name, candidature_id=candidature.id))
 
 
 @bp.get(ONE + "/dossier")
 @jurors_only
 def dossier(stage: str, candidature_id: int):
-    jury, candidature, elsewhere = _readable(stage, candidature_id)
-    if elsewhere:
-        return elsewhere
-    return render_template("jury/dossier.html", stage=jury, candidature=candidature,
-                           contest=candidature.edition.contest,
-                           opinions=opinions_for(current_user, candidature, jury, may_read=True),
-                           record=regional_record(candidature) if jury.region is None else None)
+    """The dossier once had a page of its own: its address (a bookmark, an open tab) leads to the sheet beside it."""
+    jury, candidature, elsewhere = _readable(stage, candidature_id)  # to none but who may read it
+    return elsewhere or redirect(url_for(".scoresheet", stage=jury.name, candidature_id=candidature.id), 301)
 
 
 @bp.route(ONE + "/fiche", methods=["GET", "POST"])
 @jurors_only
 def scoresheet(stage: str, candidature_id: int):
+    """The dossier and the juror's scoresheet beside it, on one page."""
     jury, candidature, elsewhere = _readable(stage, candidature_id)
     if elsewhere:
         return elsewhere
     contest = candidature.edition.contest
     form_class = scoresheet_form_class(contest)
     if request.method == "GET":
-        form = form_class(data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
-        return _render_sheet(jury, candidature, form)
+        sheet = sheet_of(current_user, candidature, jury)
+        return _render_sheet(jury, candidature, form_class(data=scoresheet_data(sheet, contest)), sheet)
     form = form_class()
     if not form.validate_on_submit():
-        return _render_sheet(jury, candidature, form, status=400)
+        return _render_sheet(jury, candidature, form, sheet_of(current_user, candidature, jury), status=400)
+    if _saving_as_typed():
+        return _autosaved(jury, candidature, form)
     return _save(jury, candidature, form)
 
 
-def _save(jury: Jury, candidature: Candidature, form):
-    submit = request.form.get("action") == "submit"
+def _saving_as_typed() -> bool:
+    """The page's own script (static/js/autosave.js) saving the draft asks for an answer in JSON."""
+    return request.accept_mimetypes.best == "application/json" and request.form.get("action") == "save"
+
+
+def _stored(jury: Jury, candidature: Candidature, form, *, submit: bool, automatic: bool = False):
+    """The sheet saved from the posted form (None when refused), and the refusals met."""
     version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+    sheet = None
     with refusals() as refused:
         sheet = save_scoresheet(candidature, current_user, prefixed(request.form, "mark_"),
                                 prefixed(request.form, "justification_"), form.comment.data or "",
-                                submit=submit, now=now(), jury=jury, version=version)
+                                submit=submit, now=now(), jury=jury, version=version, automatic=automatic)
+    return sheet, refused
+
+
+def _autosaved(jury: Jury, candidature: Candidature, form):
+    """A draft saved as the juror types: the answer says when, or why not; the page keeps what was typed."""
+    sheet, refused = _stored(jury, candidature, form, submit=False, automatic=True)
+    if refused.stale:
+        return {"message": _(
+            "Votre fiche a été modifiée entre-temps (dans un autre onglet ?) : ce brouillon n’a pas été "
+            "enregistré, vos saisies restent dans la page. Enregistrez-les avec le bouton pour voir les "
+            "deux versions, ou rechargez la page pour garder la version enregistrée.")}, 409
+    if refused:
+        labels = _labels(form, candidature.edition.contest)
+        said = [f"{labels[name]} : {translated(message)}" if name in labels else str(translated(message))
+                for name, message in refused.problems.items()]
+        said += [str(translated(reason)) for reason in refused.reasons if reason not in refused.problems.values()]
+        return {"message": " ".join([_("Brouillon non enregistré, vos saisies restent dans la page."), *said])}, 422
+    time = format_datetime(now(), _("H 'h' mm"))  # « 14 h 32 », in Paris time
+    return {"version": sheet.version, "message": _("Brouillon enregistré à %(time)s.", time=time)}
+
+
+def _labels(form, contest) -> dict[str, str]:
+    """What the juror reads beside each field, to name the one refused."""
+    labels = {"comment": str(form.comment.label.text)}
+    for criterion in contest.criteria:
+        name = worded(criterion, markup=False)
+        labels[f"mark_{criterion.key}"] = name
+        labels[f"justification_{criterion.key}"] = f"{name} — {form['justification_' + criterion.key].label.text}"
+    return labels
+
+
+def _save(jury: Jury, candidature: Candidature, form):
+    sheet, refused = _stored(jury, candidature, form, submit=request.form.get("action") == "submit")
     if refused.stale:
         stored = sheet_differences(form, sheet_of(current_user, candidature, jury), candidature.edition.contest)
         return _refused(jury, candidature, form, [_(
@@ -187,9 +228,9 @@ def _save(jury: Jury, candidature: Candidature, form):
             _("Certaines notes ne sont pas valides : rien n’a été enregistré."), *refused.place_on(form)], status=422)
     if refused and jury.blocker(now()):  # the jury has finished: the sheet as it stands, read-only, said once
         contest = candidature.edition.contest
-        stored = scoresheet_form_class(contest)(
-            formdata=None, data=scoresheet_data(sheet_of(current_user, candidature, jury), contest))
-        return _render_sheet(jury, candidature, stored, status=422)
+        sheet = sheet_of(current_user, candidature, jury)
+        stored = scoresheet_form_class(contest)(formdata=None, data=scoresheet_data(sheet, contest))
+        return _render_sheet(jury, candidature, stored, sheet, status=422)
     if refused:
         return _refused(jury, candidature, form, refused.reasons, status=422)
     if sheet.status == "submitted":
@@ -204,13 +245,15 @@ def _refused(jury: Jury, candidature: Candidature, form, reasons, status, stored
     """Show what was typed again, on top of the stored sheet: the next save is accepted."""
     sheet = sheet_of(current_user, candidature, jury)
     form.version.data = str(sheet.version if sheet else 0)
-    return _render_sheet(jury, candidature, form, reasons, status, stored)
+    return _render_sheet(jury, candidature, form, sheet, reasons, status, stored)
 
 
-def _render_sheet(jury: Jury, candidature: Candidature, form, reasons=(), status=200, stored=None):
-    sheet = sheet_of(current_user, candidature, jury)
+def _render_sheet(jury: Jury, candidature: Candidature, form, sheet, reasons=(), status=200, stored=None):
+    """The page; ``sheet`` is the juror's stored sheet (or None), read once by the caller."""
     return render_template(
         "jury/scoresheet.html", stage=jury, candidature=candidature, contest=candidature.edition.contest,
         form=form, reasons=reasons, sheet=sheet, blocker=jury.blocker(now()), stored=stored or {},
-        opinions=opinions_for(current_user, candidature, jury, may_read=True),  # every caller passed _readable
+        opinions=opinions_for(current_user, candidature, jury, may_read=True,  # every caller passed _readable
+                              submitted=sheet is not None and sheet.submitted),
+        record=regional_record(candidature) if jury.region is None else None,  # the national jury reads the region's
     ), status

@@ -83,7 +83,6 @@ def urls(candidature: Candidature, stage: str = "regional") -> dict[str, str]:
     attachment = candidature.attachments[0].id if candidature.attachments else 1
     return {
         "declaration": f"{base}/declaration",
-        "dossier": f"{base}/dossier",
         "scoresheet": f"{base}/fiche",
         "attachments": f"/candidatures/{candidature.id}/pieces-jointes/",
         "download": f"/candidatures/{candidature.id}/pieces-jointes/telecharger/{attachment}",
@@ -102,13 +101,14 @@ def marks_form(values, *, comment: str = "", action: str = "save", justification
     return data | {"comment": comment, "action": action}
 
 
-def post_sheet(client, candidature: Candidature, data: dict, *, version: str | None = None, stage: str = "regional"):
+def post_sheet(client, candidature: Candidature, data: dict, *, version: str | None = None, stage: str = "regional",
+               headers: dict | None = None):
     url = urls(candidature, stage)["scoresheet"]
     page = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     if version is None:
         version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    return client.post(url, data={"csrf_token": token, "version": version, **data})
+    return client.post(url, data={"csrf_token": token, "version": version, **data}, headers=headers)
 
 
 def submitted_by(juror: User, candidature: Candidature, mark: int, comment: str, now) -> None:

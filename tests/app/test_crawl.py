@@ -33,6 +33,8 @@ EMAIL_LINKS = {"auth.verify_email", "auth.reset_password", "regional.accept_invi
 # Pages a form leads to: the sign-in's second step (after the password of an organiser), and an
 # account found by the admin's search (an address typed in its field).
 FORM_STEPS = {"mfa.code"}
+# Former addresses that now redirect, kept for the bookmarks and tabs of people at work: no page links them.
+FORMER_ADDRESSES = {"jury.dossier"}
 SEARCHES = {"admin": [f"/admin/?email={cast.email('ars.hdf')}"]}
 # Links that act rather than show (switching language): noted as reached, not followed.
 NOT_FOLLOWED = {"i18n.switch_language"}
@@ -149,7 +151,7 @@ LATER = {"jury-regional": (finish_idf_jury, ("ars.idf",)), "jury-national": (fin
 EXPECTED = {
     "ars.hdf": {"regional.candidature", "attachments.download", "exports.dossier", "selection.minutes", "emailed.enter"},
     "national": {"regional.candidature", "attachments.download", "exports.dossier", "national.winner"},
-    "jure.idf": {"jury.dossier", "attachments.download", "exports.dossier", "jury.scoresheet"},
+    "jure.idf": {"attachments.download", "exports.dossier", "jury.scoresheet"},
     "candidat": {"candidatures.edit", "attachments.index", "candidatures.receipt"},
     # The public, once the results are published: the page, its files and their schema.
     None: {"results.index", "results.data", "results.schema", "results.table_schema_file"},
@@ -183,5 +185,5 @@ def test_every_page_is_reachable_by_links(app, clock):
     assert not broken
     assert {account: sorted(wanted - reached[account]) for account, wanted in EXPECTED.items()} == {
         account: [] for account in EXPECTED}
-    unreachable = sorted(pages - set().union(*reached.values()) - EMAIL_LINKS - FORM_STEPS - {"static"})
+    unreachable = sorted(pages - set().union(*reached.values()) - EMAIL_LINKS - FORM_STEPS - FORMER_ADDRESSES - {"static"})
     assert not unreachable, f"reachable only by typing their address: {', '.join(unreachable)}"

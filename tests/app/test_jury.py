@@ -13,7 +13,7 @@ from tests.app.jury_helpers import DOSSIER, PDF, declare_free, expected_regional
 from tests.app.test_attachments_concurrency import signed_in_copy
 from tests.conftest import csrf_token
 
-PAGES = ("declaration", "dossier", "scoresheet", "attachments", "download")
+PAGES = ("declaration", "scoresheet", "attachments", "download")
 
 
 def declarations() -> list[tuple]:
@@ -66,7 +66,7 @@ def test_other_region_declaration_post_answers_404(client, login, jury):
 def test_dossier_before_declaration_leads_to_declaration(client, login, jury):
     login(jury.juror)
 
-    response = client.get(urls(jury.dossier)["dossier"])
+    response = client.get(urls(jury.dossier)["scoresheet"])
 
     assert response.status_code == 302
     assert response.headers["Location"] == urls(jury.dossier)["declaration"]
@@ -89,10 +89,10 @@ def test_declaring_no_conflict_opens_dossier_and_attachments(client, login, jury
 
     response = declare_free(client, jury.dossier)
 
-    assert response.headers["Location"] == urls(jury.dossier)["dossier"]
+    assert response.headers["Location"] == urls(jury.dossier)["scoresheet"]
     assert declarations() == [(jury.juror.id, jury.dossier.id, "regional", False, None, "juror")]
     assert actions() == ["conflict.declare"]
-    page = client.get(urls(jury.dossier)["dossier"]).get_data(as_text=True)
+    page = client.get(urls(jury.dossier)["scoresheet"]).get_data(as_text=True)
     assert "Réponse du candidat au critère originalite." in page
     assert "programme.pdf" in page
     assert client.get(urls(jury.dossier)["download"]).data == PDF
@@ -138,7 +138,7 @@ def test_conflict_removes_candidature_from_expected_work(client, login, jury):
     assert expected_regional(jury.hdf) == {jury.dossier.id: {jury.colleague.id}}
     page = client.get("/jury").get_data(as_text=True)
     assert "Fiches rendues : 0 sur 0 attendues." in page
-    assert f"/jury/regional/{jury.dossier.id}/dossier" not in page
+    assert f"/jury/regional/{jury.dossier.id}/fiche" not in page
 
 
 def test_conflict_is_detected_on_identifier_match(client, login, jury):
@@ -151,7 +151,7 @@ def test_conflict_is_detected_on_identifier_match(client, login, jury):
     reason = "L’identifiant de votre organisation (620100057) est celui de la structure candidate « Centre hospitalier de Lens »."
     assert declarations() == [(jury.juror.id, jury.dossier.id, "regional", True, reason, "automatic")]
     assert actions() == ["conflict.detect"]
-    assert client.get(urls(jury.dossier)["dossier"]).status_code == 404
+    assert client.get(urls(jury.dossier)["scoresheet"]).status_code == 404
     assert client.get(urls(jury.dossier)["download"]).status_code == 404
 
 
@@ -242,7 +242,7 @@ def test_parallel_declarations_leave_one_row(app, client, login, jury):
     assert declarations() == [(jury.juror.id, jury.dossier.id, "regional", False, None, "juror")]
 
 
-@pytest.mark.parametrize("page", ["declaration", "dossier", "scoresheet"])
+@pytest.mark.parametrize("page", ["declaration", "scoresheet"])
 def test_a_juror_never_judges_their_own_dossier(client, login, jury, edition, clock, page):
     """A candidate invited to their region's jury: their own dossier is neither listed, judged nor expected
     (its attachments stay theirs, on the candidate's pages)."""

@@ -173,9 +173,8 @@ def colleague_submitted(declared, clock):
     return declared
 
 
-@pytest.mark.parametrize("page", ["dossier", "scoresheet"])
-def test_others_comment_hidden_until_own_submission(client, colleague_submitted, page):
-    url = urls(colleague_submitted.dossier)[page]
+def test_others_comment_hidden_until_own_submission(client, colleague_submitted):
+    url = urls(colleague_submitted.dossier)["scoresheet"]
     post_sheet(client, colleague_submitted.dossier, marks_form(1))  # a draft is not enough
     before = client.get(url).get_data(as_text=True)
 

@@ -15,7 +15,7 @@ def national_dossier(client, login, make_user, shortlist, candidature) -> str:
     db.session.commit()
     login(make_user(Role.NATIONAL_JUROR))
     declare_free(client, candidature, "national")
-    response = client.get(f"/jury/national/{candidature.id}/dossier")
+    response = client.get(f"/jury/national/{candidature.id}/fiche")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -58,8 +58,8 @@ def test_the_regional_jury_reads_no_regional_record(client, login, jury):
     login(jury.juror)
     declare_free(client, jury.dossier)
 
-    response = client.get(f"/jury/regional/{jury.dossier.id}/dossier")
+    response = client.get(f"/jury/regional/{jury.dossier.id}/fiche")
 
     assert response.status_code == 200
-    assert "Ma fiche de notation" in response.get_data(as_text=True)
+    assert "Fiche de notation" in response.get_data(as_text=True)
     assert "Le dossier en région" not in response.get_data(as_text=True)

@@ -26,7 +26,7 @@ def test_juror_scores_and_organiser_selects_with_an_opinion(new_context, page, s
     tick(page, page.locator('input[name="choice"][value="none"]'))
     page.get_by_role("button", name="Enregistrer ma déclaration").click()
     page.goto(f"{live_server}/jury")
-    page.get_by_role("link", name="Ma fiche de notation").click()
+    page.get_by_role("link", name="Lire le dossier et le noter").click()
     for criterion, mark in MARKS.items():
         tick(page, page.locator(f'input[name="mark_{criterion}"][value="{mark}"]'))
     shot("fiche-remplie")

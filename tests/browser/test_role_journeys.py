@@ -300,12 +300,12 @@ CONFLICT_NATURE = "Je siège au conseil d’administration de l’établissement
 # The labels the juror follows, in each language of the interface.
 JUROR_WORDS = {
     "fr": {"sign in": "Se connecter", "declare": "Déclarer mes liens d’intérêt", "save": "Enregistrer ma déclaration",
-           "sheet": "Ma fiche de notation", "submit": "Rendre ma fiche", "back": "Retour à la liste",
+           "sheet": "Fiche de notation", "submit": "Rendre ma fiche", "back": "Retour à la liste",
            "list": "Mes candidatures à évaluer", "nature": "Nature du lien d’intérêt",
            "declared": "Votre déclaration est enregistrée : vous pouvez lire le dossier.",
            "conflict": "Votre lien d’intérêt est enregistré", "submitted": "Votre fiche de notation est rendue."},
     "en": {"sign in": "Sign in", "declare": "Declare my conflicts of interest", "save": "Save my declaration",
-           "sheet": "My score sheet", "submit": "Submit my score sheet", "back": "Back to the list",
+           "sheet": "Score sheet", "submit": "Submit my score sheet", "back": "Back to the list",
            "list": "My applications to assess", "nature": "Nature of the conflict of interest",
            "declared": "Your declaration has been saved: you can read the application file.",
            "conflict": "Your conflict of interest has been recorded",
@@ -334,7 +334,7 @@ def test_regional_juror_declares_and_scores(language, page, shot, live_server, a
     tick(page, page.locator('input[name="choice"][value="none"]'))
     page.get_by_role("button", name=words["save"]).click()
     expect(page.get_by_text(words["declared"])).to_be_visible()
-    page.get_by_role("link", name=words["sheet"]).first.click()
+    expect(page.get_by_role("heading", name=words["sheet"])).to_be_visible()  # beside the dossier
     marks = mark_every_criterion(page, "4")
     shot("fiche-remplie")
     page.get_by_role("button", name=words["submit"]).click()
@@ -458,7 +458,7 @@ def test_national_juror_declares_no_conflict_and_submits_a_sheet(page, shot, liv
     tick(page, page.locator('input[name="choice"][value="none"]'))
     page.get_by_role("button", name="Enregistrer ma déclaration").click()
     expect(page.get_by_text("Votre déclaration est enregistrée : vous pouvez lire le dossier.")).to_be_visible()
-    page.get_by_role("link", name="Ma fiche de notation").first.click()
+    expect(page.get_by_role("heading", name="Fiche de notation")).to_be_visible()  # beside the dossier
     marks = mark_every_criterion(page, "3")
     page.get_by_label("Commentaire général").fill("Un projet solide, à faire connaître.")
     shot("fiche-remplie")
