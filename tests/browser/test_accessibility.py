@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from app.demo import build, cast
 from tests.app.test_crawl import LATER, NOW, SEARCHES, STAGE_DAYS, VISITORS, crawl
-from tests.browser.accessibility import HEIGHT, WIDTHS, blocking
+from tests.browser.accessibility import HEIGHT, WIDTHS, axe_version, blocking
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import type_code_if_asked
 
@@ -80,3 +80,11 @@ def test_every_page_has_no_serious_accessibility_problem_on_a_computer_and_a_pho
             walk(stage, accounts, checked)
 
     assert not problems, "axe finds critical or serious problems:\n" + "\n".join(problems)
+
+
+def test_the_accessibility_statement_describes_the_checks_these_tests_run(client):
+    statement = client.get("/accessibilite").get_data(as_text=True)
+
+    assert "non conforme" in statement and "aucun audit de conformité" in statement
+    assert f"axe-core {axe_version()}" in statement
+    assert all(f"{width} pixels" in statement for width in WIDTHS)
