@@ -30,7 +30,8 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The design system is served by the app itself: no CDN.
+# The design system is served by the app itself: no CDN. npm ci also installs the devDependencies:
+# axe-core, which only the browser tests load into pages (tests/browser/accessibility.py), never copied.
 $(ASSETS): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf app/static/dsfr

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from werkzeug.exceptions import HTTPException
@@ -79,10 +80,16 @@ def endpoint_of(adapter, url: str, method: str = "GET") -> str | None:
     return endpoint
 
 
-def crawl(app, client, start: str) -> tuple[set[str], list[str]]:
-    """The endpoints reached by links from ``start`` and the pages that failed (status >= 500)."""
+class Crawl(NamedTuple):
+    reached: set[str]  # the endpoints reached by links
+    broken: list[str]  # the pages that failed (status >= 500)
+    pages: dict[str, str]  # an address of each endpoint that answered with an HTML page
+
+
+def crawl(app, client, start: str) -> Crawl:
+    """Follow the links from ``start``, as ``client``."""
     adapter = app.url_map.bind("localhost")
-    seen, reached, broken = {start}, set(), []
+    seen, reached, broken, pages = {start}, set(), [], {}
     visits: Counter = Counter()
     queue = deque([start])
     while queue:
@@ -100,6 +107,7 @@ def crawl(app, client, start: str) -> tuple[set[str], list[str]]:
             broken.append(f"{url} → {response.status_code}")
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
+        pages.setdefault(endpoint, url)
         parser = _Links()
         parser.feed(body.decode())
         links = [local(href, url) for href in parser.hrefs]
@@ -111,7 +119,7 @@ def crawl(app, client, start: str) -> tuple[set[str], list[str]]:
             if link and link not in seen:
                 seen.add(link)
                 queue.append(link)
-    return reached, broken
+    return Crawl(reached, broken, pages)
 
 
 def landing(client, account: str | None) -> str:
@@ -167,7 +175,7 @@ def test_every_page_is_reachable_by_links(app, clock):
         for account in accounts:
             client = app.test_client()
             for start in [landing(client, account), *SEARCHES.get(account, [])]:
-                found, failures = crawl(app, client, start)
+                found, failures, _pages = crawl(app, client, start)
                 reached[account] |= found
                 broken.extend(f"{stage}, {account}: {failure}" for failure in failures)
 

@@ -15,7 +15,8 @@ from playwright.sync_api import sync_playwright
 from app.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+# What the tests keep for people to look at (screenshots): test-artifacts/, or where TEST_ARTIFACTS says.
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 # Without these, Chromium tries to reach Google's services, which this closed network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -85,7 +86,7 @@ def page(new_context):
 @pytest.fixture
 def shot(page, request):
     """``shot(name)`` keeps a numbered full-page screenshot (of ``target``, default the page) as an artefact."""
-    folder = ARTIFACTS / request.node.name
+    folder = ARTIFACTS / "browser" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     steps = iter(range(1, 100))
 

@@ -24,6 +24,7 @@ from app.demo.story import Cast, Timeline, finish_regional_juries, score_nation,
 from app.extensions import db
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
+from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import tick, type_code_if_asked
 from tests.browser.test_candidate_journey import PDF, PNG, attach, fill_dossier
 
@@ -182,6 +183,7 @@ def test_candidate_registers_and_submits_from_the_depot_stage(page, shot, live_s
     attach(second_tab, "quatrième.pdf", PDF, "application/pdf")
     expect(second_tab.get_by_role("alert")).to_contain_text("3 pièces jointes maximum")
     shot("quatrieme-refusee", second_tab)
+    assert_accessible(second_tab)  # an upload refused, as a form's error
 
     page.get_by_role("link", name=FIRST_TITLE).click()  # back to the dossier
     fill_dossier(page)
@@ -228,6 +230,7 @@ def test_ars_sets_aside_opens_the_jury_picks_closes_and_downloads_the_minutes(pa
     tick(page, page.locator('input[name="code"][value="doublon"]'))
     page.get_by_label("Précisions communiquées au candidat").fill(INADMISSIBLE_TEXT)
     shot("irrecevabilite")
+    assert_accessible(page)
     page.get_by_role("button", name="Déclarer irrecevable").click()
     expect(page.get_by_text("La candidature est déclarée irrecevable ; le candidat est prévenu")).to_be_visible()
     told = smtp_server.wait_for(HOLDER_COR, subject="Votre candidature est irrecevable")
@@ -346,6 +349,7 @@ def test_regional_juror_declares_and_scores(language, page, shot, live_server, a
     tick(page, page.locator('input[name="choice"][value="conflict"]'))
     page.get_by_label(words["nature"]).fill(CONFLICT_NATURE)
     shot("lien-d-interet")
+    assert_accessible(page)  # a form of radio buttons revealing a text field, in both languages and widths
     page.get_by_role("button", name=words["save"]).click()
     expect(page.get_by_text(words["conflict"])).to_be_visible()
     shot("liste-apres")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Candidature
+from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import sign_in
 from workflows.states import Role
 
@@ -34,6 +35,7 @@ def test_typed_text_survives_a_refused_submission(page, shot, live_server, editi
     expect(refusal).to_contain_text("la description du projet")
     expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)
     shot("depot-refuse")
+    assert_accessible(page)  # the refusal's messages, tied to their fields
 
     page.get_by_label("Description du projet", exact=True).fill(DESCRIPTION)
     page.get_by_role("button", name="Enregistrer", exact=True).click()
@@ -68,6 +70,7 @@ def test_two_tabs_show_both_versions_and_saving_again_keeps_the_typed_one(page, 
     expect(page.get_by_label("Titre du projet", exact=True)).to_have_value("Titre de ce premier onglet")
     expect(page.locator("#title-stored")).to_have_text("Version enregistrée : Titre de l’autre onglet")
     shot("conflit")
+    assert_accessible(page)
 
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
