@@ -18,6 +18,7 @@ from app.listing import ListPage, page_of
 from app.models import Candidature, ConflictDeclaration, Region, RegionalPick, User
 from scoring import Progress, RankedRow, display, mean_zscores
 from workflows.definition import Contest, Criterion
+from workflows.texts import _l
 
 
 @dataclass(frozen=True)

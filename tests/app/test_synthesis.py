@@ -65,7 +65,7 @@ def tables(response) -> dict[str, dict[str, int]]:
     """Each table of the page by its caption: its rows' headers and counts."""
     page = response.get_data(as_text=True)
     found = {}
-    for caption, body in re.findall(r"<caption>(.*?)</caption>(.*?)</table>", page, re.S):
+    for caption, body in re.findall(r"<caption[^>]*>(.*?)</caption>(.*?)</table>", page, re.S):
         rows = re.findall(r'<th scope="row">(.*?)</th><td>(\d+)</td>', body, re.S)
         found[html.unescape(caption)] = {html.unescape(re.sub(r"<[^>]+>", "", label)): int(n) for label, n in rows}
     return found
