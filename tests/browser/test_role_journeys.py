@@ -164,7 +164,7 @@ def test_candidate_registers_and_submits_from_the_depot_stage(page, shot, live_s
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
     settle()
-    saved = db.session.scalars(db.select(Candidature).join(User).filter(User.email == CANDIDATE)).one()
+    saved = db.session.scalars(db.select(Candidature).join(User, User.id == Candidature.owner_id).filter(User.email == CANDIDATE)).one()
     assert (saved.state, saved.title, saved.summary) == ("draft", FIRST_TITLE, FIRST_SUMMARY)
     settle()
 
@@ -195,7 +195,7 @@ def test_candidate_registers_and_submits_from_the_depot_stage(page, shot, live_s
         page.get_by_role("link", name="Télécharger le récépissé (PDF)").click()
 
     settle()
-    candidature = db.session.scalars(db.select(Candidature).join(User).filter(User.email == CANDIDATE)).one()
+    candidature = db.session.scalars(db.select(Candidature).join(User, User.id == Candidature.owner_id).filter(User.email == CANDIDATE)).one()
     number, region = candidature.receipt_number, candidature.region.code
     attachments = [a.display_name for a in candidature.attachments]
     settle()  # on SQLite an open read would keep the sender of the receipt waiting
