@@ -22,8 +22,8 @@ from app.endings import refusals
 from app.extensions import db
 from app.main.countdown import deadline_context
 from app.messages.forms import MessageWriteForm
-from app.messages.operations import post_message
 from app.messages.threads import ThreadView, awaiting_answer_from
+from app.messages.writing import write_from_page
 from app.models import Candidature, Region
 from app.candidatures.receipt_pdf import receipt_pdf
 from app.receipts import receipt_time
@@ -170,16 +170,10 @@ def _submit(candidature, form):
 def write_message(candidature_id: int):
     """Write to the ARS of the dossier's region; refused, the page shows the text again with why."""
     candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
-    form = MessageWriteForm.for_contest(candidature.edition.contest)
-    reasons = []
-    if form.validate_on_submit():
-        with refusals() as refused:
-            post_message(candidature, form.body.data or "", author=current_user, side=Side.CANDIDATE, now=now())
-        if not refused:
-            flash(_("Votre message est envoyé ; l’ARS est prévenue par courriel."), "success")
-            return redirect(url_for(".edit", candidature_id=candidature.id, _anchor="messages"))
-        reasons = refused.place_on(form)
-    return _render(candidature, _stored_form(candidature), status=422, message_form=form, message_reasons=reasons)
+    return write_from_page(
+        candidature, side=Side.CANDIDATE, sent=_("Votre message est envoyé ; l’ARS est prévenue par courriel."),
+        thread_url=url_for(".edit", candidature_id=candidature.id, _anchor="messages"),
+        page=lambda **refused: _render(candidature, _stored_form(candidature), status=422, **refused))
 
 
 @bp.route("/<int:candidature_id>/retirer", methods=["GET", "POST"])

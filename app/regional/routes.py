@@ -24,8 +24,8 @@ from app.jury.juries import Jury, accept_invitation as accept_invitation_operati
 from app.jury.removal import removal_page
 from app.journal.view import Journal
 from app.messages.forms import MessageWriteForm
-from app.messages.operations import post_message
 from app.messages.threads import ThreadView, awaiting_answer_from
+from app.messages.writing import write_from_page
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
 from app.search import DossierFilter
@@ -179,16 +179,10 @@ def write_message(region_id: int, candidature_id: int):
     """Write to the dossier's candidate; refused, the page shows the text again with why."""
     region = organised_region(region_id)
     found = region_candidature(region, candidature_id)
-    form = MessageWriteForm.for_contest(region.edition.contest)
-    reasons = []
-    if form.validate_on_submit():
-        with refusals() as refused:
-            post_message(found, form.body.data or "", author=current_user, side=Side.ARS, now=now())
-        if not refused:
-            flash(_("Votre message est envoyé ; le candidat est prévenu par courriel."), "success")
-            return redirect(url_for(".candidature", region_id=region.id, candidature_id=found.id, _anchor="messages"))
-        reasons = refused.place_on(form)
-    return candidature(region_id, candidature_id, status=422, message_form=form, message_reasons=reasons)
+    return write_from_page(
+        found, side=Side.ARS, sent=_("Votre message est envoyé ; le candidat est prévenu par courriel."),
+        thread_url=url_for(".candidature", region_id=region.id, candidature_id=found.id, _anchor="messages"),
+        page=lambda **refused: candidature(region_id, candidature_id, status=422, **refused))
 
 
 def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
