@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -34,17 +36,32 @@ def sender_account(email: str, *, now: datetime) -> User:
     return user
 
 
-def enter_emailed_dossier(region: Region, dossier: dict, *, sender: str, received_at: datetime, actor: User,
-                          now: datetime) -> Candidature:
+def new_entry_key() -> str:
+    """The one-time key of an entry form's rendering (at most 32 characters, the column's size)."""
+    return secrets.token_urlsafe(16)
+
+
+@dataclass(frozen=True)
+class Entry:
+    candidature: Candidature
+    new: bool  # False: the form had been sent already, and this is the dossier it entered
+
+
+def enter_emailed_dossier(region: Region, dossier: dict, *, sender: str, received_at: datetime, entry_key: str,
+                          actor: User, now: datetime) -> Entry:
     """Submit, for the sender, a complete dossier the region received by email before the deadline: its
-    receipt is dated from the email's arrival; the sender is emailed the link to take it over."""
+    receipt is dated from the email's arrival; the sender is emailed the link to take it over. The form's
+    ``entry_key`` enters it once: sent again (a double click, a second tab), the dossier it entered."""
     contest = region.edition.contest
-    lock(region)  # the region's jury does not open meanwhile
+    lock(region)  # the region's jury does not open meanwhile; the same form sent twice waits here
+    if entered := db.session.scalar(db.select(Candidature).filter_by(region_id=region.id, entry_key=entry_key)):
+        return Entry(entered, new=False)
     dossier = normalised(dossier)
     refuse_invalid(dossier, contest)
     owner = sender_account(sender, now=now)
     candidature = Candidature(edition=region.edition, region=region, owner=owner, state=State.DRAFT.value,
-                              entered_by=actor, sender_email=owner.email, created_at=now, updated_at=now)
+                              entered_by=actor, sender_email=owner.email, entry_key=entry_key, created_at=now,
+                              updated_at=now)
     apply_dossier(candidature, dossier)
     db.session.add(candidature)
     # The receipt, dated from the email (the CHECK holds submitted_at = received_at), before the machine
@@ -58,7 +75,7 @@ def enter_emailed_dossier(region: Region, dossier: dict, *, sender: str, receive
     db.session.flush()
     _, raw = issue_token(owner, Purpose.TAKE_OVER, now=now)
     queue_take_over_email(candidature, raw, now)
-    return candidature
+    return Entry(candidature, new=True)
 
 
 def awaiting(user: User) -> list[Candidature]:

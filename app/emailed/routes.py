@@ -14,7 +14,7 @@ from app.candidatures.forms import dossier_from_form, set_choices
 from app.clock import now
 from app.database import end_transaction
 from app.emailed.forms import entry_form_class, received_at
-from app.emailed.operations import enter_emailed_dossier, take_over as take_over_operation
+from app.emailed.operations import enter_emailed_dossier, new_entry_key, take_over as take_over_operation
 from app.endings import refusals
 from app.headers import keep_url_out_of_referer
 from app.models import Region
@@ -39,19 +39,26 @@ def enter(region_id: int):
         status = 422
         if form.validate_on_submit():
             with refusals() as refused:
-                candidature = enter_emailed_dossier(region, dossier_from_form(form, contest),
-                                                    sender=form.sender_email.data,
-                                                    received_at=received_at(form, contest),
-                                                    actor=current_user, now=now())
+                entry = enter_emailed_dossier(region, dossier_from_form(form, contest),
+                                              sender=form.sender_email.data, received_at=received_at(form, contest),
+                                              entry_key=form.entry_key.data, actor=current_user, now=now())
             if not refused:
-                flash(_("Le dossier est déposé pour %(email)s. Récépissé n° %(number)s ; un lien lui est envoyé "
-                        "pour le reprendre.", email=candidature.owner.email, number=candidature.receipt_number),
-                      "success")
+                candidature = entry.candidature
+                if entry.new:
+                    flash(_("Le dossier est déposé pour %(email)s. Récépissé n° %(number)s ; un lien lui est "
+                            "envoyé pour le reprendre.", email=candidature.owner.email,
+                            number=candidature.receipt_number), "success")
+                else:
+                    flash(_("Ce formulaire avait déjà été envoyé : le dossier est enregistré une seule fois "
+                            "(récépissé n° %(number)s), rien d’autre n’a été créé.",
+                            number=candidature.receipt_number), "info")
                 return redirect(url_for("regional.candidature", region_id=region.id, candidature_id=candidature.id))
             reasons = [_("Le dossier n’a pas été enregistré."), *refused.place_on(form)]
         else:
             reasons = [_("Certaines informations manquent ou ne sont pas valides : le dossier n’a pas été "
-                         "enregistré.")]
+                         "enregistré."), *map(str, form.entry_key.errors)]
+            if form.entry_key.errors:  # a form without its key (altered, or older than it): shown with a new one
+                form.entry_key.data = new_entry_key()
     return render_template("emailed/enter.html", region=region, contest=contest, form=form, reasons=reasons,
                            closed=refusal(Act.ENTER_EMAILED_DOSSIER, region_moment(region, now()), contest),
                            stored={}, read_only=False), status

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from sqlalchemy.exc import IntegrityError
+
 from app.extensions import db
 from app.models import AuditEntry, Candidature, User, UserToken
+from tests import factories
 from tests.app.regional_helpers import AFTER_DEADLINE, DEADLINE, organiser, page, region  # noqa: F401
 from tests.app.test_dossier import complete_form
-from tests.conftest import PARIS, PASSWORD
+from tests.concurrency import at_once, copy_of
+from tests.conftest import PARIS, PASSWORD, csrf_token
 from workflows.states import Role
 
 SENDER = "Porteuse.Projet@Example.org"
@@ -24,9 +29,18 @@ def entry_url(code: str = "HDF") -> str:
     return f"/ars/{region(code).id}/dossier-recu-par-courriel"
 
 
-def enter(client, received: str = "2017-10-15T22:30", sender: str = SENDER, code: str = "HDF", **overrides):
-    return client.form(entry_url(code), {"sender_email": sender, "received_at": received,
-                                         **complete_form(**overrides)})
+def entry_form(client, code: str = "HDF") -> dict[str, str]:
+    """The hidden fields of one rendering of the entry form (CSRF token, one-time entry key), as a browser
+    keeps them."""
+    html = client.get(entry_url(code)).get_data(as_text=True)
+    return {"csrf_token": csrf_token(html), **dict(re.findall(r'name="(entry_key)" type="hidden" value="([^"]*)"', html))}
+
+
+def enter(client, received: str = "2017-10-15T22:30", sender: str = SENDER, code: str = "HDF", form=None,
+          **overrides):
+    """Send the entry form: a new rendering of it, or ``form`` (the hidden fields of one read earlier)."""
+    return client.post(entry_url(code), data={**(form or entry_form(client, code)), "sender_email": sender,
+                                              "received_at": received, **complete_form(**overrides)})
 
 
 def entered() -> list[Candidature]:
@@ -181,3 +195,56 @@ def test_dossier_pdf_says_it_was_entered_by_the_ars(client, clock, organiser):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert response.status_code == 200
     assert "saisi par l’ARS, reçu par courriel le 15/10/2017 à 22:30 (heure de Paris)" in " ".join(text.split())
+
+
+def test_the_same_form_sent_twice_enters_one_dossier(client, clock, organiser, smtp_server):
+    clock.set(AFTER_DEADLINE)
+    form = entry_form(client)
+
+    first = enter(client, form=form)
+    second = enter(client, form=form)  # a double click, or the form sent again from the browser's history
+
+    [candidature] = entered()
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first.headers["Location"] == second.headers["Location"] == \
+        f"/ars/{region('HDF').id}/candidatures/{candidature.id}"
+    assert f"Ce formulaire avait déjà été envoyé : le dossier est enregistré une seule fois (récépissé n° " \
+           f"{candidature.receipt_number}), rien d’autre n’a été créé." in page(client.get(second.headers["Location"]))
+    assert len(audit("candidature.enter_emailed_dossier")) == 1
+    assert len(smtp_server.to(SENDER.lower())) == 1
+
+
+def test_a_double_click_sends_two_requests_at_once_and_enters_one_dossier(app, client, clock, organiser,
+                                                                        smtp_server):
+    clock.set(AFTER_DEADLINE)
+    form = entry_form(client)
+    browsers = [copy_of(app, client), copy_of(app, client)]
+
+    responses = at_once(app, [lambda browser=browser: enter(browser, form=form) for browser in browsers])
+
+    [candidature] = entered()
+    assert [response.status_code for response in responses] == [302, 302]
+    assert {response.headers["Location"] for response in responses} == {
+        f"/ars/{region('HDF').id}/candidatures/{candidature.id}"}
+    assert len(audit("candidature.enter_emailed_dossier")) == 1
+    assert len(smtp_server.to(SENDER.lower())) == 1
+
+
+def test_a_form_with_a_blank_entry_key_is_refused_and_shown_with_a_new_one(client, clock, organiser):
+    clock.set(AFTER_DEADLINE)
+
+    response = enter(client, form={**entry_form(client), "entry_key": ""})
+
+    assert response.status_code == 422
+    assert "Ce formulaire a expiré : rechargez la page." in page(response)
+    assert re.search(r'name="entry_key" type="hidden" value="[\w-]{22}"', response.get_data(as_text=True))
+    assert entered() == []
+
+
+def test_the_database_refuses_two_dossiers_with_one_entry_key(edition, make_user, clock):
+    owner = make_user(Role.CANDIDATE)
+    db.session.add_all(factories.candidature(edition, owner, at=clock(), state="submitted", entry_key="k" * 22)
+                       for _ in range(2))
+
+    with pytest.raises(IntegrityError):
+        db.session.commit()
