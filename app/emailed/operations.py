@@ -20,6 +20,7 @@ from app.transitions.engine import fire_candidature, lock
 from workflows.refusals import Refused
 from workflows.states import Role, State
 
+TAKEN_OVER = _l("Le candidat a déjà repris ce dossier : il n’y a plus d’invitation à renvoyer.")
 CLOSED_ACCOUNT = _l("Le compte associé à cette adresse est fermé : le dossier ne peut pas lui être confié.")
 
 
@@ -73,9 +74,26 @@ def enter_emailed_dossier(region: Region, dossier: dict, *, sender: str, receive
                      data={"sender_email": owner.email, "received_at": received_at.isoformat(),
                            "owner_id": owner.id, "receipt_number": candidature.receipt_number})
     db.session.flush()
-    _, raw = issue_token(owner, Purpose.TAKE_OVER, now=now)
-    queue_take_over_email(candidature, raw, now)
+    token, raw = issue_token(owner, Purpose.TAKE_OVER, now=now)
+    queue_take_over_email(candidature, token, raw, now)
     return Entry(candidature, new=True)
+
+
+def resend_take_over(candidature: Candidature, *, actor: User, now: datetime) -> None:
+    """Email the sender of a dossier not yet taken over a new link to take it over; the earlier ones stop
+    working (each link is single-use, the latest alone is valid)."""
+    lock(candidature.region, candidature)  # a take-over committed meanwhile is seen
+    if not candidature.awaiting_take_over:
+        raise Refused([TAKEN_OVER])
+    owner = candidature.owner
+    if not owner.active:
+        raise Refused([CLOSED_ACCOUNT])
+    revoke_tokens(owner, Purpose.TAKE_OVER, now=now)
+    token, raw = issue_token(owner, Purpose.TAKE_OVER, now=now)
+    queue_take_over_email(candidature, token, raw, now)
+    record("candidature.resend_take_over", actor=actor, role=Role.REGIONAL_ORGANISER.value, at=now,
+           candidature=candidature, data={"sender_email": owner.email})
+    db.session.flush()
 
 
 def awaiting(user: User) -> list[Candidature]:

@@ -17,7 +17,7 @@ from tests import factories
 from tests.app.regional_helpers import AFTER_DEADLINE, DEADLINE, organiser, page, region  # noqa: F401
 from tests.app.test_dossier import complete_form
 from tests.concurrency import at_once, copy_of
-from tests.conftest import PARIS, PASSWORD, csrf_token
+from tests.conftest import PARIS, PASSWORD, csrf_token, sign_in
 from workflows.states import Role
 
 SENDER = "Porteuse.Projet@Example.org"
@@ -248,3 +248,69 @@ def test_the_database_refuses_two_dossiers_with_one_entry_key(edition, make_user
 
     with pytest.raises(IntegrityError):
         db.session.commit()
+
+
+def dossier_url(candidature) -> str:
+    return f"/ars/{candidature.region_id}/candidatures/{candidature.id}"
+
+
+def resend(client, candidature):
+    return client.form(f"{dossier_url(candidature)}/renvoyer-invitation", page=dossier_url(candidature))
+
+
+def take_over_links(app, smtp_server, recipient: str) -> list[str]:
+    return [m.link(app.config["BASE_URL"]) for m in smtp_server.to(recipient) if m.message["Subject"].startswith(SUBJECT)]
+
+
+def test_ars_resends_the_invitation_and_only_the_new_link_works(app, client, clock, organiser, smtp_server):
+    clock.set(AFTER_DEADLINE)
+    enter(client)
+    [candidature] = entered()
+    assert "Renvoyer l’invitation" in page(client.get(dossier_url(candidature)))
+
+    response = resend(client, candidature)
+
+    old, new = take_over_links(app, smtp_server, SENDER.lower())
+    candidate = app.test_client()
+    assert response.headers["Location"] == dossier_url(candidature)
+    assert f"Un nouveau lien pour reprendre le dossier est envoyé à {SENDER.lower()} ; les liens précédents ne " \
+           "fonctionnent plus." in page(client.get(dossier_url(candidature)))
+    assert audit("candidature.resend_take_over") == [
+        ("candidature.resend_take_over", organiser.id, {"sender_email": SENDER.lower()})]
+    assert old != new
+    assert candidate.get(old).status_code == 404
+    opened = candidate.form(new, {"password": "un mot de passe assez long", "confirmation": "un mot de passe assez long"})
+    assert opened.status_code == 302
+    assert entered()[0].taken_over_at == clock()
+
+
+def test_no_invitation_is_resent_once_the_dossier_is_taken_over(app, client, clock, organiser, smtp_server):
+    clock.set(AFTER_DEADLINE)
+    enter(client)
+    [candidature] = entered()
+    [link] = take_over_links(app, smtp_server, SENDER.lower())
+    app.test_client().form(link, {"password": "un mot de passe assez long", "confirmation": "un mot de passe assez long"})
+
+    token = csrf_token(client.get(dossier_url(candidature)).get_data(as_text=True))
+    response = client.post(f"{dossier_url(candidature)}/renvoyer-invitation", data={"csrf_token": token})
+
+    shown = page(client.get(response.headers["Location"]))
+    assert "Le candidat a déjà repris ce dossier : il n’y a plus d’invitation à renvoyer." in shown
+    assert "Renvoyer l’invitation" not in shown
+    assert len(take_over_links(app, smtp_server, SENDER.lower())) == 1
+    assert audit("candidature.resend_take_over") == []
+
+
+def test_only_the_ars_of_the_region_resends_the_invitation(app, client, clock, organiser, make_user, smtp_server):
+    clock.set(AFTER_DEADLINE)
+    enter(client)
+    [candidature] = entered()
+    other = app.test_client()
+    sign_in(other, make_user(Role.REGIONAL_ORGANISER, region="IDF").email)
+    token = csrf_token(other.get(f"/ars/{region('IDF').id}").get_data(as_text=True))
+
+    response = other.post(f"{dossier_url(candidature)}/renvoyer-invitation", data={"csrf_token": token})
+
+    assert response.status_code == 404
+    assert len(take_over_links(app, smtp_server, SENDER.lower())) == 1
+    assert audit("candidature.resend_take_over") == []
