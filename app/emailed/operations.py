@@ -17,10 +17,14 @@ from app.extensions import db
 from app.models import Candidature, Region, User, UserToken
 from app.transitions.candidate import new_receipt_number
 from app.transitions.engine import fire_candidature, lock
+from app.moments import region_moment
+from workflows.lifecycle import Act, refusal
 from workflows.refusals import Refused
+from workflows.texts import Text
 from workflows.states import Role, State
 
 TAKEN_OVER = _l("Le candidat a déjà repris ce dossier : il n’y a plus d’invitation à renvoyer.")
+TAKEN_OVER_PIECES = _l("Le candidat a repris ce dossier : c’est à lui d’en joindre les pièces.")
 CLOSED_ACCOUNT = _l("Le compte associé à cette adresse est fermé : le dossier ne peut pas lui être confié.")
 
 
@@ -77,6 +81,15 @@ def enter_emailed_dossier(region: Region, dossier: dict, *, sender: str, receive
     token, raw = issue_token(owner, Purpose.TAKE_OVER, now=now)
     queue_take_over_email(candidature, token, raw, now)
     return Entry(candidature, new=True)
+
+
+def entered_attachment_blockers(candidature: Candidature, now: datetime) -> list[Text]:
+    """Why the ARS may not attach now the pieces received with the email of a dossier it entered: it may
+    until its candidate takes the dossier over, while the region is at the deposit stage (the entry's window)."""
+    if not candidature.awaiting_take_over:
+        return [TAKEN_OVER_PIECES]
+    closed = refusal(Act.ENTER_EMAILED_DOSSIER, region_moment(candidature.region, now), candidature.edition.contest)
+    return [closed] if closed else []
 
 
 def resend_take_over(candidature: Candidature, *, actor: User, now: datetime) -> None:

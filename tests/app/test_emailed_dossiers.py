@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import AuditEntry, Candidature, User, UserToken
 from tests import factories
+from tests.app.attachment_helpers import PDF, rows, upload, upload_url
 from tests.app.regional_helpers import AFTER_DEADLINE, DEADLINE, organiser, page, region  # noqa: F401
 from tests.app.test_dossier import complete_form
 from tests.concurrency import at_once, copy_of
@@ -314,3 +315,61 @@ def test_only_the_ars_of_the_region_resends_the_invitation(app, client, clock, o
     assert response.status_code == 404
     assert len(take_over_links(app, smtp_server, SENDER.lower())) == 1
     assert audit("candidature.resend_take_over") == []
+
+
+def test_ars_attaches_the_pieces_received_by_email_within_the_limit_checked_by_content(
+        app, client, clock, organiser):
+    clock.set(AFTER_DEADLINE)
+    enter(client)
+    [candidature] = entered()
+    assert f"/candidatures/{candidature.id}/pieces-jointes/" in page(client.get(dossier_url(candidature)))
+
+    hostile = upload(client, candidature, "piece.pdf", b"<html><script>alert(1)</script>")
+    added = [upload(client, candidature, f"piece-{number}.pdf", PDF) for number in range(1, 5)]
+
+    assert hostile.status_code == 200 and "Ce type de fichier n’est pas accepté." in page(hostile)
+    assert [response.status_code for response in added] == [302, 302, 302, 200]
+    assert "3 pièces jointes maximum" in page(added[-1])
+    assert [(row.display_name, row.uploaded_by_id) for row in rows()] == [
+        (f"piece-{number}.pdf", organiser.id) for number in range(1, 4)]
+    assert db.session.execute(db.select(AuditEntry.actor_id, AuditEntry.actor_role).filter_by(
+        action="attachment.add")).all() == [(organiser.id, "regional_organiser")] * 3
+
+
+@pytest.mark.parametrize("moment", ["taken_over", "jury_open"])
+def test_ars_no_longer_attaches_once_taken_over_or_the_jury_open(app, client, clock, organiser, smtp_server, moment):
+    clock.set(AFTER_DEADLINE)
+    enter(client)
+    [candidature] = entered()
+    if moment == "taken_over":
+        [link] = take_over_links(app, smtp_server, SENDER.lower())
+        app.test_client().form(link, {"password": "un mot de passe assez long",
+                                      "confirmation": "un mot de passe assez long"})
+    else:
+        client.form(f"/ars/{region('HDF').id}/ouvrir-jury", page=f"/ars/{region('HDF').id}")
+    token = csrf_token(client.get(upload_url(candidature)).get_data(as_text=True))
+
+    response = client.post(upload_url(candidature), data={"csrf_token": token, "file": (io.BytesIO(PDF), "a.pdf")},
+                           content_type="multipart/form-data")
+
+    expected = {"taken_over": "Le candidat a repris ce dossier : c’est à lui d’en joindre les pièces.",
+                "jury_open": "n’est pas possible quand la région est à l’étape"}[moment]
+    assert expected in page(response)
+    assert rows() == []
+
+
+def test_ars_attaches_only_to_dossiers_it_entered_in_its_region(app, client, clock, organiser, make_user, edition):
+    clock.set(AFTER_DEADLINE)
+    enter(client)
+    [entered_one] = entered()
+    submitted = factories.candidature(edition, make_user(Role.CANDIDATE), at=clock(), state="submitted")
+    db.session.add(submitted)
+    db.session.commit()
+    other = app.test_client()
+    sign_in(other, make_user(Role.REGIONAL_ORGANISER, region="IDF").email)
+
+    mine = upload(client, submitted, "a.pdf", PDF)
+    theirs = upload(other, entered_one, "a.pdf", PDF)
+
+    assert (mine.status_code, theirs.status_code) == (404, 404)
+    assert rows() == []
