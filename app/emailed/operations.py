@@ -1,4 +1,5 @@
-"""Entering a dossier received by email, and its candidate taking it over (the caller commits)."""
+"""Entering a dossier received by email (once per form sent), the ARS's hand on it until its candidate
+takes it over (a new invitation, the pieces received with the email), the take-over (the caller commits)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from app.candidatures.operations import apply_dossier, normalised, refuse_invali
 from app.emailed.emails import queue_take_over_email
 from app.extensions import db
 from app.models import Candidature, Region, User, UserToken
+from app.moments import region_moment
 from app.transitions.candidate import new_receipt_number
 from app.transitions.engine import fire_candidature, lock
-from app.moments import region_moment
 from workflows.lifecycle import Act, refusal
 from workflows.refusals import Refused
-from workflows.texts import Text
 from workflows.states import Role, State
+from workflows.texts import Text
 
 TAKEN_OVER = _l("Le candidat a déjà repris ce dossier : il n’y a plus d’invitation à renvoyer.")
 TAKEN_OVER_PIECES = _l("Le candidat a repris ce dossier : c’est à lui d’en joindre les pièces.")
@@ -48,6 +49,8 @@ def new_entry_key() -> str:
 
 @dataclass(frozen=True)
 class Entry:
+    """What sending the entry form did."""
+
     candidature: Candidature
     new: bool  # False: the form had been sent already, and this is the dossier it entered
 
