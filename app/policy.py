@@ -122,6 +122,13 @@ def owned(candidature: Candidature) -> bool:
     return candidature.owner_id == current_user.id
 
 
+def attaches(candidature: Candidature) -> bool:
+    """Who adds attachments: the owner; to a dossier its ARS entered, also the organisers of its region
+    (the pieces received with the email; when, ``app.attachments.operations.attachment_blockers``)."""
+    return owned(candidature) or (candidature.entered_by_ars
+                                  and candidature.region_id in current_user.region_ids(Role.REGIONAL_ORGANISER))
+
+
 def viewable(candidature: Candidature) -> bool:
     """The owner; the organisers once it is submitted; the jurors judging it who declared no conflict."""
     user = current_user

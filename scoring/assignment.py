@@ -49,7 +49,7 @@ def propose(dossiers: Iterable[Hashable], jurors: Iterable[Hashable], n: int, *,
     loads = {juror: sum(j == juror for j, _ in kept) for juror in jurors}
     for dossier in sorted(dossiers, key=lambda dossier: len(eligible[dossier])):  # a stable sort: then by id
         free = [juror for juror in eligible[dossier] if juror not in held[dossier]]
-        for juror in sorted(free, key=loads.__getitem__)[:max(0, n - len(held[dossier]))]:
+        for juror in least_loaded(free, loads, n - len(held[dossier])):
             held[dossier].add(juror)
             loads[juror] += 1
     _even_out(held, loads, eligible, kept, jurors)
@@ -57,6 +57,11 @@ def propose(dossiers: Iterable[Hashable], jurors: Iterable[Hashable], n: int, *,
     jurors_of = {dossier: tuple(sorted(held[dossier], key=order.__getitem__)) for dossier in dossiers}
     return Assignment(jurors_of, loads, {dossier: len(chosen) for dossier, chosen in jurors_of.items()
                                          if len(chosen) < n})
+
+
+def least_loaded(free: Iterable[Hashable], loads: dict[Hashable, int], seats: int) -> list[Hashable]:
+    """The ``seats`` jurors of ``free`` with the fewest dossiers, ties in ``free``'s order."""
+    return sorted(free, key=loads.__getitem__)[:max(0, seats)]
 
 
 def _even_out(held, loads, eligible, kept, jurors) -> None:

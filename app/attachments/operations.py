@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.audit import record
 from app.receipts import queue_receipt_email
+from app.emailed.operations import entered_attachment_blockers
 from app.extensions import db
 from app.slots import insert_in_free_slot
 from app.models import Attachment, Candidature, User
@@ -25,7 +26,7 @@ from app.uploads.inspection import inspect_upload, too_large
 from app.uploads.names import clean_display_name
 from workflows.definition import AttachmentRules
 from workflows.dossier import edit_blockers
-from workflows.texts import _l
+from workflows.texts import Text, _l
 from workflows.refusals import Refused
 from workflows.states import Role, State
 
@@ -34,9 +35,16 @@ def full_message(candidature: Candidature) -> str:
     return _l("%(count)s pièces jointes maximum", count=candidature.edition.contest.attachments.max_count)
 
 
-def check_editable(candidature: Candidature, now: datetime) -> None:
-    """Attachments change under the dossier's own rule: draft or submitted, before the deadline."""
-    if reasons := edit_blockers(State(candidature.state), now, candidature.edition.contest):
+def attachment_blockers(candidature: Candidature, now: datetime, role: Role = Role.CANDIDATE) -> list[Text]:
+    """Why ``role`` may not change the attachments now: the candidate under the dossier's own rule (draft or
+    submitted, before the deadline); the ARS, adding the pieces of a dossier it entered, under the entry's."""
+    if role == Role.REGIONAL_ORGANISER:
+        return entered_attachment_blockers(candidature, now)
+    return edit_blockers(State(candidature.state), now, candidature.edition.contest)
+
+
+def check_editable(candidature: Candidature, now: datetime, role: Role = Role.CANDIDATE) -> None:
+    if reasons := attachment_blockers(candidature, now, role):
         raise Refused(reasons)
 
 
@@ -71,14 +79,15 @@ def receive_upload(file: FileStorage, rules: AttachmentRules) -> Iterator[Upload
         received.path.unlink(missing_ok=True)
 
 
-def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now: datetime) -> Attachment:
+def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now: datetime,
+                   role: Role = Role.CANDIDATE) -> Attachment:
     """Store a file in the first free slot; the unique (candidature, slot) settles races."""
-    check_editable(candidature, now)
+    check_editable(candidature, now, role)
     if len(_taken_slots(candidature)) >= candidature.edition.contest.attachments.max_count:
         raise Refused([full_message(candidature)])
     fields = _place(upload, now=now, actor=actor)
     attachment = _insert_in_free_slot(candidature, fields)
-    record("attachment.add", actor=actor, role=Role.CANDIDATE.value, at=now, candidature=candidature,
+    record("attachment.add", actor=actor, role=role.value, at=now, candidature=candidature,
            data=_summary(attachment))
     _reissue_receipt(candidature, now)
     return attachment

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from app.access import signed_in
 from app.attachments.forms import AttachmentUploadForm
-from app.attachments.operations import add_attachment, delete_attachment, receive_upload, replace_attachment
+from app.attachments.operations import add_attachment, attachment_blockers, delete_attachment, receive_upload, \
+    replace_attachment
 from app.auth.forms import ConfirmForm
 from app.clock import now
 from app.database import end_transaction
@@ -18,8 +19,7 @@ from app import policy
 from app.uploads import storage
 from app.uploads.inspection import accepted_formats, megabytes
 from app.uploads.names import DOWNLOAD_HEADERS, content_disposition
-from workflows.dossier import edit_blockers
-from workflows.states import State
+from workflows.states import Role
 
 bp = Blueprint("attachments", __name__, url_prefix="/candidatures/<int:candidature_id>/pieces-jointes")
 
@@ -34,7 +34,7 @@ def index(candidature_id: int):
 @bp.post("/")
 @signed_in
 def upload(candidature_id: int):
-    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.attaches)
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)
@@ -44,7 +44,7 @@ def upload(candidature_id: int):
     end_transaction()
     with refusals() as refused, receive_upload(form.file.data, rules) as upload:
         db.session.refresh(candidature)
-        add_attachment(candidature, upload, actor=current_user, now=now())
+        add_attachment(candidature, upload, actor=current_user, now=now(), role=_adding_role(candidature))
     if refused:
         form.file.errors = refused.reasons
         return _render(candidature, form)
@@ -93,6 +93,11 @@ def download(candidature_id: int, attachment_id: int):
     return response
 
 
+def _adding_role(candidature: Candidature) -> Role:
+    """The candidate adds to their dossier; the ARS, the pieces of a dossier it entered (``policy.attaches``)."""
+    return Role.CANDIDATE if policy.owned(candidature) else Role.REGIONAL_ORGANISER
+
+
 def _attachment(candidature: Candidature, attachment_id: int, *, for_update: bool = False) -> Attachment:
     """One of the candidature's attachments (row-locked for a change), else 404."""
     query = db.select(Attachment).filter_by(id=attachment_id, candidature_id=candidature.id)
@@ -115,15 +120,16 @@ def _render(candidature: Candidature, form: AttachmentUploadForm):
     rules = candidature.edition.contest.attachments
     form.file.description = _("Formats acceptés : %(formats)s. Taille maximale : %(size)s Mo par fichier.",
                               formats=accepted_formats(rules), size=megabytes(rules.max_bytes))
-    is_owner = candidature.owner_id == current_user.id
+    is_owner, adds = policy.owned(candidature), policy.attaches(candidature)
     return render_template(
         "attachments/list.html",
         candidature=candidature,
         rules=rules,
         form=form,
         confirm=ConfirmForm(),
-        blockers=edit_blockers(State(candidature.state), now(), candidature.edition.contest) if is_owner else [],
+        blockers=attachment_blockers(candidature, now(), _adding_role(candidature)) if adds else [],
         is_owner=is_owner,
+        adds=adds,
         size_label=size_label,
     )
 

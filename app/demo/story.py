@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 from app.attachments.operations import add_attachment, receive_upload
 from app.candidatures.operations import create_candidature, save_dossier
 from app.demo import cast
-from app.emailed.operations import enter_emailed_dossier
+from app.emailed.operations import enter_emailed_dossier, new_entry_key
 from app.extensions import db
 from app.jury.independence import declaration_of, sheet_of
 from app.jury.operations import declare_conflict, save_scoresheet
@@ -121,7 +121,8 @@ def deposit(story: Cast, tl: Timeline) -> None:
     received = tl()
     enter_emailed_dossier(hdf, cast.dossier(story.edition.contest, "Le pharmacien à la sortie de l’hôpital",
                                             f"{sender.name} — {hdf.name}", sender),
-                          sender=sender.email, received_at=received, actor=story.ars(hdf), now=tl())
+                          sender=sender.email, received_at=received, entry_key=new_entry_key(), actor=story.ars(hdf),
+                          now=tl())
     first, second = (story.region(code) for code in cast.DUPLICATED["regions"])
     # Submitted apart: above, before each region's jury; below, the project sent to two regions.
     featured = {"HDF": 2, "IDF": 1, first.code: 1}

@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 
 from app.i18n import translated
 from app.mail import queue_email, signature, written_for
-from app.models import Candidature
+from app.models import Candidature, UserToken
 from app.receipts import paris_time
 from app.urls import absolute_url
 
 
-def queue_take_over_email(candidature: Candidature, raw: str, now: datetime) -> None:
-    """The receipt of the entered dossier and the single-use link (valid 30 days) to take it over."""
+def queue_take_over_email(candidature: Candidature, token: UserToken, raw: str, now: datetime) -> None:
+    """The receipt of the entered dossier and the single-use link (valid 30 days) to take it over; one
+    email per link (the ARS may send a new one)."""
     owner, contest = candidature.owner, candidature.edition.contest
     link = absolute_url("emailed.take_over", token=raw)
     with written_for(owner):
@@ -41,6 +42,6 @@ def queue_take_over_email(candidature: Candidature, raw: str, now: datetime) -> 
             _("Vérifiez-le : il reste modifiable jusqu’au %(deadline)s.",
               deadline=translated(contest.deadline_label)),
         ])
-        queue_email(f"take-over:{candidature.id}", owner.email,
+        queue_email(f"take-over:{candidature.id}:{token.id}", owner.email,
                     _("Votre dossier reçu par courriel — %(number)s", number=candidature.receipt_number),
                     body + signature(), now, candidature=candidature)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, EmailField
+from wtforms import DateTimeLocalField, EmailField, HiddenField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from app.candidatures.forms import DossierBaseForm, dossier_form_class
+from app.emailed.operations import new_entry_key
 from workflows.definition import Contest
 
 
@@ -25,6 +26,9 @@ def entry_form_class(contest: Contest) -> type[DossierBaseForm]:
             _l("Date et heure de réception du courriel (heure de Paris)"), format="%Y-%m-%dT%H:%M",
             description=_l("Celles du courriel reçu par l’ARS : elles doivent précéder la date limite de dépôt."),
             validators=[InputRequired(_l("Indiquez la date et l’heure de réception du courriel."))]),
+        # New at each rendering, sent back with the form: the same form sent twice enters one dossier.
+        "entry_key": HiddenField(default=new_entry_key, validators=[
+            DataRequired(_l("Ce formulaire a expiré : rechargez la page.")), Length(min=16, max=32)]),
     }
     return type("EmailedDossierForm", (dossier_form_class(contest),), fields)
 

@@ -14,12 +14,14 @@ from app.candidatures.forms import dossier_from_form, set_choices
 from app.clock import now
 from app.database import end_transaction
 from app.emailed.forms import entry_form_class, received_at
-from app.emailed.operations import enter_emailed_dossier, take_over as take_over_operation
-from app.endings import refusals
+from app.emailed.operations import enter_emailed_dossier, new_entry_key, resend_take_over, \
+    take_over as take_over_operation
+from app.endings import attempt, refusals
 from app.headers import keep_url_out_of_referer
 from app.models import Region
 from app.moments import region_moment
 from app.passwords import hash_password
+from app.regional.routes import DOSSIER_CHANGED, organised_region, organisers, region_candidature
 from workflows.lifecycle import Act, refusal
 from workflows.states import Role
 
@@ -39,22 +41,42 @@ def enter(region_id: int):
         status = 422
         if form.validate_on_submit():
             with refusals() as refused:
-                candidature = enter_emailed_dossier(region, dossier_from_form(form, contest),
-                                                    sender=form.sender_email.data,
-                                                    received_at=received_at(form, contest),
-                                                    actor=current_user, now=now())
+                entry = enter_emailed_dossier(region, dossier_from_form(form, contest),
+                                              sender=form.sender_email.data, received_at=received_at(form, contest),
+                                              entry_key=form.entry_key.data, actor=current_user, now=now())
             if not refused:
-                flash(_("Le dossier est déposé pour %(email)s. Récépissé n° %(number)s ; un lien lui est envoyé "
-                        "pour le reprendre.", email=candidature.owner.email, number=candidature.receipt_number),
-                      "success")
+                candidature = entry.candidature
+                if entry.new:
+                    flash(_("Le dossier est déposé pour %(email)s. Récépissé n° %(number)s ; un lien lui est "
+                            "envoyé pour le reprendre.", email=candidature.owner.email,
+                            number=candidature.receipt_number), "success")
+                else:
+                    flash(_("Ce formulaire avait déjà été envoyé : le dossier est enregistré une seule fois "
+                            "(récépissé n° %(number)s), rien d’autre n’a été créé.",
+                            number=candidature.receipt_number), "info")
                 return redirect(url_for("regional.candidature", region_id=region.id, candidature_id=candidature.id))
             reasons = [_("Le dossier n’a pas été enregistré."), *refused.place_on(form)]
         else:
             reasons = [_("Certaines informations manquent ou ne sont pas valides : le dossier n’a pas été "
-                         "enregistré.")]
+                         "enregistré."), *map(str, form.entry_key.errors)]
+            if form.entry_key.errors:  # a form without its key (altered, or older than it): shown with a new one
+                form.entry_key.data = new_entry_key()
     return render_template("emailed/enter.html", region=region, contest=contest, form=form, reasons=reasons,
                            closed=refusal(Act.ENTER_EMAILED_DOSSIER, region_moment(region, now()), contest),
                            stored={}, read_only=False), status
+
+
+@bp.post("/ars/<int:region_id>/candidatures/<int:candidature_id>/renvoyer-invitation")
+@organisers
+def resend_invitation(region_id: int, candidature_id: int):
+    """A new take-over link for the sender, from the dossier's page (the ConfirmForm's CSRF token)."""
+    region = organised_region(region_id)
+    found = region_candidature(region, candidature_id)
+    if ConfirmForm().validate_on_submit():
+        attempt(lambda: resend_take_over(found, actor=current_user, now=now()),
+                _("Un nouveau lien pour reprendre le dossier est envoyé à %(email)s ; les liens précédents ne "
+                  "fonctionnent plus.", email=found.owner.email), str(DOSSIER_CHANGED))
+    return redirect(url_for("regional.candidature", region_id=region.id, candidature_id=found.id))
 
 
 @bp.route("/candidatures/reprise/<token>", methods=["GET", "POST"])

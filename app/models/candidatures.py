@@ -58,6 +58,7 @@ class Candidature(db.Model):
     sender_email: Mapped[str | None] = mapped_column(String(254))
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     taken_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entry_key: Mapped[str | None] = mapped_column(String(32))  # the entry form's one-time key (app.emailed)
     # Admissibility decision
     inadmissibility_code: Mapped[str | None] = mapped_column(String(64))
     inadmissibility_reason: Mapped[str | None] = mapped_column(Text)
@@ -97,6 +98,8 @@ class Candidature(db.Model):
         # at the same moment: a trigger of migration 0005 counts them on the locked edition row.
         Index(None, "edition_id", "region_id", "state"),
         Index(None, "owner_id"),
+        # The same entry form sent twice (a double click, a second tab) enters one dossier.
+        Index(None, "entry_key", unique=True),
     )
 
     @property

@@ -130,6 +130,7 @@ def candidature(region_id: int, candidature_id: int, inadmissible_form=None, req
         thread=ThreadView.of(found, current_user, writer, now()), message_reasons=message_reasons,
         message_form=message_form or MessageWriteForm.for_contest(region.edition.contest),
         message_action=url_for(".write_message", region_id=region.id, candidature_id=found.id),
+        entry_pending=found.awaiting_take_over and acting_role(region) == ORGANISER, confirm=ConfirmForm(),
     ), status
 
 

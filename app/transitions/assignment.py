@@ -23,7 +23,7 @@ from app.jury.operations import detect_conflicts
 from app.jury.workload import REGIONAL, regional_candidatures, regional_jurors
 from app.models import Candidature, ConflictDeclaration, JuryAssignment, Region, Scoresheet, User
 from app.transitions.engine import lock
-from scoring.assignment import Assignment, propose
+from scoring.assignment import Assignment, least_loaded, propose
 from workflows.lifecycle import Act
 from workflows.refusals import Refused
 from workflows.states import Role
@@ -146,6 +146,26 @@ def unassign_juror(region: Region, candidature: Candidature, juror: User, *, act
     _record("jury.assignment_remove", region, actor, now, candidature=candidature, juror_id=juror.id,
             draft_deleted=pair in board.drafts)
     db.session.flush()
+
+
+def cover_dossier(candidature: Candidature, *, actor: User, now: datetime) -> list[int]:
+    """Give a dossier that joins an assigned jury (a requalification) its n jurors, the least loaded of those
+    without a conflict: the applied assignment stays as it is, and the closing gate waits for their sheets.
+    The caller holds the region's lock; returns the ids of the jurors added."""
+    region = candidature.region
+    if region.jurors_per_dossier is None:
+        return []
+    detect_every_jurors_conflicts(region, now)
+    board = Board.of(region)
+    held = {juror for juror, dossier in board.assigned - board.conflicts if dossier == candidature.id}
+    free = [juror.id for juror in board.jurors if juror.id not in held
+            and (juror.id, candidature.id) not in board.conflicts]
+    added = least_loaded(free, board.loads(), region.jurors_per_dossier - len(held))
+    db.session.add_all(JuryAssignment(candidature_id=candidature.id, juror_id=juror, assigned_by_id=actor.id,
+                                      assigned_at=now) for juror in added)
+    _record("jury.assignment_cover", region, actor, now, candidature=candidature, jurors=added)
+    db.session.flush()
+    return added
 
 
 def detect_every_jurors_conflicts(region: Region, now: datetime) -> None:

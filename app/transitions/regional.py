@@ -16,6 +16,7 @@ from app.jury.juries import Jury
 from app.jury.workload import REGIONAL_RANKED_STATES, Work, ranking_record, regional_jurors
 from app.models import Candidature, Region, RegionalPick, User
 from app.slots import insert_in_free_slot
+from app.transitions.assignment import cover_dossier
 from app.transitions.emails import queue_inadmissible_email, queue_requalified_email
 from app.transitions.engine import fire_candidature, fire_region, lock, shared_facts
 from workflows.dossier import INADMISSIBILITY_REASONS, text_problem
@@ -73,13 +74,16 @@ def declare_inadmissible(candidature: Candidature, *, actor: User, now: datetime
 
 
 def requalify(candidature: Candidature, *, actor: User, now: datetime, reason: str) -> None:
-    """Undo an inadmissibility with a written reason (back before the jury if it sits); tell the candidate."""
+    """Undo an inadmissibility with a written reason (back before the jury if it sits, with its assigned
+    jurors when the region assigns them); tell the candidate."""
     refuse_long(reason, candidature.edition.contest)
+    lock(candidature.region)  # its stage, and the assignment the dossier may join, as they stand
     fire_candidature(candidature, "requalify", actor=actor, role=ORGANISER, now=now, reason=reason,
                      data={"code": candidature.inadmissibility_code})
     candidature.inadmissibility_code = candidature.inadmissibility_reason = None
     if candidature.region.stage == RegionStage.JURY_OPEN.value:
         _enter_jury(candidature, actor=actor, now=now)
+        cover_dossier(candidature, actor=actor, now=now)
     db.session.flush()
     queue_requalified_email(candidature, now)
 

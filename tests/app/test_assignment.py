@@ -12,7 +12,9 @@ from app.extensions import db
 from app.jury.juries import Jury
 from app.jury.workload import Work, missing
 from app.models import ConflictDeclaration, JuryAssignment, Mark, Region, Scoresheet
+from tests import factories
 from tests.app.attachment_helpers import page_text
+from tests.app.regional_helpers import AFTER_DEADLINE
 from tests.app.test_selection import close
 from tests.conftest import csrf_token, sign_in
 from tests.volume import counted
@@ -247,3 +249,33 @@ def test_the_database_refuses_zero_jurors_per_dossier(hdf):
 
     with pytest.raises(IntegrityError):
         db.session.commit()
+
+
+def test_a_dossier_requalified_after_the_assignment_gets_its_n_least_loaded_jurors(
+        client, as_organiser, hdf, jurors, dossiers, edition, owner, clock, score):
+    clock.set(AFTER_DEADLINE)  # the requalified dossier goes before the jury, open after the deadline
+    apply(client, hdf, 2)
+    loads = {juror.id: sum(juror.id in chosen for chosen in assigned().values()) for juror in jurors}
+    least = sorted(jurors, key=lambda juror: (loads[juror.id], juror.email))
+    late = factories.candidature(edition, owner, at=clock(), state="inadmissible", title="Projet requalifié",
+                                 inadmissibility_code="doublon", inadmissibility_reason="Doublon.")
+    db.session.add(late)
+    db.session.commit()
+    conflict(least[0], late, clock)
+    dossier_url = f"/ars/{hdf.id}/candidatures/{late.id}"
+
+    client.form(f"{dossier_url}/requalifier", {"reason": "Ce n’était pas un doublon."}, page=dossier_url)
+
+    pairs = assigned()
+    assert state_of(late) == "regional_jury"
+    assert pairs[late.id] == {least[1].id, least[2].id}
+    assert [row[0] for row in audit("jury.assignment_cover")] == [late.id]
+    for dossier in dossiers:
+        for juror in jurors:
+            if juror.id in pairs[dossier.id]:
+                score(dossier, juror, [3, 3, 3, 3])
+    refused = close(client, hdf, "Aucun projet retenu.")
+    assert "Il manque 2 grilles d’évaluation du jury régional." in page_text(refused)
+    for juror_id in pairs[late.id]:
+        score(late, db.session.get(type(jurors[0]), juror_id), [3, 3, 3, 3])
+    assert close(client, hdf, "Aucun projet retenu.").status_code == 302

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.assignment import propose
+from scoring.assignment import least_loaded, propose
 
 JURORS = (1, 2, 3, 4)
 DOSSIERS = (10, 11, 12, 13)
@@ -96,3 +96,10 @@ def test_assignment_evens_loads_through_a_chain_of_moves():
 def test_assignment_needs_at_least_one_juror_per_dossier():
     with pytest.raises(ValueError):
         propose([10], [1], 0)
+
+
+def test_least_loaded_takes_the_fewest_dossiers_ties_in_the_given_order():
+    loads = {1: 2, 2: 0, 3: 0}
+
+    assert least_loaded([3, 1, 2], loads, 2) == [3, 2]
+    assert least_loaded([3, 1, 2], loads, 0) == least_loaded([3, 1, 2], loads, -1) == []
