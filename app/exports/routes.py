@@ -85,9 +85,10 @@ def _regions(edition: Edition) -> tuple[list[Region], str]:
     return regions, "-".join(region.code for region in regions)
 
 
-def _table(kind: str, fmt: str, build, states=HANDED_IN, scope=()) -> object:
+def _table(kind: str, fmt: str, build, states=HANDED_IN, scope=(), name: str = "") -> object:
     """The table of the user's regions (``scope`` narrows it to a list's dossiers), filtered as the list
-    it was reached from when the query string carries that list's filters (``app.search``)."""
+    it was reached from when the query string carries that list's filters (``app.search``); its file is
+    named ``name`` (by default ``kind``) and the regions."""
     if fmt not in FORMATS:
         abort(404)
     edition = _edition()
@@ -103,7 +104,7 @@ def _table(kind: str, fmt: str, build, states=HANDED_IN, scope=()) -> object:
     searched = {"filters": filters.args} if filters.active else {}
     _audit(f"export.{kind}", edition, *ORGANISERS, format=fmt, regions=[region.code for region in regions],
            region_id=regions[0].id if len(regions) == 1 else None, **searched)
-    return download(writer(sheet), f"{kind}-{suffix}{FILTERED if filters.active else ''}.{fmt}", mimetype)
+    return download(writer(sheet), f"{name or kind}-{suffix}{FILTERED if filters.active else ''}.{fmt}", mimetype)
 
 
 @bp.get("/")
@@ -149,7 +150,7 @@ def marks(fmt: str):
 def shortlist(fmt: str):
     """The candidatures of the national shortlist page (the regions' picks), filtered as that page."""
     picked = Candidature.id.in_(db.select(RegionalPick.candidature_id))  # the table's regions: the edition's
-    return _table("selection-nationale", fmt, candidatures_sheet, SHORTLISTED, [picked])
+    return _table("shortlist", fmt, candidatures_sheet, SHORTLISTED, [picked], name="selection-nationale")
 
 
 @bp.get("/livret.pdf")

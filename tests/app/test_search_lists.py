@@ -151,7 +151,8 @@ def test_a_filtered_export_stays_within_the_organisers_regions(client, login, ma
     assert client.get("/exports/selection-nationale.csv").status_code == 403
 
 
-def test_the_shortlist_export_holds_the_picks_filtered_as_the_page(client, login, make_user, dossiers, clock):
+def test_the_shortlist_export_holds_the_picks_filtered_as_the_page(client, login, make_user, dossiers, clock,
+                                                                  edition):
     from openpyxl import load_workbook
 
     for slot, found in enumerate((dossiers["securite"], dossiers["ville"]), start=1):
@@ -171,3 +172,8 @@ def test_the_shortlist_export_holds_the_picks_filtered_as_the_page(client, login
     assert [row[11] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Sécurité des médicaments en ville"]
     assert "selection-nationale-ssp-2017-filtre.xlsx" in filtered.headers["Content-Disposition"]
     assert [row[11] for row in rows(whole)] == ["Sécurité du patient opéré", "Sécurité des médicaments en ville"]
+    assert [entry.data for entry in db.session.scalars(db.select(AuditEntry).filter_by(action="export.shortlist")
+                                                       .order_by(AuditEntry.id))] == [
+        {"format": "xlsx", "regions": [r.code for r in edition.regions],
+         "filters": {"secteur": "ville"}},
+        {"format": "csv", "regions": [r.code for r in edition.regions]}]
