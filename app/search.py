@@ -1,5 +1,6 @@
-"""Search and filters on the lists of dossiers that can grow (the ARS dashboard, the national
-shortlist, a juror's list): by state, applicant category, sector, domain and text.
+"""Search and filters on the lists of dossiers that can grow (the ARS dashboard and ranking, the national
+shortlist, a juror's list, the tables exported from them): by state, applicant category, sector, domain
+and text.
 
 One reading of the query string for every list: an unknown value filters nothing (a stale link
 never shows an empty list by mistake), and the filters become SQL conditions on ``Candidature``.
