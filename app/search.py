@@ -1,8 +1,15 @@
-"""Search and filters on the lists of dossiers that can grow (the ARS dashboard, the national
-shortlist, a juror's list): by state, applicant category, sector, domain and text.
+"""Search and filters on the lists of dossiers that can grow (the ARS dashboard and ranking, the national
+shortlist, a juror's list, the tables exported from them): by state, applicant category, sector, domain
+and text.
 
 One reading of the query string for every list: an unknown value filters nothing (a stale link
 never shows an empty list by mistake), and the filters become SQL conditions on ``Candidature``.
+An export reached from a filtered list reads the same arguments, so the file holds the list's rows.
+
+The text is found without case, accents or ligatures (« securite » finds « Sécurité », « oeuvre »
+finds « Œuvre ») in the dossier's ``search_text``, folded by Python when the row is written: the
+database compares plain strings, so SQLite and PostgreSQL find the same rows (no ``unaccent``
+extension to install, no SQL function to register on each SQLite connection).
 """
 
 from __future__ import annotations
@@ -16,9 +23,13 @@ from app.extensions import db
 from app.i18n import worded
 from app.models import Candidature
 from workflows.definition import Contest
+from workflows.folding import fold
 from workflows.states import State
 
 TEXT_LIMIT = 200
+# The states each list can show, which its state filter offers.
+HANDED_IN = tuple(state for state in State if state != State.DRAFT)  # the ARS dashboard and its exports
+SHORTLISTED = (State.NATIONAL_SHORTLIST, State.WINNER, State.NATIONAL_NOT_SELECTED)  # a pick, then its outcome
 
 
 def _listed(column, key: str):
@@ -78,6 +89,5 @@ class DossierFilter:
         if self.domaine:
             found.append(_listed(Candidature.domains, self.domaine))
         if self.q:
-            found.append(db.or_(*(column.icontains(self.q, autoescape=True) for column in (
-                Candidature.title, Candidature.structure_name, Candidature.receipt_number, Candidature.identifier))))
+            found.append(Candidature.search_text.contains(fold(self.q), autoescape=True))
         return found

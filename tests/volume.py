@@ -21,6 +21,7 @@ from app.models import (Candidature, ConflictDeclaration, Edition, Mark, Message
                         User)
 from app.passwords import hash_password
 from tests.conftest import enrol_second_factor
+from workflows.folding import search_text
 from workflows.states import NationalStage, RegionStage, Role, State
 
 REGION = "HDF"
@@ -81,6 +82,8 @@ def _dossiers(edition: Edition, region: Region, owner: User, numbers: range, now
         title=f"Projet {number}", summary="Des usagers et des soignants ensemble.", description="Description.",
         modalities=[contest.modalities[0].key], domains=[contest.domains[0].key], answers={}, attestations={},
         receipt_number=f"VOL-{number:06d}", submitted_at=now, receipt_issued_at=now, frozen_at=now,
+        # A bulk insert passes by the model's events: the folded text is written as they would.
+        search_text=search_text(f"Projet {number}", f"Structure {number}", f"VOL-{number:06d}"),
         created_at=now, updated_at=now) for number in numbers])
     return list(db.session.scalars(db.select(Candidature.id).where(
         Candidature.receipt_number.in_([f"VOL-{number:06d}" for number in numbers])).order_by(Candidature.id)))
@@ -172,6 +175,8 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             f"/ars/{region}/proces-verbal.pdf", f"/ars/{region}/journal?action=jury.remind&du=2017-01-01",
             f"/ars/{region}/journal.csv", f"/ars/{region}/jury/repartition?n=3",
             f"/ars/{region}/synthese", f"/ars/{region}/synthese.csv", f"/ars/{region}/synthese.pdf",
+            f"/ars/{region}?etat=regional_jury&q=projet", f"/ars/{region}/classement?q=projet&categorie=etablissement",
+            f"/exports/candidatures.csv?region={region}&q=projet", f"/exports/notes.xlsx?region={region}&q=projet",
         ],
         "national_organiser": [
             "/national", "/national/doublons", "/national/jury", "/national/classement", "/national/selection",
@@ -180,9 +185,10 @@ def pages(volume: Volume) -> dict[str, list[str]]:
             "/exports/notes.xlsx", "/exports/livret.pdf",
             f"/exports/candidatures/{pick}/dossier.pdf", "/national/journal", "/national/journal.csv",
             f"/ars/{region}/journal?personne=organiser", "/national/synthese", "/national/synthese.csv",
-            "/national/synthese.pdf",
+            "/national/synthese.pdf", "/national/selection?q=projet&etat=national_shortlist",
+            "/exports/selection-nationale.csv", "/exports/selection-nationale.xlsx?q=projet",
         ],
-        "juror": ["/jury", f"/jury/regional/{dossier}/fiche"],
-        "national_juror": ["/jury/national", f"/jury/national/{pick}/fiche"],
+        "juror": ["/jury", f"/jury/regional/{dossier}/fiche", "/jury?q=projet&etat=regional_jury"],
+        "national_juror": ["/jury/national", f"/jury/national/{pick}/fiche", "/jury/national?q=projet"],
         "owner": ["/candidatures", f"/candidatures/{dossier}"],
     }

@@ -11,7 +11,7 @@ establishments). Two different SIRETs of one SIREN do not match: the establishme
 among them still shows by its title. A 9-digit FINESS has the shape of a SIREN: a FINESS equal to a
 SIRET's first 9 digits by chance would be flagged, a one-in-a-billion coincidence an advice can bear.
 
-Titles are compared once normalised (case, accents, punctuation, spaces; ``title_key``), by the
+Titles are compared once normalised (case, accents, ligatures, punctuation, spaces; ``title_key``), by the
 better of two rapidfuzz scores out of 100: ``ratio`` (the same text, a typo or a hyphen apart:
 "Identito-vigilance" and "Identitovigilance") and ``token_sort_ratio`` (the same words in another
 order: "Prévenir les chutes avec les aidants", "Avec les aidants, prévenir les chutes"). THRESHOLD
@@ -23,7 +23,6 @@ leaves out two projects on one theme ("… les visiteurs s’engagent" / "… le
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
+from workflows.folding import fold
 from workflows.identifiers import normalise
 
 THRESHOLD = 90
@@ -66,9 +66,7 @@ class Match:
 
 def title_key(title: str | None) -> str:
     """The title without case, accents, punctuation nor extra spaces: what people retype differently."""
-    folded = unicodedata.normalize("NFKD", (title or "").casefold())
-    bare = "".join(char for char in folded if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+    return " ".join(re.sub(r"[\W_]+", " ", fold(title)).split())
 
 
 def _identifier_pairs(entries: list[Entry]) -> dict[tuple[int, int], Shared]:

@@ -29,13 +29,15 @@ from app.exports.dossier_pdf import dossier_pdf
 from app.exports.tables import Sheet, candidatures_sheet, marks_sheet, to_csv, to_xlsx
 from app.extensions import db
 from app.jury.juries import KINDS, Jury
-from app.models import Candidature, Edition, ExportJob, Region
+from app.models import Candidature, Edition, ExportJob, Region, RegionalPick
+from app.search import HANDED_IN, SHORTLISTED, DossierFilter
 from app import policy
-from workflows.states import Role
+from workflows.states import Role, State
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 ORGANISERS = (Role.NATIONAL_ORGANISER, Role.REGIONAL_ORGANISER)
+FILTERED = "-filtre"  # a file made from a filtered list says so in its name
 READERS = (*ORGANISERS, Role.REGIONAL_JUROR, Role.NATIONAL_JUROR)
 
 
@@ -83,18 +85,26 @@ def _regions(edition: Edition) -> tuple[list[Region], str]:
     return regions, "-".join(region.code for region in regions)
 
 
-def _table(kind: str, fmt: str, build) -> object:
+def _table(kind: str, fmt: str, build, states=HANDED_IN, scope=(), name: str = "") -> object:
+    """The table of the user's regions (``scope`` narrows it to a list's dossiers), filtered as the list
+    it was reached from when the query string carries that list's filters (``app.search``); its file is
+    named ``name`` (by default ``kind``) and the regions."""
     if fmt not in FORMATS:
         abort(404)
     edition = _edition()
     regions, suffix = _regions(edition)
-    sheet: Sheet = build([region.id for region in regions], edition.contest)
+    filters = DossierFilter.from_request(edition.contest, states)
+    # A filtered list never shows a draft (the candidate's own until handed in): nor does its file.
+    conditions = [*scope, *filters.conditions(), Candidature.state != State.DRAFT.value] if filters.active \
+        else list(scope)
+    sheet: Sheet = build([region.id for region in regions], edition.contest, conditions)
     writer, mimetype = FORMATS[fmt]
     # The audit row is committed when the request ends, before the CSV's rows are read and sent. A table
     # of one region is logged in that region's log; one of several, in the contest's.
+    searched = {"filters": filters.args} if filters.active else {}
     _audit(f"export.{kind}", edition, *ORGANISERS, format=fmt, regions=[region.code for region in regions],
-           region_id=regions[0].id if len(regions) == 1 else None)
-    return download(writer(sheet), f"{kind}-{suffix}.{fmt}", mimetype)
+           region_id=regions[0].id if len(regions) == 1 else None, **searched)
+    return download(writer(sheet), f"{name or kind}-{suffix}{FILTERED if filters.active else ''}.{fmt}", mimetype)
 
 
 @bp.get("/")
@@ -130,7 +140,17 @@ def marks(fmt: str):
     # The national jury's sheets are for national organisers; a region exports its own jury's.
     national = policy.organises_nationally(_edition())
     stages = ("regional", "national") if national else ("regional",)
-    return _table("notes", fmt, lambda region_ids, contest: marks_sheet(region_ids, stages, contest))
+    return _table("notes", fmt, lambda region_ids, contest, conditions:
+                  marks_sheet(region_ids, stages, contest, conditions))
+
+
+@bp.get("/selection-nationale.<fmt>")
+@roles_required(Role.NATIONAL_ORGANISER)
+@writes  # the audit row of the download
+def shortlist(fmt: str):
+    """The candidatures of the national shortlist page (the regions' picks), filtered as that page."""
+    picked = Candidature.id.in_(db.select(RegionalPick.candidature_id))  # the table's regions: the edition's
+    return _table("shortlist", fmt, candidatures_sheet, SHORTLISTED, [picked], name="selection-nationale")
 
 
 @bp.get("/livret.pdf")

@@ -101,15 +101,16 @@ def _local(moment: datetime | None, contest: Contest) -> datetime | None:
     return moment.astimezone(contest.tz) if moment else None
 
 
-def candidatures_sheet(region_ids: list[int], contest: Contest) -> Sheet:
-    """One line per candidature of the regions, drafts included, by region then id."""
+def candidatures_sheet(region_ids: list[int], contest: Contest, conditions=()) -> Sheet:
+    """One line per candidature of the regions (those meeting ``conditions``, a list's search), drafts
+    included when not searched, by region then id."""
     header = ("N°", "Récépissé", "Région", "État", "Déposée le", "Catégorie", "Structure", "Identifiant", "Secteurs",
               "Inter-secteurs", "Contact", "Projet", "Résumé", "Description", "Modalités", "Domaines",
               "État d’avancement", "Lien", *(f"Réponse — {c.label}" for c in contest.criteria), "Partenaires",
               "Pièces jointes")
 
     def rows() -> Iterator[tuple[Value, ...]]:
-        query = (db.select(Candidature).join(Region).where(Candidature.region_id.in_(region_ids))
+        query = (db.select(Candidature).join(Region).where(Candidature.region_id.in_(region_ids), *conditions)
                  .options(contains_eager(Candidature.region), selectinload(Candidature.partners),
                           selectinload(Candidature.attachments))
                  .order_by(Region.code, Candidature.id))
@@ -124,8 +125,9 @@ def candidatures_sheet(region_ids: list[int], contest: Contest) -> Sheet:
     return Sheet("Candidatures", header, rows())
 
 
-def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest) -> Sheet:
-    """One line per submitted scoresheet of the regions' candidatures at ``stages``: marks, total, comments."""
+def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest, conditions=()) -> Sheet:
+    """One line per submitted scoresheet of the regions' candidatures (those meeting ``conditions``) at
+    ``stages``: marks, total, comments."""
     criteria = [(key, contest.criterion(key).weight) for key in contest.tie_break]
     header = ("N°", "Récépissé", "Région", "Projet", "Jury", "Juré", "Courriel du juré", "Rendue le",
               *(column(contest, key) for key, _ in criteria), "Total pondéré",
@@ -143,7 +145,7 @@ def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest
                  .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
                  .join(Mark, Mark.scoresheet_id == Scoresheet.id)
                  .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
-                        Scoresheet.status == "submitted")
+                        Scoresheet.status == "submitted", *conditions)
                  .group_by(Scoresheet.id, Candidature.id, User.id, Region.id)
                  .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
         for number, receipt, region_code, title, stage, name, email, submitted_at, comment, *marks in \

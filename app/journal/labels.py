@@ -94,6 +94,7 @@ OTHER_ACTS = {
     "scoresheet.save": _l("modifiée après remise"),
     "export.candidatures": _l("tableau des candidatures"),
     "export.notes": _l("tableau des notes"),
+    "export.shortlist": _l("tableau de la présélection nationale"),
     "export.book": _l("livret de la sélection nationale"),
     "export.archive": _l("archive de la sélection nationale"),
     "export.dossier": _l("dossier en PDF"),

@@ -191,19 +191,20 @@ class Jury:
         return (self.edition.id in juror.edition_ids(self.kind.juror_role)
                 and self.edition.national_stage != NationalStage.REGIONAL.value)
 
-    def assigned(self, juror: User):
+    def assigned(self, juror: User, *conditions):
         """What the juror has to judge, as a query (never their own dossier; only the dossiers assigned
-        to them when the organiser assigned the region's dossiers)."""
+        to them when the organiser assigned the region's dossiers), narrowed by ``conditions`` (a search)."""
         return db.select(Candidature).where(self._judged(), Candidature.state.in_(self.kind.listed),
-                                            Candidature.owner_id != juror.id, scored_pair(self.name, juror.id))
+                                            Candidature.owner_id != juror.id, scored_pair(self.name, juror.id),
+                                            *conditions)
 
-    def worklist(self, juror: User, offset: int = 0, limit: int | None = None) \
+    def worklist(self, juror: User, offset: int = 0, limit: int | None = None, conditions=()) \
             -> list[tuple[Candidature, ConflictDeclaration | None, Scoresheet | None]]:
         """The juror's dossiers by id (never an order derived from marks), each with the juror's own
         declaration and sheet, in one query."""
         mine = {"juror_id": juror.id, "stage": self.name}
         return db.session.execute(
-            self.assigned(juror).add_columns(ConflictDeclaration, Scoresheet)
+            self.assigned(juror, *conditions).add_columns(ConflictDeclaration, Scoresheet)
             .outerjoin(ConflictDeclaration, db.and_(ConflictDeclaration.candidature_id == Candidature.id,
                                                     *(getattr(ConflictDeclaration, k) == v for k, v in mine.items())))
             .outerjoin(Scoresheet, db.and_(Scoresheet.candidature_id == Candidature.id,
@@ -217,8 +218,8 @@ class Jury:
             ConflictDeclaration.stage == self.name, ConflictDeclaration.has_conflict.is_(False)))
             .order_by(Candidature.id)).all()
 
-    def count_assigned(self, juror: User) -> int:
-        return db.session.scalar(db.select(db.func.count()).select_from(self.assigned(juror).subquery()))
+    def count_assigned(self, juror: User, *conditions) -> int:
+        return db.session.scalar(db.select(db.func.count()).select_from(self.assigned(juror, *conditions).subquery()))
 
     def matching(self, juror: User) -> list[Candidature]:
         """The juror's dossiers whose organisation identifier is the juror's own (a dossier's is stored

@@ -37,8 +37,9 @@ from app.jury.regional_record import regional_record
 from app.jury.workload import progress_by
 from app.listing import page_number, page_of
 from app.models import Candidature
+from app.search import DossierFilter
 from scoring import Progress
-from workflows.states import Role
+from workflows.states import Role, State
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 jurors_only = roles_required(Role.REGIONAL_JUROR, Role.NATIONAL_JUROR)
@@ -86,7 +87,11 @@ def _detect(jury: Jury, candidatures: list[Candidature]) -> None:
 def index(stage: str):
     """The juror's dossiers, a page at a time, across the juries they sit on (usually one)."""
     kind, rows, juries = _kind(stage), [], Jury.sitting(current_user, stage)
-    sizes = [jury.count_assigned(current_user) for jury in juries]
+    # The juror's juries are of one contest in practice (one edition at a time): its definition words the filters.
+    contest = juries[0].edition.contest if juries else None
+    states = tuple(State(state) for state in kind.listed)
+    filters = DossierFilter.from_request(contest, states) if contest else DossierFilter()
+    sizes = [jury.count_assigned(current_user, *filters.conditions()) for jury in juries]
     page = page_of(range(sum(sizes)), page_number())
     skip, done, expected = (page.page - 1) * page.per_page, 0, 0  # skip: rows before the page, across juries
     for jury, size in zip(juries, sizes):
@@ -94,7 +99,7 @@ def index(stage: str):
         progress = progress_by(jury.work(), "juror_id").get(current_user.id, Progress(0, 0))
         done, expected = done + progress.received, expected + progress.expected
         room = page.per_page - len(rows)
-        listed = jury.worklist(current_user, skip, room) if skip < size and room else []
+        listed = jury.worklist(current_user, skip, room, filters.conditions()) if skip < size and room else []
         skip = max(skip - size, 0)
         closed = jury.blocker(now())  # why the juror can no longer declare, if so
         # The jury's mean shows once the juror's own sheet is in (independent judgment).
@@ -105,7 +110,7 @@ def index(stage: str):
                  for candidature, declaration, sheet in listed]
     closed = sorted({row["closed"] for row in rows if row["closed"]})
     return render_template("jury/index.html", stage=kind, rows=rows, expected=expected, done=done, closed=closed,
-                           page=page)
+                           page=page, filters=filters, contest=contest, states=states)
 
 
 @bp.route(ONE + "/declaration", methods=["GET", "POST"])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.users import User, sql_in
 from workflows.dossier import FIELDS, MAPPINGS
+from workflows.folding import search_text
 from workflows.states import State
 
 
@@ -62,6 +63,9 @@ class Candidature(db.Model):
     # Admissibility decision
     inadmissibility_code: Mapped[str | None] = mapped_column(String(64))
     inadmissibility_reason: Mapped[str | None] = mapped_column(Text)
+    # What the lists' text search reads: the SEARCHED fields folded (workflows.folding), kept by
+    # ``_fold_search_text`` whenever the row is written.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The jury scores a fixed version of the dossier from this instant on.
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by app.privacy.erasure: contact, partners' names and attachments gone, the project kept.
@@ -122,6 +126,18 @@ class Candidature(db.Model):
     def awaiting_take_over(self) -> bool:
         """Entered by the ARS, and its candidate has not yet followed the emailed link."""
         return self.entered_by_ars and self.taken_over_at is None
+
+
+# The fields a list's text search finds a dossier by (the search form's hint names them).
+SEARCHED = ("title", "structure_name", "receipt_number", "identifier")
+
+
+@event.listens_for(Candidature, "before_insert")
+@event.listens_for(Candidature, "before_update")
+def _fold_search_text(_mapper, _connection, candidature: Candidature) -> None:
+    """The one place the search text is written: every write of the row, whoever changed its text
+    (the candidate, the ARS entering it, a submission’s receipt, an erasure); a backup restores it as stored."""
+    candidature.search_text = search_text(*(getattr(candidature, field) for field in SEARCHED))
 
 
 class Partner(db.Model):

@@ -31,7 +31,7 @@ from app.transitions.national import (
     told_at_publication,
 )
 from app.national.ranking import national_ranking
-from app.search import DossierFilter
+from app.search import SHORTLISTED, DossierFilter
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
 from app.selection.ranking import column
 from workflows.machine import NATIONAL, REGION
@@ -165,17 +165,13 @@ def decide(region_id: int, decision: str):
                            limit=edition.contest.limits.reason), status
 
 
-# What becomes of a regional pick: on the shortlist, then the winner or not.
-SHORTLIST_STATES = (State.NATIONAL_SHORTLIST, State.WINNER, State.NATIONAL_NOT_SELECTED)
-
-
 @bp.get("/selection")
 @organisers
 def shortlist_page():
     edition = _edition()
-    filters = DossierFilter.from_request(edition.contest, SHORTLIST_STATES)
+    filters = DossierFilter.from_request(edition.contest, SHORTLISTED)
     return render_template("national/shortlist.html", edition=edition, picks=shortlist(edition, *filters.conditions()),
-                           open=open_regions(edition), filters=filters, states=SHORTLIST_STATES)
+                           open=open_regions(edition), filters=filters, states=SHORTLISTED)
 
 
 @bp.get("/doublons")

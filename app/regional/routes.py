@@ -28,7 +28,7 @@ from app.messages.threads import ThreadView, awaiting_answer_from
 from app.messages.writing import write_from_page
 from app.jury.workload import REGIONAL_JURY_STATES
 from app.listing import PAGE_SIZE
-from app.search import DossierFilter
+from app.search import HANDED_IN, DossierFilter
 from app.models import AuditEntry, Candidature, Region
 from app.moments import region_moment
 from app.passwords import hash_password
@@ -74,10 +74,6 @@ JUST_INVITED = _l("Cette personne vient d’être invitée : rechargez la page."
 JUST_DECLARED = _l("Une déclaration vient d’être enregistrée pour ce juré et ce dossier : rechargez la page.")
 
 
-# What the dashboard lists: every dossier handed in, whatever became of it.
-SUBMITTED_STATES = tuple(state for state in State if state != State.DRAFT)
-
-
 @bp.get("/<int:region_id>")
 @readers
 def dashboard(region_id: int):
@@ -86,14 +82,14 @@ def dashboard(region_id: int):
         db.select(Candidature.state, db.func.count(Candidature.id))
         .where(Candidature.region_id == region.id).group_by(Candidature.state)
     ).all())
-    filters = DossierFilter.from_request(region.edition.contest, SUBMITTED_STATES)
+    filters = DossierFilter.from_request(region.edition.contest, HANDED_IN)
     candidatures = db.paginate(
         db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state != State.DRAFT.value,
                                      *filters.conditions())
         .order_by(Candidature.id), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "regional/dashboard.html", region=region, counts=[(state, counts.get(state.value, 0)) for state in State],
-        candidatures=candidatures, filters=filters, states=SUBMITTED_STATES, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
+        candidatures=candidatures, filters=filters, states=HANDED_IN, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
         awaited=awaiting_answer_from(Side.ARS, Candidature.region_id == region.id),
         flags=flags_in_region(region),
         available=REGION.offered(region_facts(region, now()), acting_role(region), region.edition.contest),

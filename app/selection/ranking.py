@@ -45,16 +45,21 @@ def region_picks(region: Region) -> list[RegionalPick]:
                               .options(db.joinedload(RegionalPick.candidature)).order_by(RegionalPick.slot)).all()
 
 
-def region_ranking(region: Region, page: int | None = None) -> RegionRanking:
+def region_ranking(region: Region, page: int | None = None, conditions=()) -> RegionRanking:
     """Means, totals, ranks, flags and received/expected sheets of the candidatures the jury judged.
 
     Every candidature is ranked (in a fixed number of queries, see ``app.jury.workload``); the lines
-    are built for ``page`` only, or for the whole ranking when ``page`` is None (the minutes).
+    are built for ``page`` only, or for the whole ranking when ``page`` is None (the minutes). A search
+    (``conditions``) keeps the lines it finds, each with its rank among all.
     """
     contest = region.edition.contest
     criteria = weighted_criteria(contest)
     work = Work.regional(region, REGIONAL_RANKED_STATES)
     order, row_of = ranked_ids(work, contest)
+    if conditions:
+        found = set(db.session.scalars(db.select(Candidature.id).where(Candidature.region_id == region.id,
+                                                                       *conditions)))
+        order = [key for key in order if int(key) in found]
     shown = page_of(order, page) if page else page_of(order, 1, max(len(order), 1))
     ids = [int(key) for key in shown.items]
     progress = progress_by(work, "candidature_id")

@@ -17,6 +17,8 @@ from app.transitions.regional import close_region, select_for_nation, selection_
 from app.jury.juries import Jury
 from app.transitions.engine import region_facts, shared_facts
 from app.listing import page_number
+from app.search import DossierFilter
+from app.jury.workload import REGIONAL_RANKED_STATES
 from app.selection.ranking import column, declared_conflicts, line_flags, region_picks, region_ranking
 from workflows.machine import CANDIDATURE, REGION, Facts
 from workflows.states import Role, State
@@ -25,6 +27,7 @@ bp = Blueprint("selection", __name__, url_prefix="/ars")
 staff = roles_required(Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER)
 # The machine lets only the region's organisers pick and close; national organisers read.
 organiser = roles_required(Role.REGIONAL_ORGANISER)
+RANKED = tuple(State(state) for state in REGIONAL_RANKED_STATES)  # what the ranking's state filter offers
 
 
 def _changed_meanwhile() -> str:
@@ -62,8 +65,10 @@ def _refusals(region: Region) -> dict[str, list[str]]:
 def ranking(region_id: int):
     region = _region(region_id)
     may_act = region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
-    return render_template("selection/ranking.html", region=region, ranking=region_ranking(region, page_number()),
-                           contest=region.edition.contest, line_flags=line_flags, column=column,
+    filters = DossierFilter.from_request(region.edition.contest, RANKED)
+    return render_template("selection/ranking.html", region=region,
+                           ranking=region_ranking(region, page_number(), filters.conditions()), filters=filters,
+                           states=RANKED, contest=region.edition.contest, line_flags=line_flags, column=column,
                            confirm=ConfirmForm(), may_act=may_act, refusals=_refusals(region) if may_act else {})
 
 

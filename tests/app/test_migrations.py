@@ -125,3 +125,26 @@ def test_migration_0010_chains_the_rows_already_written_in_id_order(bare_app):
     assert [row_hash(entry.chained_fields(), entry.prev_hash) for entry in entries] == [e.hash for e in entries]
     assert (head.last_id, head.last_hash) == (4, entries[-1].hash)
     assert verify_log().gaps == []
+
+
+def test_migration_0015_folds_the_search_text_of_the_dossiers_already_there(bare_app):
+    from app.accounts import create_user
+    from app.editions import load_edition
+    from tests import factories
+    from workflows.states import Role
+
+    flask_migrate.upgrade()
+    at = datetime(2017, 10, 1, 8, 0, tzinfo=UTC)
+    edition, _created = load_edition(CONTEST_FILE.read_text(encoding="utf-8"), source=CONTEST_FILE.name, now=at)
+    owner = create_user(email="candidat@example.org", password_hash=None, role=Role.CANDIDATE, now=at)
+    db.session.add(factories.candidature(edition, owner, at=at, state="submitted", title="Sécurité à l’Hôpital",
+                                         structure_name="Œuvre", receipt_number="SSP-XYZ"))
+    db.session.commit()
+    db.session.remove()
+    flask_migrate.downgrade(revision="0014_entry")
+
+    flask_migrate.upgrade()
+
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT search_text FROM candidatures").scalars().all() == [
+            "securite a l'hopital\noeuvre\nssp-xyz"]

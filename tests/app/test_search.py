@@ -1,5 +1,6 @@
 """Search and filters on the ARS dashboard: by state, category, sector, domain and text, combined,
-kept across pages, with unknown values filtering nothing."""
+kept across pages, with unknown values filtering nothing; the text found without case, accents or
+ligatures, from the dossier's folded search text that every write of the row keeps."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import pytest
 
 from app.extensions import db
+from app.models import Candidature
 from tests.app.national_helpers import shortlist  # noqa: F401  (fixture)
 from tests.app.regional_helpers import dossier, organiser, page, region  # noqa: F401  (fixtures)
 
@@ -75,3 +77,29 @@ def test_national_shortlist_filters_the_picks(client, login, shortlist):
     assert picks(secteur="ville") == ["Gamma"]
     assert picks(q="structure alpha") == ["Alpha"]
     assert picks(etat="winner") == []
+
+
+def test_text_is_found_without_case_accents_or_ligatures(client, organiser, dossier):
+    dossier(title="Sécurité des soins à l’Hôpital", structure_name="Œuvre des Hospitaliers de Lille")
+    dossier(title="Securite routiere", structure_name="Auto-école")
+    dossier(title="Parcours de soins", structure_name="Maison de santé")
+
+    assert listed(client, q="securite des") == ["Sécurité des soins à l’Hôpital"]
+    assert listed(client, q="HOPITAL") == ["Sécurité des soins à l’Hôpital"]
+    assert listed(client, q="l'hôpital") == ["Sécurité des soins à l’Hôpital"]
+    assert listed(client, q="oeuvre des") == ["Sécurité des soins à l’Hôpital"]
+    assert listed(client, q="SÉCURITÉ") == ["Sécurité des soins à l’Hôpital", "Securite routiere"]
+    assert listed(client, q="sante") == ["Parcours de soins"]
+    assert listed(client, q="soins maison") == []  # a phrase is found within one field, never across two
+
+
+def test_search_text_follows_every_write_of_the_dossier(client, organiser, dossier):
+    found = dossier(title="Hygiène des mains", structure_name="Clinique", identifier="620100057")
+    assert found.search_text == f"hygiene des mains\nclinique\n{found.receipt_number.casefold()}\n620100057"
+
+    found.title, found.identifier = "Chutes évitées", None
+    db.session.commit()
+
+    assert db.session.scalar(db.select(Candidature.search_text).filter_by(id=found.id)) == \
+        f"chutes evitees\nclinique\n{found.receipt_number.casefold()}"
+    assert listed(client, q="evitees") == ["Chutes évitées"] and listed(client, q="hygiene") == []
