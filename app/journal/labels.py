@@ -91,7 +91,8 @@ OTHER_ACTS = {
     "conflict.record": _l("enregistré par l’organisateur"),
     "conflict.lift": _l("levé par l’organisateur"),
     "scoresheet.submit": _l("remise"),
-    "scoresheet.save": _l("modifiée après remise"),
+    # A draft as well as a change to a submitted sheet (the row's data « status » tells which).
+    "scoresheet.save": _l("enregistrée (brouillon, ou modification après remise)"),
     "export.candidatures": _l("tableau des candidatures"),
     "export.notes": _l("tableau des notes"),
     "export.shortlist": _l("tableau de la présélection nationale"),

@@ -7,6 +7,7 @@ Only national organisers reach them (403 for anyone else); they act on the curre
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import and_
 
@@ -247,7 +248,8 @@ def remind():
     if ConfirmForm().validate_on_submit():
         pending = sum(row.pending > 0 for row in national_jury.progress())
         _flash_all(_apply(lambda: national_jury.remind(actor=current_user, now=now()),
-                          _("%(count)s juré(s) relancé(s) par courriel.", count=pending)))
+                          ngettext("%(num)s juré relancé par courriel.", "%(num)s jurés relancés par courriel.",
+                                   pending)))
     return redirect(url_for(".jury"))
 
 

@@ -6,6 +6,7 @@ National organisers read every region's pages; only the region's own organisers 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app import policy
@@ -105,8 +106,9 @@ def open_jury(region_id: int):
     if ConfirmForm().validate_on_submit():
         # A candidature may change meanwhile (withdrawn at the last second): the page is stale.
         attempt(lambda: open_regional_jury(region, actor=current_user, now=now()),
-                lambda moved: _("Le jury régional est ouvert : %(count)s dossier(s) lui sont soumis.",
-                                count=len(moved)), str(STALE_PAGE))
+                lambda moved: ngettext("Le jury régional est ouvert : %(num)s dossier lui est soumis.",
+                                       "Le jury régional est ouvert : %(num)s dossiers lui sont soumis.", len(moved)),
+                str(STALE_PAGE))
     return redirect(url_for(".dashboard", region_id=region.id))
 
 
@@ -271,7 +273,8 @@ def remind(region_id: int):
     region = organised_region(region_id)
     if ConfirmForm().validate_on_submit():
         attempt(lambda: Jury.of_region(region).remind(actor=current_user, now=now()),
-                lambda reminded: _("%(count)s juré(s) relancé(s) par courriel.", count=len(reminded)))
+                lambda reminded: ngettext("%(num)s juré relancé par courriel.", "%(num)s jurés relancés par courriel.",
+                                          len(reminded)))
     return redirect(url_for(".jury", region_id=region.id))
 
 

@@ -162,6 +162,8 @@ def test_national_organisers_list_the_pairs_with_links(client, make_user, login,
     assert f'href="/ars/{region("BRE").id}/candidatures/{theirs.id}"' in text
     assert "même identifiant ; titre proche (similarité 95/100)" in text
     assert 'href="/national/doublons"' in page(client.get("/national"))
+    client.get("/langue/en")
+    assert "same identifier; similar title (similarity 95/100)" in page(client.get("/national/doublons"))
 
 
 def test_the_flag_blocks_nothing(client, organiser, twins):

@@ -93,7 +93,7 @@ def test_log_order_is_newest_first_with_its_labels(client, organiser, clock):
     text = body(client.get(journal(), query_string={"personne": organiser.email}))
 
     assert text.index("Téléchargement : dossier en PDF") < text.index("Jury : jurés relancés")
-    assert "2 action(s), les plus récentes d’abord (heure de Paris)" in page(
+    assert "2 actions, les plus récentes d’abord (heure de Paris)" in page(
         client.get(journal(), query_string={"personne": organiser.email, "action": ""}))
 
 

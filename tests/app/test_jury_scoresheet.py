@@ -182,7 +182,14 @@ def test_others_comment_hidden_until_own_submission(client, colleague_submitted)
 
     after = client.get(url).get_data(as_text=True)
     assert OTHERS_COMMENT not in before and "Moyenne du jury" not in before
+    assert "vous seront montrées une fois votre fiche rendue" in before
     assert OTHERS_COMMENT in after
+    assert "vous seront montrées" not in after  # the hint leads to them instead
+    assert '<a href="#avis-des-jures">L’avis des autres jurés suit le dossier.</a>' in after
+    assert 'id="avis-des-jures"' in after
+    assert f"<strong>Juré 1 :</strong> {OTHERS_COMMENT}" in after
+    client.get("/langue/en")
+    assert f"<strong>Juror 1:</strong> {OTHERS_COMMENT}" in client.get(url).get_data(as_text=True)
     assert "Moyenne du jury : 12,00." in after  # totals 4 and 20
 
 

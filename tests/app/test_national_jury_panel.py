@@ -186,7 +186,7 @@ def test_reminders_email_the_national_jurors_with_pending_work(client, shortlist
     assert (message.envelope_to, message.message["Subject"]) == (["nadia@example.org"],
                                                                   "Jury national — 3 dossiers à évaluer")
     assert "Il vous reste 3 dossiers à évaluer pour le jury national.\n" in message.body
-    assert "1 juré(s) relancé(s) par courriel." in page_text(client.get(JURY))
+    assert "1 juré relancé par courriel." in page_text(client.get(JURY))
     entry = db.session.scalars(db.select(AuditEntry).filter_by(action="jury.remind")).one()
     assert (entry.actor_role, entry.data) == ("national_organiser", {"stage": "national", "jurors": [sitting.id]})
 

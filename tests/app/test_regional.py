@@ -253,7 +253,7 @@ def test_open_jury_after_the_deadline_freezes_every_submitted_dossier_of_the_reg
 
     response = open_jury(client, region("HDF").id)
 
-    assert "Le jury régional est ouvert : 2 dossier(s) lui sont soumis." in page(response)
+    assert "Le jury régional est ouvert : 2 dossiers lui sont soumis." in page(response)
     hdf = region("HDF")
     assert hdf.stage == "jury_open"
     states = dict(db.session.execute(db.select(Candidature.id, Candidature.state)).all())

@@ -161,7 +161,8 @@ def test_removal_page_says_what_will_happen_and_changes_nothing(client, organise
     text = page(client.get(f"{jury_url()}/{juror.id}/retirer"))
 
     assert "Son brouillon de grille sera supprimé." in text
-    assert "Aucun courriel ne lui est envoyé" in text
+    assert "Aucun courriel ne lui est envoyé : à vous de prévenir cette personne si besoin." in text
+    assert "Les dossiers qui lui étaient confiés ne l’attendront plus" in text  # whoever the juror is, no « il »
     assert memberships(juror.email) == [("regional_juror", "HDF")]
     assert db.session.scalar(db.select(db.func.count(Scoresheet.id))) == 1
 

@@ -41,10 +41,10 @@ def test_ars_assigns_the_dossiers_adjusts_two_and_a_juror_sees_only_theirs(page,
     expect(page.get_by_text("Aucune répartition : chaque juré de la région note chaque dossier.")).to_be_visible()
     page.get_by_label("Nombre de jurés par dossier").fill("2")
     page.get_by_role("button", name="Voir la proposition").click()
-    expect(page.get_by_role("heading", name="Proposition : 2 juré(s) par dossier")).to_be_visible()
+    expect(page.get_by_role("heading", name="Proposition : 2 jurés par dossier")).to_be_visible()
     shot("proposition")
     page.get_by_role("button", name="Appliquer cette répartition").click()
-    expect(page.get_by_text("La répartition est appliquée : 4 attribution(s).")).to_be_visible()
+    expect(page.get_by_text("La répartition est appliquée : 4 attributions.")).to_be_visible()
     # The jurors who began sheets keep their dossiers: the third juror gets none.
     assert assigned(ara) == {(jurors[email], dossier) for email in (FIRST, SECOND) for dossier, _ in dossiers}
     settle()

@@ -32,6 +32,11 @@ def test_juror_scores_and_organiser_selects_with_an_opinion(new_context, page, s
     shot("fiche-remplie")
     page.get_by_role("button", name="Rendre ma fiche").click()
     expect(page.get_by_text("rendue", exact=True)).to_be_visible()
+    # The other jurors' marks fit a phone's width: a criterion's wording wraps (DSFR keeps cells on one line).
+    page.set_viewport_size({"width": 375, "height": 812})
+    others = page.get_by_role("region", name="Notes par critère")
+    assert others.evaluate("box => box.scrollWidth <= box.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     organiser_page = new_context().new_page()
     sign_in(organiser_page, live_server, organiser_email)

@@ -5,7 +5,7 @@
 // _autosaved), in the page's language. Without JavaScript the buttons do the same.
 // Nothing typed is kept in the browser's storage: a juror's judgment would stay on a shared
 // computer after they sign out. A draft the server refused stays in the page, and leaving the
-// page then asks first.
+// page then asks first; what a refused « Rendre ma fiche » showed again is saved as a draft.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -57,6 +57,10 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(function () { save(false); }, PAUSE);
   }
+
+  // After a refused post (a sheet handed in incomplete) the page shows what was typed, not what is
+  // stored: it is saved as a draft at once, so that leaving the page loses nothing.
+  if (form.hasAttribute("data-unsaved")) { saved = ""; save(false); }
 
   form.addEventListener("input", later);
   form.addEventListener("change", later);
