@@ -15,18 +15,22 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
+from reportlab.platypus.paragraph import cleanBlockQuotedText, split as rl_split, strip as rl_strip
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate, Paragraph, Table, TableStyle
 
-from app.pdf.fonts import FACES
+from app.pdf.fonts import FACES, SubsetFont
 
 AUTHOR = "Concours Semaine de la sécurité des patients"
 # Candidate text may carry control characters that neither the PDF font nor the parser expect.
@@ -47,12 +51,95 @@ CONTENTS_TABLE = [
 
 def markup(value: object) -> str:
     """Any text as ReportLab markup that prints it literally, line breaks kept."""
-    text = CONTROL.sub("", "" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return escape(text).replace("\n", "<br/>")
+    return "<br/>".join(map(escape, text_lines(value)))
+
+
+def text_lines(value: object) -> list[str]:
+    """Any text's lines, without the control characters that neither the PDF font nor the parser expect."""
+    return CONTROL.sub("", "" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+@lru_cache(maxsize=64)
+def _plain_fragment(font: str, size: float, colour: Color) -> ParaFrag:
+    """The fragment ReportLab's parser makes of plain text in this font, size and colour (all it reads
+    from the style for it), text aside."""
+    _style, (fragment,), _bullet = ParaParser().parse("x", ParagraphStyle("Plain", fontName=font, fontSize=size,
+                                                                         textColor=colour))
+    return fragment
+
+
+class PlainParagraph(Paragraph):
+    """A paragraph of one plain fragment (``line``), broken into lines on a short path.
+
+    ReportLab's ``breakLines`` weighs, for each word, the hyphenation, long-word and soft-hyphen cases
+    that a plain line in a plain style never meets, and measures its words one by one; here the words
+    are measured in one pass and fitted as ReportLab fits them (the same widths, sums and comparisons,
+    so the same lines). Anything else (a word wider than the line, a soft hyphen, a bullet, a style
+    that hyphenates, shapes or wraps otherwise) goes to ReportLab's own ``breakLines``.
+
+    Wrapped again at the width it was last wrapped at (a table measures its cells each time it is
+    measured or split, a frame measures again what did not fit at the foot of a page), it answers
+    the same size without breaking its lines again: they depend on the width alone."""
+
+    def wrap(self, available_width, available_height):
+        # split() forgets the lines (deletes blPara) to have the paragraph broken again where it lands.
+        if available_width != getattr(self, "wrapped_width", None) or not hasattr(self, "blPara"):
+            super().wrap(available_width, available_height)
+            self.wrapped_width = available_width
+        return self.width, self.height
+
+    def breakLines(self, width):
+        style, (fragment,) = self.style, self.frags
+        widths = list(width) if isinstance(width, (tuple, list)) else [width]
+        text = getattr(fragment, "text", None)
+        if (text is None or self.bulletText or style.endDots or style.wordWrap or style.shaping
+                or style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation or "\xad" in text):
+            return super().breakLines(width)
+        font, size = getFont(fragment.fontName), fragment.fontSize
+        ascent, descent = getAscentDescent(fragment.fontName, size)
+        words = rl_split(rl_strip(text))
+        measured = (font.measure(words, size, self.encoding) if isinstance(font, SubsetFont) else
+                    [font.stringWidth(word, size, self.encoding) for word in words])
+        if not words or (style.splitLongWords and max(measured) > min(widths)):
+            return super().breakLines(width)
+        space = font.stringWidth(" ", size, self.encoding)
+        shrink = style.spaceShrinkage * space
+        lines, current, used, number, widest, room = [], [], -space, 0, 0, widths[0]
+        for word, measure in zip(words, measured):
+            after = used + space + measure
+            if after <= room + shrink * len(current) or not current:
+                current.append(word)
+                used = after
+            else:
+                widest = max(widest, used)
+                lines.append((room - used, current))
+                current, used, number = [word], measure, number + 1
+                room = widths[min(len(widths) - 1, number)]
+        lines.append((room - used, current))
+        self.height, self._width_max = 0, max(widest, used)
+        self._splitLongWordCount = self._hyphenations = 0
+        return fragment.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
+
+
+def line(text: str, style: ParagraphStyle) -> Paragraph:
+    """``Paragraph(escape(text), style)`` for one line of plain text, made without running the parser.
+
+    The parser took a tenth of the book's time to find that a line of candidate text holds no markup;
+    for such a line it makes one fragment, the text with its spaces collapsed as below. A line holding
+    « & », « < » or « > » (which the parser splits around their escapes) still goes through it."""
+    cleaned = cleanBlockQuotedText(text)
+    if not cleaned or any(char in cleaned for char in "&<>") or style.textTransform:
+        return Paragraph(escape(text), style)
+    template = _plain_fragment(style.fontName, style.fontSize, style.textColor)
+    lists = {name: list(value) for name, value in vars(template).items() if isinstance(value, list)}
+    return PlainParagraph(cleaned, style, frags=[template.clone(text=cleaned, **lists)])
 
 
 def literal(value: object, style: ParagraphStyle, empty: str = "—") -> Paragraph:
     """A paragraph printing candidate or organiser text as typed (never as markup)."""
+    lines = text_lines(value)
+    if len(lines) == 1:
+        return line(lines[0] if lines[0].strip() else empty, style)
     text = markup(value)
     return Paragraph(text if text.strip() else empty, style)
 
@@ -88,20 +175,20 @@ def prose(value: object, style: ParagraphStyle, empty: str = "—") -> list[Flow
 
     Looks like ``literal`` but lays out several times faster: ReportLab breaks a paragraph holding
     line breaks word by word across its style fragments, and a plain one on a fast path."""
-    lines = markup(value).split("<br/>")
+    lines = text_lines(value)
     if not "".join(lines).strip():
-        return [Paragraph(empty, style)]
+        return [line(empty, style)]
     story: list[Flowable] = []
     styles = {style.spaceBefore: style}  # by space above: the style's own, none, one blank line...
     blank = 0
-    for line in lines:
-        if not line.strip():
+    for text in lines:
+        if not text.strip():
             blank += 1
             continue
         space = style.spaceBefore if not story else blank * style.leading
         if space not in styles:
             styles[space] = style.clone(style.name, spaceBefore=space)
-        story.append(Paragraph(line, styles[space]))
+        story.append(line(text, styles[space]))
         blank = 0
     return story
 
