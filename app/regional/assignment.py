@@ -6,6 +6,7 @@ The rules live in ``app.jury.assignment``; these views read, call an operation a
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app import policy
@@ -56,8 +57,9 @@ def apply(region_id: int):
     form = AssignmentSizeForm()
     if form.validate_on_submit() and not attempt(
             lambda: apply_assignment(region, form.size, actor=current_user, now=now()),
-            lambda proposal: _("La répartition est appliquée : %(count)s attribution(s).",
-                               count=len(proposal.pairs())), str(JUST_CHANGED)):
+            lambda proposal: ngettext("La répartition est appliquée : %(num)s attribution.",
+                                      "La répartition est appliquée : %(num)s attributions.",
+                                      len(proposal.pairs())), str(JUST_CHANGED)):
         return redirect(url_for(".page", region_id=region.id))
     return page(region_id, size_form=form, status=422)
 

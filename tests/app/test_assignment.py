@@ -85,7 +85,7 @@ def test_proposal_respects_conflicts_and_begun_sheets(client, as_organiser, hdf,
     preview = page_text(client.get(url(hdf) + "?n=2"))
     response = apply(client, hdf, 2)
 
-    assert "Proposition : 2 juré(s) par dossier" in preview
+    assert "Proposition : 2 jurés par dossier" in preview
     assert response.status_code == 302
     pairs = assigned()
     assert {dossier.id: len(pairs[dossier.id]) for dossier in dossiers} == {dossier.id: 2 for dossier in dossiers}
