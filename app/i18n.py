@@ -138,6 +138,14 @@ def number(value: Fraction | int, places: int = 2) -> str:
     return display(value, places).replace(",", decimal_sign())
 
 
+def list_separator() -> str:
+    """Between the items of a list said in a line, items that may hold commas (a definition's
+    wordings): « a ; b » in French, "a; b" in English."""
+    from flask_babel import gettext
+
+    return gettext(" ; ")
+
+
 def worded(item, attribute: str = "label", *, markup: bool = True):
     """The wording of a contest definition's item (``label``, ``hint``, ``description``) in the
     current language: its English one (``label_en``…) on an English page when the definition has
@@ -156,7 +164,8 @@ def register(app: Flask) -> None:
     texts.translator = translated
     app.register_blueprint(bp)
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, day=day, period=period,
-                                 when=when, display=number, worded=worded, translated=translated)
+                                 when=when, display=number, worded=worded, translated=translated,
+                                 list_separator=list_separator)
 
     @app.context_processor
     def _languages():

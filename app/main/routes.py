@@ -19,8 +19,11 @@ def home():
         return render_template("main/home.html", contest=None)
     # The countdown of the minute's start: the same page for the whole minute, cached or not
     # (never open past the deadline, which falls on a minute).
+    moment = minute()
+    # Once the ceremony's day is over (in the contest's timezone), the home page says it took place.
+    awarded = moment.astimezone(edition.contest.tz).date() > edition.contest.calendar.ceremony
     return render_template("main/home.html", contest=edition.contest, published=edition.published_at is not None,
-                           **deadline_context(edition.contest, minute()))
+                           awarded=awarded, **deadline_context(edition.contest, moment))
 
 
 @bp.get("/accessibilite")

@@ -98,6 +98,15 @@ def test_dossier_page_tells_the_region_the_reasons_and_links_the_summary(client,
     assert f'href="/ars/{hdf}/candidatures/{mine.id}/meme-projet/{theirs.id}"' in text
 
 
+def test_the_reasons_are_listed_as_english_writes_them_on_an_english_page(client, organiser, twins):
+    mine, _theirs, _unrelated = twins
+    client.get("/langue/en")
+
+    text = page(client.get(f"/ars/{region('HDF').id}/candidatures/{mine.id}"))
+
+    assert "“Des usagers-formateurs pour nos internes”: same identifier; similar title (similarity 95/100)." in text
+
+
 def test_ars_reads_the_matching_dossiers_summary_and_nothing_more(client, organiser, twins):
     mine, theirs, _unrelated = twins
 

@@ -45,7 +45,7 @@ def french_messages() -> tuple[set[str], set[str]]:
             if french in strings:
                 continue
             fragments = [part.strip(" .,:;«»()—") for part in PLACEHOLDER.split(french)]
-            if len(fragments) == 1:
+            if len(fragments) == 1 and fragments[0]:  # a message of punctuation only (" ; ") is in no language
                 whole.add(fragments[0])
             pieces.update(f for f in fragments if len(f) >= SHORTEST_FRAGMENT)
     return whole, pieces

@@ -35,6 +35,18 @@ def test_home_states_the_deadline_in_paris_time(client, edition):
             "</time> (heure de Paris).") in page
 
 
+@pytest.mark.parametrize(("day", "said"), [
+    (21, "Le projet lauréat sera primé au ministère le 21 novembre 2017."),
+    (22, "Le projet lauréat a été primé au ministère le 21 novembre 2017."),
+])
+def test_home_says_the_ceremony_in_the_future_until_its_day_is_over(client, edition, clock, day, said):
+    clock.set(datetime(2017, 11, day, 0, 30, tzinfo=PARIS))
+
+    page = " ".join(client.get("/").get_data(as_text=True).split())
+
+    assert said in page
+
+
 def test_home_countdown_counts_days_and_hours(client, edition, clock):
     clock.set(datetime(2017, 10, 12, 20, 0, tzinfo=PARIS))
 

@@ -102,7 +102,7 @@ def test_national_synthesis_counts_each_dimension_of_the_edition_shown(client, l
     assert "brouillon" not in states
     assert counted[f"Issue : nombre de dossiers ({name})"] == {
         "retenue par sa région pour l’étape nationale": 2, "lauréate": 1}
-    assert "4 dossiers déposés dans Semaine de la sécurité des patients 2017." in page.get_data(as_text=True)
+    assert "4 dossiers déposés pour « Semaine de la sécurité des patients 2017 »." in page.get_data(as_text=True)
     assert page.get_data(as_text=True).count("<svg") == 8  # a chart before each table
 
 
@@ -113,7 +113,7 @@ def test_national_synthesis_shows_the_latest_edition_and_links_the_other(client,
     page = client.get("/national/synthese")
     text = page.get_data(as_text=True)
 
-    assert "1 dossier déposé dans Semaine de la sécurité des patients – édition variante." in text
+    assert "1 dossier déposé pour « Semaine de la sécurité des patients – édition variante »." in text
     assert f'href="/national/synthese?edition={old.id}"' in text
     assert f'href="/national/synthese?edition={new.id}" aria-current="page"' in text
 

@@ -61,6 +61,11 @@ def test_ars_assigns_the_dossiers_adjusts_two_and_a_juror_sees_only_theirs(page,
     expect(page.get_by_text(f"{SECOND} ne note plus ce dossier.")).to_be_visible()
     expect(page.get_by_text("1 dossier a moins de jurés que demandé :")).to_be_visible()
     shot("repartition-ajustee")
+    # On a phone the dossier × juror table scrolls inside its own container: the page keeps the
+    # screen's width (the header, the menu and the text are not pushed off to the side).
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot("repartition-telephone")
     assert assigned(ara) == {(jurors[FIRST], first[0]), (jurors[FIRST], second[0]), (jurors[SECOND], first[0]),
                              (jurors[THIRD], first[0])}
     assert db.session.scalar(db.select(Scoresheet).filter_by(juror_id=jurors[SECOND], candidature_id=second[0])) \
