@@ -70,13 +70,18 @@ def _pair(region_id: int, candidature_id: int, user_id: int):
     return region, region_candidature(region, candidature_id), membership.user
 
 
+def _named(candidature, juror) -> dict[str, str]:
+    """The dossier and the juror as the page's table names them."""
+    return {"dossier": candidature.title or str(candidature.id), "juror": juror.display_name or juror.email}
+
+
 @bp.post("/<int:region_id>/jury/repartition/<int:candidature_id>/<int:user_id>/ajouter")
 @organisers
 def add(region_id: int, candidature_id: int, user_id: int):
     region, candidature, juror = _pair(region_id, candidature_id, user_id)
     if ConfirmForm().validate_on_submit():
         attempt(lambda: assign_juror(region, candidature, juror, actor=current_user, now=now()),
-                _("Le dossier est attribué à %(email)s.", email=juror.email), str(JUST_CHANGED))
+                _("« %(dossier)s » est attribué à %(juror)s.", **_named(candidature, juror)), str(JUST_CHANGED))
     return redirect(url_for(".page", region_id=region.id))
 
 
@@ -88,5 +93,5 @@ def remove(region_id: int, candidature_id: int, user_id: int):
     if form.validate_on_submit():
         attempt(lambda: unassign_juror(region, candidature, juror, actor=current_user, now=now(),
                                        drop_draft=form.drop_draft.data),
-                _("%(email)s ne note plus ce dossier.", email=juror.email), str(JUST_CHANGED))
+                _("%(juror)s ne note plus « %(dossier)s ».", **_named(candidature, juror)), str(JUST_CHANGED))
     return redirect(url_for(".page", region_id=region.id))

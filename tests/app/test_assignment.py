@@ -279,3 +279,16 @@ def test_a_dossier_requalified_after_the_assignment_gets_its_n_least_loaded_juro
     for juror_id in pairs[late.id]:
         score(late, db.session.get(type(jurors[0]), juror_id), [3, 3, 3, 3])
     assert close(client, hdf, "Aucun projet retenu.").status_code == 302
+
+
+def test_proposal_says_which_dossiers_keep_more_jurors_than_asked_and_why(client, as_organiser, hdf, jurors,
+                                                                          dossiers, clock):
+    alice, bruno, *_ = jurors
+    draft(alice, dossiers[1], clock)
+    draft(bruno, dossiers[1], clock)
+
+    preview = page_text(client.get(url(hdf) + "?n=1"))
+
+    assert ("1 dossier garde plus de jurés que demandé, car ils ont déjà commencé sa grille : "
+            f"{dossiers[1].title} (2 jurés)") in preview
+    assert dossiers[0].title + " (" not in preview.split("garde plus de jurés")[1].split("Dossiers proposés")[0]

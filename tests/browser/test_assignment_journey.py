@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from app.demo import cast as demo_cast
 from app.extensions import db
 from app.jury.workload import regional_candidatures
-from app.models import Candidature, JuryAssignment, Scoresheet
+from app.models import Candidature, JuryAssignment, Scoresheet, User
 from tests.browser.helpers import tick
 from tests.browser.test_role_journeys import build_stage, region_id, sign_in, user_id
 
@@ -33,6 +33,9 @@ def test_ars_assigns_the_dossiers_adjusts_two_and_a_juror_sees_only_theirs(page,
     ara = region_id("ARA")
     first, second = dossiers = [(c.id, c.title) for c in regional_candidatures(ara)]
     jurors = {email: user_id(email) for email in (FIRST, SECOND, THIRD)}
+    # Jurors as the assignment page names them.
+    name = {email: db.session.scalar(db.select(User.display_name).where(User.email == email)) or email
+            for email in jurors}.__getitem__
     settle()
 
     sign_in(page, live_server, ARS_ARA)
@@ -51,14 +54,14 @@ def test_ars_assigns_the_dossiers_adjusts_two_and_a_juror_sees_only_theirs(page,
 
     page.locator(f'form[action$="/{first[0]}/{jurors[THIRD]}/ajouter"]') \
         .get_by_role("button", name=re.compile(rf"^Ajouter .* pour « {re.escape(first[1])} »$")).click()
-    expect(page.get_by_text(f"Le dossier est attribué à {THIRD}.")).to_be_visible()
+    expect(page.get_by_text(f"« {first[1]} » est attribué à {name(THIRD)}.")).to_be_visible()
     removal = page.locator(f'form[action$="/{second[0]}/{jurors[SECOND]}/retirer"]')
     removal.get_by_role("button").click()
     expect(page.get_by_text(f"{SECOND} a commencé sa grille pour ce dossier")).to_be_visible()
     removal = page.locator(f'form[action$="/{second[0]}/{jurors[SECOND]}/retirer"]')
     tick(page, removal.locator('input[name="drop_draft"]'))
     removal.get_by_role("button").click()
-    expect(page.get_by_text(f"{SECOND} ne note plus ce dossier.")).to_be_visible()
+    expect(page.get_by_text(f"{name(SECOND)} ne note plus « {second[1]} ».")).to_be_visible()
     expect(page.get_by_text("1 dossier a moins de jurés que demandé :")).to_be_visible()
     shot("repartition-ajustee")
     # On a phone the dossier × juror table scrolls inside its own container: the page keeps the
