@@ -10,7 +10,7 @@ Invariants:
   command queued, what outlived its job's retries during a long SMTP outage), as does
   ``flask --app app outbox send`` at once;
 - one idempotency ``key`` per event: queuing twice (a double click, a retried request) yields one row,
-  guaranteed by the unique constraint even when two transactions race;
+  guaranteed by the unique constraint even when two transactions race (``ON CONFLICT DO NOTHING``);
 - a failed delivery leaves the row pending with ``attempts`` and ``last_error``; the job tries
   again (``RETRIES`` times, minutes apart), then the periodic sweep does;
 - a row is locked while it is being sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite
@@ -32,7 +32,7 @@ import click
 from flask import current_app, has_request_context
 from flask.cli import AppGroup
 from huey import crontab
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app import clock, tasks
@@ -70,20 +70,17 @@ def signature() -> str:
 
 
 def queue_email(key: str, recipient: str, subject: str, body: str, now: datetime,
-                candidature: Candidature | None = None) -> OutboxEmail | None:
-    """Add an email to the outbox in the caller's transaction; None when ``key`` is already queued."""
-    if db.session.scalar(db.select(OutboxEmail.id).filter_by(key=key)) is not None:
-        return None
-    email = OutboxEmail(key=key, recipient=recipient, subject=subject, body=body, created_at=now,
-                        candidature_id=candidature.id if candidature else None, attempts=0)
-    try:
-        with db.session.begin_nested():  # a concurrent insert of the same key only undoes this row
-            db.session.add(email)
-    except IntegrityError:
-        return None
-    if has_request_context():
+                candidature: Candidature | None = None) -> int | None:
+    """Add an email to the outbox in the caller's transaction; its id, or None when ``key`` is already
+    queued. One statement: the unique key settles a double click and two racing transactions alike."""
+    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+    email_id = db.session.scalar(
+        insert(OutboxEmail).values(key=key, recipient=recipient, subject=subject, body=body, created_at=now,
+                                   candidature_id=candidature.id if candidature else None, attempts=0)
+        .on_conflict_do_nothing(index_elements=[OutboxEmail.key]).returning(OutboxEmail.id))
+    if email_id is not None and has_request_context():
         tasks.after_commit(send_queued, key)
-    return email
+    return email_id
 
 
 @dataclass(frozen=True)

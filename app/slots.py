@@ -17,10 +17,13 @@ from app.extensions import db
 Row = TypeVar("Row")
 
 
-def insert_in_free_slot(make_row: Callable[[int], Row], taken: Callable[[], set[int]], capacity: int) -> Row | None:
-    """Insert ``make_row(slot)`` in the first free slot of 1..capacity; None when all are taken."""
+def insert_in_free_slot(make_row: Callable[[int], Row], taken: Callable[[], set[int]], capacity: int,
+                        seen: set[int] | None = None) -> Row | None:
+    """Insert ``make_row(slot)`` in the first free slot of 1..capacity; None when all are taken.
+    ``seen``: the taken slots the caller has just read in this transaction, for the first attempt."""
     for _attempt in range(capacity):
-        free = sorted(set(range(1, capacity + 1)) - taken())
+        free = sorted(set(range(1, capacity + 1)) - (taken() if seen is None else seen))
+        seen = None
         if not free:
             return None
         row = make_row(free[0])

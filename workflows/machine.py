@@ -146,6 +146,11 @@ class Machine:
         """The transitions a page offers: those with no ``offered_blockers``, in table order."""
         return [name for name in self.transitions if not self.offered_blockers(name, facts, role, rules)]
 
+    def reads_counts(self, name: str) -> bool:
+        """Whether the guards of ``name`` may read counts of other rows (picks, scoresheets, winners); a
+        guard not listed in ``OWN_FACTS_GUARDS`` is assumed to, so its caller reads them."""
+        return not set(self.transitions[name].guards) <= OWN_FACTS_GUARDS
+
     def check(self, name: str, facts, role: Role, rules: Contest) -> StrEnum:
         """The target state of ``name``, or Refused with every reason."""
         if reasons := self.blockers(name, facts, role, rules):
@@ -168,6 +173,10 @@ def received_in_time(facts: Facts, rules: Contest) -> Text | None:
         return _l("Le courriel a été reçu après la date limite de dépôt (%(deadline)s) : le dossier ne peut pas "
                   "être saisi.", deadline=rules.deadline_label)
     return None
+
+
+# The guards that read only the candidature's own facts (its dossier, its state, the moment).
+OWN_FACTS_GUARDS = frozenset({dossier_complete, received_in_time})
 
 
 def quota_not_reached(facts: Facts, rules: Contest) -> Text | None:

@@ -83,10 +83,11 @@ def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now
                    role: Role = Role.CANDIDATE) -> Attachment:
     """Store a file in the first free slot; the unique (candidature, slot) settles races."""
     check_editable(candidature, now, role)
-    if len(_taken_slots(candidature)) >= candidature.edition.contest.attachments.max_count:
+    taken = _taken_slots(candidature)
+    if len(taken) >= candidature.edition.contest.attachments.max_count:
         raise Refused([full_message(candidature)])
     fields = _place(upload, now=now, actor=actor)
-    attachment = _insert_in_free_slot(candidature, fields)
+    attachment = _insert_in_free_slot(candidature, fields, taken)
     record("attachment.add", actor=actor, role=role.value, at=now, candidature=candidature,
            data=_summary(attachment))
     _reissue_receipt(candidature, now)
@@ -138,11 +139,12 @@ def _taken_slots(candidature: Candidature) -> set[int]:
     return set(db.session.scalars(db.select(Attachment.slot).filter_by(candidature_id=candidature.id)))
 
 
-def _insert_in_free_slot(candidature: Candidature, fields: dict) -> Attachment:
+def _insert_in_free_slot(candidature: Candidature, fields: dict, taken: set[int]) -> Attachment:
     attachment = insert_in_free_slot(
         lambda slot: Attachment(candidature_id=candidature.id, slot=slot, **fields),
         lambda: _taken_slots(candidature),
         candidature.edition.contest.attachments.max_count,
+        seen=taken,
     )
     if attachment is None:
         storage.discard(fields["stored_name"])

@@ -38,7 +38,10 @@ def upload(candidature_id: int):
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)
-    rules = candidature.edition.contest.attachments
+    # Held here, the edition stays in the session (whose map holds rows weakly) when the refresh below
+    # forgets the dossier's link to it: it is not read again.
+    edition = candidature.edition
+    rules = edition.contest.attachments
     # The body was received before the view (CSRF check); it is copied, hashed and inspected with
     # no transaction open, then the operation runs in a new one on the dossier as it is now.
     end_transaction()

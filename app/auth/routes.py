@@ -45,7 +45,8 @@ def load_user(user_id: str) -> User | None:
     identifier, _sep, token = user_id.partition(":")
     if not identifier.isdigit():
         return None
-    user = db.session.get(User, int(identifier))
+    # Its roles in the same statement: every request asks them (app.access).
+    user = db.session.get(User, int(identifier), options=[db.joinedload(User.memberships)])
     return user if user and token and user.session_token == token else None
 
 

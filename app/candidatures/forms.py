@@ -7,6 +7,8 @@ fields do not validate their own choices here.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -28,7 +30,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.i18n import worded
+from app.i18n import language, worded
 from workflows.definition import Contest
 from workflows.dossier import FIELDS
 from workflows.identifiers import normalise
@@ -84,6 +86,13 @@ class DossierBaseForm(FlaskForm):
 
 def dossier_form_class(contest: Contest) -> type[DossierBaseForm]:
     """A form class with one answer field per criterion and one box per attestation."""
+    return _dossier_form_class(contest, language())
+
+
+# Built once per definition and language, not on each request: WTForms binds a class's fields once,
+# and the wordings read from the definition depend on the page's language only.
+@lru_cache(maxsize=32)
+def _dossier_form_class(contest: Contest, _language: str) -> type[DossierBaseForm]:
     fields = {
         f"answer_{criterion.key}": TextAreaField(
             worded(criterion), description=_l("%(max)s caractères au maximum.", max=contest.limits.criterion_answer)
@@ -95,13 +104,18 @@ def dossier_form_class(contest: Contest) -> type[DossierBaseForm]:
 
 
 def set_choices(form: DossierBaseForm, contest: Contest) -> None:
-    form.category.choices = _choices(contest.categories)
-    form.sectors.choices = _choices(contest.sectors)
-    form.modalities.choices = _choices(contest.modalities)
-    form.domains.choices = _choices(contest.domains)
-    form.project_stage.choices = _choices(contest.project_stages)
+    for name, choices in _choice_lists(contest, language()).items():
+        form[name].choices = choices
     form.summary.description = _l("%(max)s caractères au maximum.", max=contest.limits.summary)
     form.description.description = _l("%(max)s caractères au maximum.", max=contest.limits.description)
+
+
+@lru_cache(maxsize=32)
+def _choice_lists(contest: Contest, _language: str) -> dict[str, list[SelectChoice]]:
+    """The choices of the definition's lists, per field (shared by the forms of every request: never changed)."""
+    return {"category": _choices(contest.categories), "sectors": _choices(contest.sectors),
+            "modalities": _choices(contest.modalities), "domains": _choices(contest.domains),
+            "project_stage": _choices(contest.project_stages)}
 
 
 def _clean(value):

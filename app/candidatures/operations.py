@@ -21,6 +21,7 @@ from workflows.refusals import Invalid, Refused, Stale
 from workflows.states import Role, State
 
 DOSSIER_FIELDS = FIELDS + MAPPINGS
+PARTNER_KEYS = ("side", "name", "organisation", "role")
 
 
 def create_candidature(*, owner: User, edition: Edition, region: Region, now: datetime) -> Candidature:
@@ -91,7 +92,7 @@ def apply_dossier(candidature: Candidature, dossier: dict) -> None:
     """Write the typed dossier's fields and partners on the row."""
     for field in DOSSIER_FIELDS:
         setattr(candidature, field, dossier.get(field))
-    candidature.partners = [
-        Partner(position=index, **{key: partner.get(key) or "" for key in ("side", "name", "organisation", "role")})
-        for index, partner in enumerate(dossier.get("partners") or ())
-    ]
+    rows = [{key: partner.get(key) or "" for key in PARTNER_KEYS} for partner in dossier.get("partners") or ()]
+    # Unchanged partners stay as they are: a save that only edits the text deletes and inserts no row.
+    if rows != [{key: getattr(partner, key) for key in PARTNER_KEYS} for partner in candidature.partners]:
+        candidature.partners = [Partner(position=index, **row) for index, row in enumerate(rows)]

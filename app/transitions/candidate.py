@@ -21,10 +21,10 @@ def new_receipt_number() -> str:
 
 def submit_candidature(candidature: Candidature, *, actor: User, now: datetime) -> None:
     """Submit a complete draft before the deadline, issue its receipt and queue the confirmation."""
-    candidature.receipt_number = candidature.receipt_number or new_receipt_number()
-    candidature.submitted_at = candidature.receipt_issued_at = now
-    fire_candidature(candidature, "submit", actor=actor, role=Role.CANDIDATE, now=now,
-                     data={"receipt_number": candidature.receipt_number})
+    number = candidature.receipt_number or new_receipt_number()
+    fire_candidature(candidature, "submit", actor=actor, role=Role.CANDIDATE, now=now, data={"receipt_number": number})
+    # Set after the check (whose queries would flush them on their own): the row is written once.
+    candidature.receipt_number, candidature.submitted_at, candidature.receipt_issued_at = number, now, now
     db.session.flush()
     queue_receipt_email(candidature, now, reissued=False)
 

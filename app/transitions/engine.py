@@ -61,8 +61,14 @@ def regions_facts(edition: Edition, now: datetime) -> dict[int, RegionFacts]:
         for region in edition.regions}
 
 
-def shared_facts(region: Region, now: datetime) -> Facts:
-    """The facts every candidature of the region shares: a bulk operation reads them once."""
+def shared_facts(region: Region, now: datetime, *, counts: bool = True) -> Facts:
+    """The facts every candidature of the region shares: a bulk operation reads them once. Without
+    ``counts`` (a transition whose guards do not read them: ``Machine.reads_counts``), the region's
+    picks and missing sheets and the edition's winners are not counted (a submission at the deadline
+    rush does not count the jury's sheets)."""
+    if not counts:
+        return Facts(state=State.DRAFT, now=now, region_stage=RegionStage(region.stage),
+                     national_stage=NationalStage(region.edition.national_stage))
     facts = region_facts(region, now)
     winners = _count(db.select(Candidature.id).filter_by(edition_id=region.edition_id, state=State.WINNER.value))
     return Facts(state=State.DRAFT, now=now, region_stage=facts.stage, national_stage=facts.national_stage,
@@ -71,10 +77,10 @@ def shared_facts(region: Region, now: datetime) -> Facts:
 
 
 def candidature_facts(candidature: Candidature, now: datetime, reason: str = "", *,
-                      base: Facts | None = None) -> Facts:
+                      base: Facts | None = None, counts: bool = True) -> Facts:
     """What the candidature's machine needs; ``base``: the facts of its region, read once for many."""
     if base is None:
-        base = replace(shared_facts(candidature.region, now),
+        base = replace(shared_facts(candidature.region, now, counts=counts),
                        missing_items=missing_items(candidature.dossier(), candidature.edition.contest))
     return replace(base, state=State(candidature.state), reason=reason, received_at=candidature.received_at)
 
@@ -99,7 +105,7 @@ def national_facts(edition: Edition, now: datetime, reason: str = "") -> Nationa
 def fire_candidature(candidature: Candidature, name: str, *, actor: User | None, role: Role, now: datetime,
                      reason: str = "", data: dict | None = None, base: Facts | None = None) -> State:
     """Check ``name`` against the machine, move the candidature and log it (raises Refused)."""
-    facts = candidature_facts(candidature, now, reason, base=base)
+    facts = candidature_facts(candidature, now, reason, base=base, counts=CANDIDATURE.reads_counts(name))
     target = CANDIDATURE.check(name, facts, role, candidature.edition.contest)
     # Logged before the state changes: reading the actor may autoflush, and a half-made change
     # (a state without the columns that go with it) would break the table's CHECK constraints.

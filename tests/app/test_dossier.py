@@ -107,6 +107,32 @@ def test_save_partial_draft_keeps_what_was_typed(client, draft):
     assert edit.data["changes"]["title"] == [None, "Mon projet"]
 
 
+PARTNERS = {"partners-0-side": "usager", "partners-0-name": "Association des patients du Pas-de-Calais",
+            "partners-1-side": "soignant", "partners-1-name": "Dr Claire Petit"}
+
+
+def partner_rows(candidature) -> list[tuple]:
+    return db.session.execute(db.text("SELECT id, side, name, position FROM partners WHERE candidature_id = :id "
+                                      "ORDER BY position"), {"id": candidature.id}).all()
+
+
+def test_save_keeps_unchanged_partner_rows_and_replaces_changed_ones(client, draft):
+    post_dossier(client, draft, {"title": "Mon projet", **PARTNERS})
+    first = partner_rows(draft)
+
+    post_dossier(client, draft, {"title": "Mon projet, suite", **PARTNERS})
+    kept = partner_rows(draft)
+    post_dossier(client, draft, {"title": "Mon projet, suite", **PARTNERS, "partners-1-name": "Dr Paul Petit"})
+    changed = partner_rows(draft)
+
+    assert [row[1:] for row in first] == [("usager", "Association des patients du Pas-de-Calais", 0),
+                                          ("soignant", "Dr Claire Petit", 1)]
+    assert kept == first
+    assert [row[1:] for row in changed] == [("usager", "Association des patients du Pas-de-Calais", 0),
+                                            ("soignant", "Dr Paul Petit", 1)]
+    assert reload(draft).title == "Mon projet, suite"
+
+
 def test_submit_incomplete_dossier_keeps_the_draft_and_lists_what_is_missing(client, draft):
     response = post_dossier(client, draft, {"title": "Mon projet"}, action="submit")
 

@@ -253,6 +253,12 @@ def test_close_region_candidature_has_no_guard_but_its_moment():
     assert (transition.guards, transition.act) == ((), Act.CLOSE_REGION)
 
 
+def test_reads_counts_only_for_transitions_guarded_by_other_rows():
+    reading = {name for name in CANDIDATURE.transitions if CANDIDATURE.reads_counts(name)}
+
+    assert reading == {"select_for_nation", "declare_winner", "not_select_nationally"}
+
+
 @pytest.mark.parametrize(("name", "now", "expected"), [
     ("submit", LAST_SECOND, S.SUBMITTED),
     ("submit", DEADLINE, [LATE]),
