@@ -135,4 +135,9 @@ def key_of(action: str, data: dict | None) -> str:
 def label_of(action: str, data: dict | None) -> str:
     """The row's action in words; an unknown code (a test's, or one no longer written) as it is."""
     label = LABELS.get(key_of(action, data))
-    return str(label) if label is not None else action
+    if label is None:
+        return action
+    # A jury row names the juror it concerns (invited, added, removed) by the address its data keeps.
+    if action.startswith("jury.") and (email := (data or {}).get("email")):
+        return gettext("%(action)s : %(juror)s", action=label, juror=email)
+    return str(label)

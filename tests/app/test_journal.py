@@ -97,6 +97,12 @@ def test_log_order_is_newest_first_with_its_labels(client, organiser, clock):
         client.get(journal(), query_string={"personne": organiser.email, "action": ""}))
 
 
+def test_a_jury_row_names_the_juror_it_concerns(client, organiser, clock):
+    write("jury.remove", clock(), actor=organiser, data={"user_id": 7, "email": "nadia.morel@example.org"})
+
+    assert "Jury : juré retiré : nadia.morel@example.org" in body(client.get(journal()))
+
+
 def test_pagination_and_csv_links_keep_the_filters(client, organiser, clock):
     for minute in range(51):
         write("jury.remind", clock() + timedelta(minutes=minute), actor=organiser)
