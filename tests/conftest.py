@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import flask_migrate
 import pytest
+from hypothesis import settings
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
@@ -22,6 +23,10 @@ from tests.databases import copy_sqlite, postgresql_database, server_url, trunca
 from tests.jobs import queue, worker  # noqa: F401  (jobs run for real: a queue and a consumer)
 from tests.smtp import smtp_server  # noqa: F401  (a real SMTP server, shared by every test module)
 
+# Property tests judge results, never speed: no per-example deadline (Hypothesis' 200 ms default
+# fails at random when the two cores of CI are busy).
+settings.register_profile("concours", deadline=None)
+settings.load_profile("concours")
 PARIS = ZoneInfo("Europe/Paris")
 ROOT = Path(__file__).resolve().parent.parent
 CONTEST_FILE = ROOT / "workflows" / "contests" / "ssp-2017.toml"
