@@ -21,6 +21,7 @@ from app.emailed.operations import entered_attachment_blockers
 from app.extensions import db
 from app.slots import insert_in_free_slot
 from app.models import Attachment, Candidature, User
+from app.transitions.engine import lock
 from app.uploads import storage
 from app.uploads.inspection import inspect_upload, too_large
 from app.uploads.names import clean_display_name
@@ -82,6 +83,8 @@ def receive_upload(file: FileStorage, rules: AttachmentRules) -> Iterator[Upload
 def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now: datetime,
                    role: Role = Role.CANDIDATE) -> Attachment:
     """Store a file in the first free slot; the unique (candidature, slot) settles races."""
+    if role != Role.CANDIDATE:  # an ARS attaching to the dossier it entered: a take-over waits (``take_over``)
+        lock(candidature.region, candidature)
     check_editable(candidature, now, role)
     taken = _taken_slots(candidature)
     if len(taken) >= candidature.edition.contest.attachments.max_count:

@@ -130,7 +130,10 @@ def take_over(token: UserToken, *, now: datetime, password_hash: str | None = No
     user.email_verified_at = user.email_verified_at or now
     revoke_tokens(user, Purpose.TAKE_OVER, now=now)  # one link takes over every entered dossier
     taken = awaiting(user)
-    for candidature in taken:
+    for candidature in sorted(taken, key=lambda c: c.region_id):
+        # The ARS attaches pieces under the same lock (``add_attachment``): its check and its insert
+        # happen wholly before or wholly after the take-over.
+        lock(candidature.region, candidature)
         candidature.taken_over_at = now
         record("candidature.take_over", actor=user, role=Role.CANDIDATE.value, at=now, candidature=candidature,
                data={"account_opened": password_hash is not None})

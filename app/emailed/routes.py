@@ -21,7 +21,7 @@ from app.headers import keep_url_out_of_referer
 from app.models import Region
 from app.moments import region_moment
 from app.passwords import hash_password
-from app.regional.routes import DOSSIER_CHANGED, organised_region, organisers, region_candidature
+from app.regional.access import DOSSIER_CHANGED, organised_region, organisers, region_candidature
 from workflows.lifecycle import Act, refusal
 from workflows.states import Role
 

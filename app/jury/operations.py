@@ -22,7 +22,6 @@ from app.jury.juries import Jury
 from app.models import Candidature, ConflictDeclaration, Mark, Scoresheet, User
 from workflows.definition import Contest
 from workflows.identifiers import normalise
-from workflows.texts import _l
 from workflows.refusals import Invalid, Refused, Stale
 
 INTEGER = re.compile(r"[+-]?\d+")

@@ -15,7 +15,6 @@ from app.access import roles_required
 from app.clock import now
 from app.database import writes
 from app.endings import refusals
-from app.extensions import db
 from app.i18n import number, translated, worded
 from app.jury.forms import (
     CONFLICT,

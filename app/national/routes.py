@@ -36,7 +36,7 @@ from app.search import SHORTLISTED, DossierFilter
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, JurorInviteForm
 from app.selection.ranking import column
 from workflows.machine import NATIONAL, REGION
-from workflows.states import Role, State
+from workflows.states import State
 
 bp = Blueprint("national", __name__, url_prefix="/national")
 organisers = roles_required(ORGANISER)

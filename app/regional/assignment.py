@@ -18,7 +18,7 @@ from app.transitions.assignment import Board, apply_assignment, assign_juror, de
     unassign_juror
 from app.jury.juries import Jury
 from app.regional.forms import AssignmentSizeForm, UnassignForm
-from app.regional.routes import ORGANISER, acting_role, organised_region, organisers, read_region, readers, \
+from app.regional.access import ORGANISER, acting_role, organised_region, organisers, read_region, readers, \
     region_candidature
 from workflows.lifecycle import Act
 

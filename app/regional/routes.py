@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app import policy
-from app.access import public, roles_required
+from app.access import public
 from app.auth import throttle
 from app.auth.forms import ConfirmForm, PasswordResetForm
 from app.auth.throttle import throttled
@@ -18,7 +18,7 @@ from app.auth.tokens import Purpose, find_token
 from app.clock import now
 from app.database import end_transaction, writes
 from app.duplicates import flags_in_region, flags_of
-from app.endings import attempt, refusals
+from app.endings import attempt
 from app.extensions import db
 from app.headers import keep_url_out_of_referer
 from app.jury.juries import Jury, accept_invitation as accept_invitation_operation
@@ -33,6 +33,8 @@ from app.search import HANDED_IN, DossierFilter
 from app.models import AuditEntry, Candidature, Region
 from app.moments import region_moment
 from app.passwords import hash_password
+from app.regional.access import DOSSIER_CHANGED, ORGANISER, acting_role, organised_region, organisers, read_region, \
+    readers, region_candidature
 from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
 from app.transitions.engine import candidature_facts, region_facts
 from app.transitions.regional import declare_inadmissible as declare_inadmissible_operation, open_regional_jury, \
@@ -41,36 +43,13 @@ from workflows.dossier import INADMISSIBILITY_REASONS
 from workflows.lifecycle import Act, refusal
 from workflows.machine import CANDIDATURE, REGION
 from workflows.messages import Side
-from workflows.states import Role, State
+from workflows.states import State
 
 bp = Blueprint("regional", __name__, url_prefix="/ars")
-ORGANISER = Role.REGIONAL_ORGANISER
-readers = roles_required(ORGANISER, Role.NATIONAL_ORGANISER)
-organisers = roles_required(ORGANISER)
 # Dossiers on which the organiser may record a conflict: those the jury scores or will score.
 CONFLICT_STATES = (State.SUBMITTED.value, *REGIONAL_JURY_STATES)
-
-
-def acting_role(region: Region) -> Role:
-    """The role in which the current user acts on ``region`` (national organisers only read)."""
-    return ORGANISER if region.id in current_user.region_ids(ORGANISER) else Role.NATIONAL_ORGANISER
-
-
-def organised_region(region_id: int) -> Region:
-    return policy.get_or_404(Region, region_id, policy.organised)
-
-
-def read_region(region_id: int) -> Region:
-    return policy.get_or_404(Region, region_id, policy.staff_of(ORGANISER))
-
-
-def region_candidature(region: Region, candidature_id: int) -> Candidature:
-    return policy.get_or_404(Candidature, candidature_id, policy.submitted_in(region))
-
-
 # What a person is told when their page was stale (translated when the view passes them on).
 STALE_PAGE = _l("La région a changé d’étape entre-temps : rechargez la page.")
-DOSSIER_CHANGED = _l("Ce dossier a changé entre-temps : vérifiez son état avant de recommencer.")
 JUST_INVITED = _l("Cette personne vient d’être invitée : rechargez la page.")
 JUST_DECLARED = _l("Une déclaration vient d’être enregistrée pour ce juré et ce dossier : rechargez la page.")
 
