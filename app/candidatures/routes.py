@@ -30,7 +30,7 @@ from app.receipts import receipt_time
 from app.transitions.candidate import submit_candidature, withdraw_candidature
 from workflows.dossier import STEPS, dossier_key, edit_blockers, missing_fields, step_of
 from workflows.lifecycle import Act, Moment, refusal
-from workflows.machine import Facts, dossier_complete
+from workflows.machine import missing_item_reason
 from workflows.messages import Side
 from workflows.states import Role, State
 
@@ -113,6 +113,7 @@ def review_url(candidature, **anchor) -> str:
 
 
 def _post(candidature, number):
+    """Save the posted step (None: a whole form), or show it again when its CSRF token is refused."""
     contest = candidature.edition.contest
     form = dossier_form_class(contest)()
     set_choices(form, contest)
@@ -143,10 +144,9 @@ def _render(candidature, form, number, reasons=(), status=200, stored=None, type
     contest = candidature.edition.contest
     dossier = candidature.dossier()
     missing = missing_fields(dossier, contest)
-    # A refusal names a missing item in the submit guard's words: each such reason links to its field too.
+    # A refusal names each missing item of the dossier it refused: each such reason links to its field too.
     named = {*missing, *(missing_fields(typed, contest) if typed else ())}
-    reason_links = {str(dossier_complete(Facts(state=State.DRAFT, now=now(), missing_items=(label,)), contest)[0]):
-                    _field_url(candidature, field) for field, label in named}
+    reason_links = {str(missing_item_reason(label)): _field_url(candidature, field) for field, label in named}
     return render_template(
         "candidatures/step.html",
         candidature=candidature,
@@ -194,7 +194,7 @@ def _save(candidature, form, contest, number):
             "« Enregistrer » : elles remplaceront la version enregistrée. Pour garder la version enregistrée, "
             "rechargez la page.")], status=409, stored=differences)
     if refused.problems:
-        shown = form if keys is None else {name: form[name] for name in form._fields if dossier_key(name) in keys}
+        shown = form if keys is None else {field.name: field for field in form if dossier_key(field.name) in keys}
         return _refused(candidature, form, number, [
             _("Certaines informations ne sont pas valides : rien n’a été enregistré."), *refused.place_on(shown)],
             status=422)
@@ -204,9 +204,8 @@ def _save(candidature, form, contest, number):
     if action == "submit":
         return _submit(candidature, form, number)
     flash(_("Votre dossier est enregistré."), "success")
-    going = {"next": 1, "previous": -1}.get(action, 0) if number else 0
-    return redirect(url_for(".step", candidature_id=candidature.id,
-                            number=min(max((number or len(STEPS)) + going, 1), len(STEPS))))
+    target = len(STEPS) if number is None else number + {"next": 1, "previous": -1}.get(action, 0)
+    return redirect(url_for(".step", candidature_id=candidature.id, number=min(max(target, 1), len(STEPS))))
 
 
 def _submit(candidature, form, number):
