@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Candidature
 from tests.app.test_dossier import complete_form
 from tests.browser.accessibility import HEIGHT, assert_accessible
-from tests.browser.helpers import fill, sign_in
+from tests.browser.helpers import fill, fill_steps, sign_in
 from workflows.dossier import STEPS, dossier_key
 
 EMAIL = "claire.dupont@example.org"
@@ -28,6 +28,11 @@ def fill_step(page, number: int) -> None:
     """Type the fields of step ``number`` as a person would, from the same values as the app tests."""
     fill(page, {name: value for name, value in complete_form().items()
                 if dossier_key(name) in STEPS[number - 1].keys})
+
+
+def fill_dossier(page) -> None:
+    """From the first step, type the whole dossier step by step; it ends on the last step, not yet saved."""
+    fill_steps(page, complete_form())
 
 
 def on_step(page, number: int) -> None:
