@@ -21,6 +21,7 @@ from app.models import (Candidature, ConflictDeclaration, Edition, Mark, Message
                         User)
 from app.passwords import hash_password
 from tests.conftest import enrol_second_factor
+from workflows.dossier import STEPS
 from workflows.folding import search_text
 from workflows.states import NationalStage, RegionStage, Role, State
 
@@ -190,5 +191,5 @@ def pages(volume: Volume) -> dict[str, list[str]]:
         ],
         "juror": ["/jury", f"/jury/regional/{dossier}/fiche", "/jury?q=projet&etat=regional_jury"],
         "national_juror": ["/jury/national", f"/jury/national/{pick}/fiche", "/jury/national?q=projet"],
-        "owner": ["/candidatures", f"/candidatures/{dossier}"],
+        "owner": ["/candidatures", f"/candidatures/{dossier}/etape/1", f"/candidatures/{dossier}/etape/{len(STEPS)}"],
     }

@@ -1,7 +1,9 @@
 """What a complete dossier holds, read from the contest definition.
 
-Invariants: ``missing_items`` is the only place that decides completeness (the submit guard
-receives its result through ``Facts.missing_items`` and the dossier page lists the same items);
+Invariants: ``missing_fields`` is the only place that decides completeness (the submit guard
+receives its labels through ``missing_items`` and ``Facts.missing_items``, and the dossier page
+lists the same items, each linked to its field); ``STEPS`` is the only place that groups the
+fields into the steps the candidate fills in, one page each;
 ``dossier_problems`` is the only place that decides which values a dossier may hold, draft or
 not; ``edit_blockers`` is the only place that decides when the candidate may change it.
 The dossier is a plain mapping (field name -> value), so the rules run without a database.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from workflows.definition import Choice, Contest
@@ -55,28 +58,70 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def missing_items(dossier: Mapping, rules: Contest) -> tuple[Text, ...]:
-    """French labels of what the dossier still lacks before it can be submitted."""
-    missing = [label for field, label in REQUIRED_TEXTS if _blank(dossier.get(field))]
-    missing += [label for field, label in REQUIRED_LISTS if not dossier.get(field)]
+def missing_fields(dossier: Mapping, rules: Contest) -> tuple[tuple[str, Text], ...]:
+    """What the dossier still lacks before it can be submitted: (the form field to fill in, its French label)."""
+    missing = [(field, label) for field, label in REQUIRED_TEXTS if _blank(dossier.get(field))]
+    missing += [(field, label) for field, label in REQUIRED_LISTS if not dossier.get(field)]
     sides = {partner.get("side") for partner in dossier.get("partners", ())}
-    missing += [label for side, label in PARTNER_SIDES if side not in sides]
+    missing += [("partners", label) for side, label in PARTNER_SIDES if side not in sides]
     needs_text = {choice.key for choice in rules.domains if choice.requires_text}
     if needs_text & set(dossier.get("domains", ())) and _blank(dossier.get("domain_other")):
-        missing.append(_l("la précision du domaine « autre »"))
+        missing.append(("domain_other", _l("la précision du domaine « autre »")))
     answers = dossier.get("answers") or {}
     missing += [
-        _l("la réponse au critère « %(criterion)s »", criterion=criterion.label)
+        (f"answer_{criterion.key}", _l("la réponse au critère « %(criterion)s »", criterion=criterion.label))
         for criterion in rules.criteria
         if _blank(answers.get(criterion.key))
     ]
     attestations = dossier.get("attestations") or {}
     missing += [
-        _l("l’attestation « %(attestation)s »", attestation=attestation.label)
+        (f"attestation_{attestation.key}", _l("l’attestation « %(attestation)s »", attestation=attestation.label))
         for attestation in rules.attestations
         if attestation.required and not attestations.get(attestation.key)
     ]
     return tuple(missing)
+
+
+def missing_items(dossier: Mapping, rules: Contest) -> tuple[Text, ...]:
+    """French labels of what the dossier still lacks before it can be submitted."""
+    return tuple(label for _field, label in missing_fields(dossier, rules))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the dossier form: the dossier keys it holds (plain fields, ``partners``, ``answers``,
+    ``attestations``), saved together. The last step also reviews the dossier and submits it."""
+
+    key: str
+    title: Text
+    keys: tuple[str, ...]
+
+
+# The dossier's sections in the order the candidate fills them in; every dossier key is on one step.
+STEPS = (
+    Step("candidat", _l("Le candidat"), ("category", "structure_name", "identifier", "sectors", "contact_name",
+                                         "contact_function", "contact_email", "contact_phone")),
+    Step("partenariat", _l("Le partenariat entre usagers et soignants"), ("partners", "modalities")),
+    Step("projet", _l("Le projet"), ("title", "summary", "description", "domains", "domain_other",
+                                     "project_stage", "link")),
+    Step("criteres", _l("Les critères du concours"), ("answers",)),
+    Step("depot", _l("Attestations et dépôt"), ("attestations",)),
+)
+
+
+def dossier_key(field: str) -> str:
+    """The dossier key a form field (or a problem's field) belongs to: ``answer_x`` to ``answers``,
+    ``partners-0-name`` to ``partners``."""
+    for prefix, key in (("answer_", "answers"), ("attestation_", "attestations"), ("partners", "partners")):
+        if field.startswith(prefix):
+            return key
+    return field
+
+
+def step_of(field: str) -> int:
+    """The number (from 1) of the step that holds a form field."""
+    key = dossier_key(field)
+    return next(number for number, step in enumerate(STEPS, 1) if key in step.keys)
 
 
 # Why an organiser may set a dossier aside: stored key -> French label.

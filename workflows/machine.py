@@ -158,9 +158,14 @@ class Machine:
         return self.transitions[name].target
 
 
+def missing_item_reason(item: Text) -> Text:
+    """How a refusal names an item the dossier lacks (the dossier page links each such reason to its field)."""
+    return _l("Élément manquant : %(item)s.", item=item)
+
+
 def dossier_complete(facts: Facts, rules: Contest) -> tuple[Text, ...]:
     """Every item the definition requires is present in the dossier."""
-    return tuple(_l("Élément manquant : %(item)s.", item=item) for item in facts.missing_items)
+    return tuple(missing_item_reason(item) for item in facts.missing_items)
 
 
 def received_in_time(facts: Facts, rules: Contest) -> Text | None:

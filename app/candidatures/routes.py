@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -28,8 +28,9 @@ from app.models import Candidature, Region
 from app.candidatures.receipt_pdf import receipt_pdf
 from app.receipts import receipt_time
 from app.transitions.candidate import submit_candidature, withdraw_candidature
-from workflows.dossier import edit_blockers, missing_items
+from workflows.dossier import STEPS, dossier_key, edit_blockers, missing_fields, step_of
 from workflows.lifecycle import Act, Moment, refusal
+from workflows.machine import missing_item_reason
 from workflows.messages import Side
 from workflows.states import Role, State
 
@@ -74,23 +75,51 @@ def create():
         refused.flash()
         return redirect(url_for(".index"))
     flash(_("Votre dossier est créé. Vous pouvez l’enregistrer à tout moment avant la date limite."), "success")
-    return redirect(url_for(".edit", candidature_id=candidature.id))
+    return redirect(url_for(".step", candidature_id=candidature.id, number=1))
 
 
-@bp.route("/<int:candidature_id>", methods=["GET", "POST"])
+@bp.get("/<int:candidature_id>")
 @candidate_only
 def edit(candidature_id: int):
+    """The dossier was once one page: its address (a bookmark, an email's link) leads to the first step."""
     candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
-    contest = candidature.edition.contest
-    form_class = dossier_form_class(contest)
+    return redirect(url_for(".step", candidature_id=candidature.id, number=1))
+
+
+@bp.post("/<int:candidature_id>")
+@candidate_only
+def save_whole(candidature_id: int):
+    """A tab still open on the former one-page form: its every field saved at once, as a step is."""
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    return _post(candidature, None)
+
+
+@bp.route("/<int:candidature_id>/etape/<int:number>", methods=["GET", "POST"])
+@candidate_only
+def step(candidature_id: int, number: int):
+    """One step of the dossier: its fields, saved by each of its buttons before going on."""
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    if not 1 <= number <= len(STEPS):
+        abort(404)
     if request.method == "GET":
-        form = _stored_form(candidature)
-    else:
-        form = form_class()
-        set_choices(form, contest)
-    if request.method == "POST" and form.validate_on_submit():
-        return _save(candidature, form, contest)
-    return _render(candidature, form)
+        return _render(candidature, _stored_form(candidature), number)
+    return _post(candidature, number)
+
+
+@bp.app_template_global()
+def review_url(candidature, **anchor) -> str:
+    """The last step: the dossier reviewed and submitted, its attachments and its messages."""
+    return url_for("candidatures.step", candidature_id=candidature.id, number=len(STEPS), **anchor)
+
+
+def _post(candidature, number):
+    """Save the posted step (None: a whole form), or show it again when its CSRF token is refused."""
+    contest = candidature.edition.contest
+    form = dossier_form_class(contest)()
+    set_choices(form, contest)
+    if form.validate_on_submit():
+        return _save(candidature, form, contest, number)
+    return _render(candidature, form, number)
 
 
 def _stored_form(candidature):
@@ -102,17 +131,36 @@ def _stored_form(candidature):
     return form
 
 
-def _render(candidature, form, reasons=(), status=200, stored=None, message_form=None, message_reasons=()):
+def _field_url(candidature, field: str) -> str:
+    """The address of a dossier field: its step's page, scrolled to it (and focused, by dossier-steps.js)."""
+    return url_for(".step", candidature_id=candidature.id, number=step_of(field), _anchor=field)
+
+
+def _render(candidature, form, number, reasons=(), status=200, stored=None, typed=None,
+            message_form=None, message_reasons=()):
+    """Step ``number`` of the dossier (None: every field, for a refused save of the former one-page form).
+
+    ``typed``: the dossier a refused save held, whose missing items its reasons may name."""
     contest = candidature.edition.contest
+    dossier = candidature.dossier()
+    missing = missing_fields(dossier, contest)
+    # A refusal names each missing item of the dossier it refused: each such reason links to its field too.
+    named = {*missing, *(missing_fields(typed, contest) if typed else ())}
+    reason_links = {str(missing_item_reason(label)): _field_url(candidature, field) for field, label in named}
     return render_template(
-        "candidatures/edit.html",
+        "candidatures/step.html",
         candidature=candidature,
         contest=contest,
         form=form,
+        steps=STEPS,
+        number=number,
+        step=STEPS[number - 1] if number else None,
+        action=url_for(".step", candidature_id=candidature.id, number=number) if number else None,
         reasons=reasons,
+        reason_links=reason_links,
         stored=stored or {},
         read_only=bool(edit_blockers(State(candidature.state), now(), contest)),
-        missing=missing_items(candidature.dossier(), contest),
+        missing=[(label, _field_url(candidature, field)) for field, label in missing],
         state_label=state_shown_to_candidate(candidature),
         thread=ThreadView.of(candidature, current_user, Side.CANDIDATE, now()),
         message_form=message_form or MessageWriteForm.for_contest(contest), message_reasons=message_reasons,
@@ -121,48 +169,57 @@ def _render(candidature, form, reasons=(), status=200, stored=None, message_form
     ), status
 
 
-def _refused(candidature, form, reasons, status, stored=None):
+def _refused(candidature, form, number, reasons, status, stored=None, typed=None):
     """Show what was typed again, on top of the stored version: the next « Enregistrer » is accepted."""
     form.version.data = str(candidature.version)
-    return _render(candidature, form, reasons, status, stored)
+    return _render(candidature, form, number, reasons, status, stored, typed)
 
 
-def _save(candidature, form, contest):
-    """Save what was typed; then submit if asked. A refused submission keeps the saved draft."""
+def _save(candidature, form, contest, number):
+    """Save what the step holds (every field: ``number`` None) over the stored dossier, then go where the
+    button said: the next or previous step, the same one, or the submission."""
+    keys = STEPS[number - 1].keys if number else None
     typed = dossier_from_form(form, contest)
+    dossier = candidature.dossier() | {key: value for key, value in typed.items() if keys is None or key in keys}
     version = int(form.version.data) if (form.version.data or "").isdigit() else 0
     with refusals() as refused:
-        save_dossier(candidature, typed, actor=current_user, now=now(), version=version)
+        save_dossier(candidature, dossier, actor=current_user, now=now(), version=version)
     if refused.stale:
-        return _refused(candidature, form, [_(
+        differences = {name: difference for name, difference in stored_differences(
+            form, candidature.dossier(), contest).items() if keys is None or dossier_key(name) in keys}
+        return _refused(candidature, form, number, [_(
             "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
             "vos saisies, affichées ci-dessous, n’ont pas été enregistrées. Sous chaque champ qui diffère, "
             "la version enregistrée est indiquée. Pour garder vos saisies, appuyez de nouveau sur "
             "« Enregistrer » : elles remplaceront la version enregistrée. Pour garder la version enregistrée, "
-            "rechargez la page.")], status=409, stored=stored_differences(form, candidature.dossier(), contest))
+            "rechargez la page.")], status=409, stored=differences)
     if refused.problems:
-        return _refused(candidature, form, [_("Certaines informations ne sont pas valides : rien n’a été enregistré."),
-                                            *refused.place_on(form)], status=422)
+        shown = form if keys is None else {field.name: field for field in form if dossier_key(field.name) in keys}
+        return _refused(candidature, form, number, [
+            _("Certaines informations ne sont pas valides : rien n’a été enregistré."), *refused.place_on(shown)],
+            status=422)
     if refused:
-        return _refused(candidature, form, refused.reasons, status=422)
-    if request.form.get("action") == "submit":
-        return _submit(candidature, form)
+        return _refused(candidature, form, number, refused.reasons, status=422, typed=dossier)
+    action = request.form.get("action")
+    if action == "submit":
+        return _submit(candidature, form, number)
     flash(_("Votre dossier est enregistré."), "success")
-    return redirect(url_for(".edit", candidature_id=candidature.id))
+    target = len(STEPS) if number is None else number + {"next": 1, "previous": -1}.get(action, 0)
+    return redirect(url_for(".step", candidature_id=candidature.id, number=min(max(target, 1), len(STEPS))))
 
 
-def _submit(candidature, form):
+def _submit(candidature, form, number):
     """Submit the draft just saved; refused, the page shows what was typed (saved) at its new version."""
     if candidature.state == State.SUBMITTED.value:  # a second click on the same button
         flash(_("Votre candidature est déposée."), "success")
-        return redirect(url_for(".edit", candidature_id=candidature.id))
+        return redirect(review_url(candidature))
     with refusals(keep_before=True) as refused:
         submit_candidature(candidature, actor=current_user, now=now())
     if refused:
         reasons = [_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"), *refused.reasons]
-        return _refused(candidature, form, reasons, status=422)
+        return _refused(candidature, form, number, reasons, status=422)
     flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
-    return redirect(url_for(".edit", candidature_id=candidature.id))
+    return redirect(review_url(candidature))
 
 
 @bp.post("/<int:candidature_id>/messages")
@@ -172,8 +229,8 @@ def write_message(candidature_id: int):
     candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
     return write_from_page(
         candidature, side=Side.CANDIDATE, sent=_("Votre message est envoyé ; l’ARS est prévenue par courriel."),
-        thread_url=url_for(".edit", candidature_id=candidature.id, _anchor="messages"),
-        page=lambda **refused: _render(candidature, _stored_form(candidature), status=422, **refused))
+        thread_url=review_url(candidature, _anchor="messages"),
+        page=lambda **refused: _render(candidature, _stored_form(candidature), len(STEPS), status=422, **refused))
 
 
 @bp.route("/<int:candidature_id>/retirer", methods=["GET", "POST"])
@@ -190,7 +247,7 @@ def withdraw(candidature_id: int):
         refused.flash()
         if not refused:
             flash(_("Votre candidature est retirée."), "success")
-    return redirect(url_for(".edit", candidature_id=candidature.id))
+    return redirect(review_url(candidature))
 
 
 @bp.get("/<int:candidature_id>/recepisse.pdf")
@@ -199,7 +256,7 @@ def receipt(candidature_id: int):
     candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
     if candidature.receipt_number is None or candidature.state == State.DRAFT.value:
         flash(_("Le récépissé est disponible une fois la candidature déposée."), "error")
-        return redirect(url_for(".edit", candidature_id=candidature.id))
+        return redirect(review_url(candidature))
     response = make_response(receipt_pdf(candidature, candidature.dossier(), receipt_time(candidature)))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="recepisse-{candidature.receipt_number}.pdf"'

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.mail import queue_email, signature, written_for
 from app.models import Candidature, Message, RoleMembership, User
 from app.urls import absolute_url
+from workflows.dossier import STEPS
 from workflows.messages import Side
 from workflows.states import Role
 
@@ -33,7 +34,7 @@ def queue_message_emails(candidature: Candidature, message: Message, now: dateti
     """Tell the other side of the thread that ``message`` waits for them."""
     if message.side == Side.ARS:
         _queue(candidature.owner, candidature, message, now, absolute_url(
-            "candidatures.edit", candidature_id=candidature.id, _anchor="messages"))
+            "candidatures.step", candidature_id=candidature.id, number=len(STEPS), _anchor="messages"))
         return
     link = absolute_url("regional.candidature", region_id=candidature.region_id, candidature_id=candidature.id,
                         _anchor="messages")

@@ -21,6 +21,7 @@ from app.uploads.names import content_disposition
 from tests.app.attachment_helpers import (  # noqa: F401  (fixtures)
     JPEG, PDF, PNG, audit_of, candidature, docx, files_on_disk, owner, page_text, rows, upload, upload_url,
 )
+from tests.app.dossier_helpers import review_url
 from tests.conftest import PARIS, csrf_token
 from tests.smtp import smtp_server  # noqa: F401  (fixture)
 from workflows.states import Role
@@ -70,7 +71,7 @@ def test_upload_page_links_back_to_the_dossier(client, login, owner, candidature
 
     html = client.get(upload_url(candidature)).get_data(as_text=True)
 
-    assert f'href="/candidatures/{candidature.id}"' in html
+    assert f'href="{review_url(candidature)}"' in html
 
 
 def test_download_by_owner_is_an_attachment_with_safe_headers(client, login, owner, candidature):

@@ -35,7 +35,7 @@ EMAIL_LINKS = {"auth.verify_email", "auth.reset_password", "regional.accept_invi
 # account found by the admin's search (an address typed in its field).
 FORM_STEPS = {"mfa.code"}
 # Former addresses that now redirect, kept for the bookmarks and tabs of people at work: no page links them.
-FORMER_ADDRESSES = {"jury.dossier"}
+FORMER_ADDRESSES = {"jury.dossier", "candidatures.edit"}
 SEARCHES = {"admin": [f"/admin/?email={cast.email('ars.hdf')}"]}
 # Links that act rather than show (switching language): noted as reached, not followed.
 NOT_FOLLOWED = {"i18n.switch_language"}
@@ -160,7 +160,7 @@ EXPECTED = {
     "ars.hdf": {"regional.candidature", "attachments.download", "exports.dossier", "selection.minutes", "emailed.enter"},
     "national": {"regional.candidature", "attachments.download", "exports.dossier", "national.winner"},
     "jure.idf": {"attachments.download", "exports.dossier", "jury.scoresheet"},
-    "candidat": {"candidatures.edit", "attachments.index", "candidatures.receipt"},
+    "candidat": {"candidatures.step", "attachments.index", "candidatures.receipt"},
     # The public, once the results are published: the page, its files and their schema.
     None: {"results.index", "results.data", "results.schema", "results.table_schema_file"},
 }

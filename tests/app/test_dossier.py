@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.models import AuditEntry, Candidature, OutboxEmail, Region
 from tests.app.attachment_helpers import page_text
+from tests.app.dossier_helpers import review_url, step_url
 from tests.conftest import PARIS
+from workflows.dossier import STEPS
 from workflows.states import Role
 
 LAST_SECOND = datetime(2017, 10, 15, 23, 59, 59, tzinfo=PARIS)
@@ -73,8 +75,9 @@ def draft(client, candidate, edition):
 
 
 def post_dossier(client, candidature, data, action="save", version=None):
+    """Post the whole dossier at once, as a tab still open on the former one-page form does."""
     url = f"/candidatures/{candidature.id}"
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(review_url(candidature)).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     if version is None:
         version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
@@ -163,7 +166,7 @@ def test_submit_complete_dossier_issues_receipt_and_queues_one_email(client, dra
 
 def test_double_clicked_submit_yields_one_submission_and_one_email(client, draft):
     url = f"/candidatures/{draft.id}"
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(review_url(draft)).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     form = {"csrf_token": token, "version": str(draft.version), "action": "submit", **complete_form()}
 
@@ -271,7 +274,7 @@ def test_submit_at_last_second_is_on_time(client, draft, clock):
 def test_submit_at_deadline_is_refused_and_changes_nothing(client, draft, clock):
     post_dossier(client, draft, {"title": "Avant"})
     page_before_deadline = f"/candidatures/{draft.id}"
-    token_page = client.get(page_before_deadline).get_data(as_text=True)
+    token_page = client.get(review_url(draft)).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', token_page).group(1)
     clock.set(DEADLINE)
 
@@ -300,10 +303,12 @@ def test_deadline_decision_does_not_depend_on_server_timezone(client, draft, clo
 def test_dossier_is_read_only_after_deadline(client, draft, clock):
     clock.set(DEADLINE)
 
-    page = client.get(f"/candidatures/{draft.id}").get_data(as_text=True)
+    pages = [client.get(step_url(draft, number)).get_data(as_text=True) for number in range(1, len(STEPS) + 1)]
 
-    assert "Ce dossier n’est plus modifiable." in page
-    assert 'value="submit"' not in page
+    for page in pages:
+        assert "Ce dossier n’est plus modifiable." in page
+        assert '<button' not in page.split('<form method="post" novalidate')[1].split("</form>")[0]
+        assert "fieldset class=\"fr-fieldset\" disabled" in page
 
 
 def test_create_after_deadline_is_refused(client, candidate, edition, clock):
@@ -387,7 +392,7 @@ def test_attachment_added_to_submitted_dossier_reissues_the_receipt(client, draf
 def test_dossier_page_counts_down_and_warns_on_the_last_day(client, draft, clock):
     clock.set(datetime(2017, 10, 15, 9, 30, tzinfo=PARIS))
 
-    page = client.get(f"/candidatures/{draft.id}").get_data(as_text=True)
+    page = client.get(step_url(draft, 1)).get_data(as_text=True)
 
     assert "Avant le dimanche 15 octobre 2017 à minuit, heure de Paris." in page
     assert "Il reste 14 heures et 30 minutes." in page

@@ -15,10 +15,12 @@ from app.extensions import db
 from app.models import AuditEntry, Candidature, User, UserToken
 from tests import factories
 from tests.app.attachment_helpers import PDF, rows, upload, upload_url
+from tests.app.dossier_helpers import step_url
 from tests.app.regional_helpers import AFTER_DEADLINE, DEADLINE, organiser, page, region  # noqa: F401
 from tests.app.test_dossier import complete_form
 from tests.concurrency import at_once, copy_of
 from tests.conftest import PARIS, PASSWORD, csrf_token, sign_in
+from workflows.dossier import STEPS
 from workflows.states import Role
 
 SENDER = "Porteuse.Projet@Example.org"
@@ -153,7 +155,9 @@ def test_new_account_takes_over_by_the_link_then_reads_its_dossier(app, client, 
     assert candidature.owner.email_verified_at == clock()
     assert audit("candidature.take_over") == [
         ("candidature.take_over", candidature.owner_id, {"account_opened": True})]
-    mine = page(candidate.get(f"/candidatures/{candidature.id}"))
+    moved = candidate.get(f"/candidatures/{candidature.id}")  # the address the email gave
+    mine = page(candidate.get(moved.headers["Location"]))
+    assert moved.headers["Location"] == step_url(candidature, 1)
     assert "saisi pour vous par l’agence régionale de santé" in mine and "Enregistrer" in mine  # before the deadline
     assert "en attente de reprise" not in page(client.get(f"/ars/{region('HDF').id}"))
 
@@ -183,7 +187,12 @@ def test_after_the_deadline_the_taken_over_dossier_stays_frozen(app, client, clo
     candidate.form("/connexion", {"email": SENDER, "password": "un mot de passe assez long"})
 
     [candidature] = entered()
-    assert "Ce dossier n’est plus modifiable." in page(candidate.get(f"/candidatures/{candidature.id}"))
+    for number in range(1, len(STEPS) + 1):
+        shown = page(candidate.get(step_url(candidature, number)))
+        assert "Ce dossier n’est plus modifiable." in shown and 'value="next"' not in shown and 'value="save"' not in shown
+    refused = candidate.form(step_url(candidature, 1), {"version": str(candidature.version), "action": "next",
+                                                         "structure_name": "Changé après la date limite"})
+    assert refused.status_code == 422 and entered()[0].structure_name != "Changé après la date limite"
 
 
 def test_dossier_pdf_says_it_was_entered_by_the_ars(client, clock, organiser):

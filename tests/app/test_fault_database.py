@@ -16,6 +16,7 @@ from sqlalchemy import event
 from app.extensions import db
 from app.models import AuditEntry, OutboxEmail
 from tests.app.attachment_helpers import page_text
+from tests.app.dossier_helpers import review_url
 from tests.app.test_dossier import candidate, complete_form, draft, post_dossier, reload  # noqa: F401  (fixtures)
 
 # What a fault page must never show: a traceback, SQL, the driver or the database file.
@@ -34,7 +35,7 @@ def dossier_trace(candidature) -> tuple:
 def submission(client, candidature) -> tuple[str, dict]:
     """The dossier's address and a complete form submitting it, as its page gives them."""
     url = f"/candidatures/{candidature.id}"
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(review_url(candidature)).get_data(as_text=True)
     fields = dict(re.findall(r'name="(csrf_token|version)" type="hidden" value="([^"]+)"', page))
     return url, {**fields, "action": "submit", **complete_form()}
 

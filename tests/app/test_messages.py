@@ -4,10 +4,13 @@ candidate only answers after the deadline, the dossier never changes, and nobody
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.extensions import db
 from app.models import AuditEntry, Candidature, Message
+from tests.app.dossier_helpers import review_url
 from tests.app.regional_helpers import AFTER_DEADLINE, dossier, page, post_at_once, region  # noqa: F401  (fixture)
 from tests.conftest import Client, csrf_token, sign_in
 from workflows.states import Role
@@ -27,7 +30,12 @@ def signed_in(app, user) -> Client:
 
 
 def candidate_url(candidature) -> str:
-    return f"/candidatures/{candidature.id}"
+    """The candidate reads the thread on the last step of the dossier."""
+    return review_url(candidature)
+
+
+def candidate_messages(candidature) -> str:
+    return f"/candidatures/{candidature.id}/messages"
 
 
 def ars_url(candidature) -> str:
@@ -37,7 +45,8 @@ def ars_url(candidature) -> str:
 def write(browser, page_url: str, text: str):
     """Post ``text`` with the message form of ``page_url``, as a browser would."""
     token = csrf_token(browser.get(page_url).get_data(as_text=True))
-    return browser.post(f"{page_url}/messages", data={"csrf_token": token, "body": text})
+    # The form posts beside the dossier's address (the candidate reads the thread on the dossier's last step).
+    return browser.post(re.sub(r"/etape/\d+$", "", page_url) + "/messages", data={"csrf_token": token, "body": text})
 
 
 def thread(candidature) -> list[tuple[str, int, str]]:
@@ -130,7 +139,7 @@ def test_two_answers_at_once_after_the_deadline_make_one(app, people, clock):
     clock.set(AFTER_DEADLINE)
     write(ars_browser, ars_url(candidature), QUESTION)
 
-    statuses = post_at_once(app, candidate, candidate_url(candidature), f"{candidate_url(candidature)}/messages",
+    statuses = post_at_once(app, candidate, candidate_url(candidature), candidate_messages(candidature),
                             {"body": ANSWER})
 
     assert sorted(statuses) == [302, 422]
@@ -196,10 +205,10 @@ def test_strangers_neither_read_nor_write(app, people, make_user, dossier):
         post(other_region, f"{ars_url(candidature)}/messages", f"/ars/{region('IDF').id}"),
         post(other_region, f"{idf_page}/messages", f"/ars/{region('IDF').id}"),
         other_candidate.get(candidate_url(candidature)).status_code,
-        post(other_candidate, f"{candidate_url(candidature)}/messages", "/candidatures"),
+        post(other_candidate, candidate_messages(candidature), "/candidatures"),
         juror.get(ars_url(candidature)).status_code, juror.get(candidate_url(candidature)).status_code,
         post(juror, f"{ars_url(candidature)}/messages", "/jury"),
-        post(juror, f"{candidate_url(candidature)}/messages", "/jury"),
+        post(juror, candidate_messages(candidature), "/jury"),
     ]
 
     assert statuses == [404, 404, 404, 404, 404, 404, 403, 403, 403, 403]
@@ -239,7 +248,7 @@ def test_dashboard_and_candidate_list_show_the_dossiers_awaiting_an_answer(peopl
     assert "1 dossier a un message du candidat qui attend une réponse." in dashboard_asked
     assert waiting_candidate not in list_asked
     assert waiting_ars not in dashboard_answered
-    assert f'/candidatures/{candidature.id}#messages">{waiting_candidate}' in list_answered
+    assert f'{candidate_url(candidature)}#messages">{waiting_candidate}' in list_answered
 
 
 def test_the_candidates_data_holds_the_thread_and_an_erasure_removes_it(people):

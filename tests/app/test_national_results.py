@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.extensions import db
 from app.models import Candidature, User
 from tests.app.attachment_helpers import page_text
+from tests.app.dossier_helpers import review_url
 from tests.app.national_helpers import audit, fresh, shortlist, states  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD
 from tests.smtp import smtp_server  # noqa: F401
@@ -28,7 +29,7 @@ def candidate_pages(app, candidature) -> str:
     client = app.test_client()
     owner = db.session.get(User, candidature.owner_id)
     assert client.form("/connexion", {"email": owner.email, "password": PASSWORD}).status_code == 302
-    return page_text(client.get("/candidatures")) + " " + page_text(client.get(f"/candidatures/{candidature.id}"))
+    return page_text(client.get("/candidatures")) + " " + page_text(client.get(review_url(candidature)))
 
 
 def test_results_before_publication_show_no_name_anywhere(app, client, shortlist):

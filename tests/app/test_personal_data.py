@@ -11,6 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Attachment, Candidature, Partner, User
 from tests.app.attachment_helpers import JPEG, PDF, page_text
+from tests.app.dossier_helpers import review_url
 from tests.app.national_helpers import shortlist  # noqa: F401  (fixture)
 from tests.app.privacy_helpers import apply, archive, audit_rows, upload_dir_files
 from tests.conftest import PASSWORD, sign_in
@@ -73,7 +74,7 @@ def test_dossier_data_holds_that_dossier_only_and_is_refused_for_another_candida
 
 def test_the_lists_link_to_the_downloads(alice):
     listing = alice.client.get("/candidatures").get_data(as_text=True)
-    dossier = alice.client.get(f"/candidatures/{alice.candidature.id}").get_data(as_text=True)
+    dossier = alice.client.get(review_url(alice.candidature)).get_data(as_text=True)
     personal = alice.client.get("/donnees-personnelles").get_data(as_text=True)
 
     assert 'href="/donnees-personnelles/mes-donnees.zip"' in listing

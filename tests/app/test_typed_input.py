@@ -15,8 +15,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import AuditEntry, ConflictDeclaration, Scoresheet
+from tests.app.dossier_helpers import step_url
 from tests.app.jury_helpers import CRITERIA, jury, marks_form, post_sheet, urls  # noqa: F401  (fixture)
 from tests.app.test_dossier import candidate, complete_form, draft, post_dossier, reload  # noqa: F401  (fixtures)
+from workflows.dossier import step_of
 
 
 class _Forms(HTMLParser):
@@ -159,58 +161,62 @@ def test_dossier_invalid_value_is_kept_and_the_corrected_save_succeeds(client, d
 
 
 def test_dossier_conflict_shows_both_versions_and_saving_again_keeps_the_typed_one(client, draft):
-    url = f"/candidatures/{draft.id}"
+    url = step_url(draft, 3)  # the project: title, summary, description
     first_tab = client.get(url).get_data(as_text=True)
     second_tab = client.get(url).get_data(as_text=True)
-    post_page(client, url, second_tab, "save", title="Titre du second onglet", summary="Résumé du second onglet")
+    post_page(client, url, second_tab, "next", title="Titre du second onglet", summary="Résumé du second onglet")
 
-    conflict = post_page(client, url, first_tab, "save", title="Titre du premier onglet",
-                         structure_name="Tapé dans le premier onglet")
+    conflict = post_page(client, url, first_tab, "next", title="Titre du premier onglet",
+                         description="Tapé dans le premier onglet")
     page = conflict.get_data(as_text=True)
 
     assert conflict.status_code == 409
     assert "Pour garder vos saisies, appuyez de nouveau sur « Enregistrer »" in page
-    assert 'value="Titre du premier onglet"' in page and 'value="Tapé dans le premier onglet"' in page
-    assert stored_fields(page) == ["structure_name", "title", "summary"]
+    assert 'value="Titre du premier onglet"' in page and "Tapé dans le premier onglet</textarea>" in page
+    assert stored_fields(page) == ["title", "summary", "description"]
     assert [stored_value(page, name) for name in stored_fields(page)] == [
-        "(vide)", "Titre du second onglet", "Résumé du second onglet"]
+        "Titre du second onglet", "Résumé du second onglet", "(vide)"]
     assert hidden_version(page) == reload(draft).version == 2
     assert reload(draft).title == "Titre du second onglet"
 
-    kept = post_page(client, url, page, "save")
+    kept = post_page(client, url, page, "next")
 
-    assert kept.status_code == 302
+    assert (kept.status_code, kept.headers["Location"]) == (302, step_url(draft, 4))
     stored = reload(draft)
-    assert (stored.title, stored.structure_name, stored.summary) == (
+    assert (stored.title, stored.description, stored.summary) == (
         "Titre du premier onglet", "Tapé dans le premier onglet", None)
-    assert edits()[-1] == {"structure_name": [None, "Tapé dans le premier onglet"],
+    assert edits()[-1] == {"description": [None, "Tapé dans le premier onglet"],
                            "title": ["Titre du second onglet", "Titre du premier onglet"],
                            "summary": ["Résumé du second onglet", None]}
 
 
 def test_dossier_conflict_shows_stored_choices_partners_and_answers_by_their_labels(client, draft):
-    url = f"/candidatures/{draft.id}"
-    first_tab = client.get(url).get_data(as_text=True)
+    tabs = {number: client.get(step_url(draft, number)).get_data(as_text=True) for number in (1, 2, 3, 4, 5)}
     post_dossier(client, draft, complete_form())
 
-    page = post_page(client, url, first_tab, "save", title="Patients traceurs de leur sortie").get_data(as_text=True)
+    pages = {number: post_page(client, step_url(draft, number), tab, "save", **(
+        {"title": "Patients traceurs de leur sortie"} if number == 3 else {})).get_data(as_text=True)
+        for number, tab in tabs.items()}
 
-    assert "title" not in stored_fields(page)  # the same in both versions
-    assert stored_value(page, "sectors") == "Ville, Sanitaire"  # in the form's order
-    assert stored_value(page, "partners") == (
+    assert stored_value(pages[1], "sectors") == "Ville, Sanitaire"  # in the form's order
+    assert stored_value(pages[2], "partners") == (
         "Usagers : Association des patients du Pas-de-Calais, France Assos Santé, Co-pilote\n"
         "Professionnels de santé : Dr Claire Petit, CH de Lens, Médecin référente")
-    assert stored_value(page, "answer_securite") == "Moins de réhospitalisations évitables."
-    assert stored_value(page, "attestation_non_commercial") == "cochée"
-    assert '<a href="#project_stage-stored">État d’avancement du projet</a>' in page
+    assert "title" not in stored_fields(pages[3])  # the same in both versions
+    assert '<a href="#project_stage-stored">État d’avancement du projet</a>' in pages[3]
+    assert stored_value(pages[4], "answer_securite") == "Moins de réhospitalisations évitables."
+    assert stored_value(pages[5], "attestation_non_commercial") == "cochée"
+    # Each step lists the differences of its own fields only.
+    assert {number: {step_of(name) for name in stored_fields(page)} for number, page in pages.items()} == {
+        number: {number} for number in pages}
 
 
 def test_dossier_stale_page_that_typed_what_is_stored_saves_without_conflict(client, draft):
-    url = f"/candidatures/{draft.id}"
+    url = step_url(draft, 3)
     first_tab = client.get(url).get_data(as_text=True)
     post_dossier(client, draft, {"title": "Le même titre"})
 
-    saved = post_page(client, url, first_tab, "save", title="Le même titre")
+    saved = post_page(client, url, first_tab, "next", title="Le même titre")
 
     assert saved.status_code == 302  # nothing to save, hence no conflict
     assert reload(draft).version == 2

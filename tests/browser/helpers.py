@@ -47,3 +47,15 @@ def fill(page, values: dict) -> None:
             control.select_option(value)
         else:
             control.fill(value)
+
+
+def fill_steps(page, values: dict) -> None:
+    """From the dossier's step on screen, type ``values`` step by step: each field on the step that shows
+    it, then « Enregistrer et continuer »; it ends on the last step, its fields typed but not saved."""
+    while True:
+        fill(page, {name: value for name, value in values.items() if page.locator(f'[name="{name}"]').count()})
+        button = page.get_by_role("button", name="Enregistrer et continuer")
+        if not button.count():
+            return
+        with page.expect_navigation():
+            button.click()

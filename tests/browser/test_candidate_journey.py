@@ -1,17 +1,22 @@
-"""A new candidate registers, fills the dossier, attaches three files (a fourth is refused),
-submits and downloads the receipt: in Debian's Chromium, against the real server and SMTP."""
+"""A new candidate registers, fills the dossier step by step (following the links of the missing
+items), attaches three files (a fourth is refused), submits and downloads the receipt: in Debian's
+Chromium, against the real server and SMTP, on a computer and on a phone (375 px)."""
 
 from __future__ import annotations
 
 import io
+import re
 
+import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Candidature
 from tests.app.test_dossier import complete_form
-from tests.browser.helpers import fill, sign_in
+from tests.browser.accessibility import HEIGHT, assert_accessible
+from tests.browser.helpers import fill, fill_steps, sign_in
+from workflows.dossier import STEPS, dossier_key
 
 EMAIL = "claire.dupont@example.org"
 PASSWORD = "une phrase de passe sûre"
@@ -19,9 +24,20 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+def fill_step(page, number: int) -> None:
+    """Type the fields of step ``number`` as a person would, from the same values as the app tests."""
+    fill(page, {name: value for name, value in complete_form().items()
+                if dossier_key(name) in STEPS[number - 1].keys})
+
+
 def fill_dossier(page) -> None:
-    """Type every field of the dossier as a person would, from the same values as the app tests."""
-    fill(page, complete_form())
+    """From the first step, type the whole dossier step by step; it ends on the last step, not yet saved."""
+    fill_steps(page, complete_form())
+
+
+def on_step(page, number: int) -> None:
+    expect(page.locator(".fr-stepper__state")).to_have_text(f"Étape {number} sur {len(STEPS)}")
+    assert re.search(rf"/etape/{number}(#|$)", page.url)
 
 
 def attach(page, name: str, content: bytes, mime: str) -> None:
@@ -29,8 +45,10 @@ def attach(page, name: str, content: bytes, mime: str) -> None:
     page.get_by_role("button", name="Ajouter la pièce jointe").click()
 
 
+@pytest.mark.parametrize("width", [1280, 375])
 def test_candidate_registers_fills_attaches_submits_and_downloads_receipt(page, shot, live_server, edition,
-                                                                            smtp_server, app, settle):
+                                                                            smtp_server, app, settle, width):
+    page.set_viewport_size({"width": width, "height": HEIGHT})
     settle()
     page.goto(live_server + "/connexion")
     page.get_by_role("link", name="Créer un compte").click()
@@ -49,10 +67,30 @@ def test_candidate_registers_fills_attaches_submits_and_downloads_receipt(page, 
     expect(page.get_by_role("heading", name="Mes candidatures")).to_be_visible()
     page.get_by_label("Région (agence régionale de santé)").select_option(label="Hauts-de-France")
     page.get_by_role("button", name="Créer un dossier").click()
-    fill_dossier(page)
-    shot("dossier-rempli")
+    for number in range(1, len(STEPS)):
+        on_step(page, number)
+        fill_step(page, number)
+        shot(f"etape-{number}")
+        assert_accessible(page)
+        page.get_by_role("button", name="Enregistrer et continuer").click()
+        expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+    on_step(page, len(STEPS))
+    page.get_by_role("button", name="Étape précédente").click()  # back, and forth: what was typed is there
+    on_step(page, len(STEPS) - 1)
+    expect(page.locator('[name="answer_securite"]')).to_have_value(complete_form()["answer_securite"])
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+    # The last step lists what is missing, each item a link to its field, which takes the focus.
+    missing = page.locator(".fr-callout", has_text="Pour déposer votre candidature, il manque")
+    expect(missing.get_by_role("link")).to_have_count(2)
+    missing.get_by_role("link").first.click()
+    expect(page.locator("#attestation_non_commercial")).to_be_focused()
+    shot("etape-depot")
+    assert_accessible(page)
+    fill_step(page, len(STEPS))
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+    expect(page.get_by_text("Pour déposer votre candidature, il manque")).to_have_count(0)
 
     page.get_by_role("link", name="Gérer les pièces jointes").click()
     attach(page, "Bilan 2017 – évaluation.pdf", PDF, "application/pdf")
@@ -67,7 +105,8 @@ def test_candidate_registers_fills_attaches_submits_and_downloads_receipt(page, 
     expect(second_tab.get_by_role("alert")).to_contain_text("3 pièces jointes maximum")
     shot("quatrieme-refusee", second_tab)
 
-    page.goto(page.url.split("/pieces-jointes")[0])
+    page.get_by_role("link", name=complete_form()["title"], exact=True).click()  # back to the last step
+    on_step(page, len(STEPS))
     page.get_by_role("button", name="Enregistrer et déposer ma candidature").click()
     expect(page.get_by_text("Votre candidature est déposée. Récépissé n°")).to_be_visible()
     shot("deposee")

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import AuditEntry, Candidature, ConflictDeclaration, Edition, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
 from tests.browser.accessibility import assert_accessible
-from tests.browser.helpers import tick, type_code_if_asked
+from tests.browser.helpers import fill_steps, tick, type_code_if_asked
 from tests.browser.test_candidate_journey import PDF, PNG, attach, fill_dossier
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # a Monday afternoon in Paris
@@ -153,21 +153,23 @@ def test_candidate_registers_and_submits_from_the_depot_stage(page, shot, live_s
     expect(page.get_by_role("heading", name="Mes candidatures")).to_be_visible()
     page.get_by_label("Région (agence régionale de santé)").select_option(label="Île-de-France")
     page.get_by_role("button", name="Créer un dossier").click()
-    page.get_by_label("Titre du projet", exact=True).fill(FIRST_TITLE)
-    page.get_by_label("Résumé du projet", exact=True).fill(FIRST_SUMMARY)
+    fill_steps(page, {"title": FIRST_TITLE, "summary": FIRST_SUMMARY})
     page.get_by_role("button", name="Enregistrer et déposer ma candidature").click()
     refusal = page.get_by_role("alert")
     expect(refusal).to_contain_text("ne peut pas encore être déposé")
     expect(refusal).to_contain_text("la description du projet")
-    expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(FIRST_SUMMARY)
     shot("depot-refuse")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    refusal.get_by_role("link", name="Élément manquant : la description du projet.").click()
+    expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(FIRST_SUMMARY)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
     settle()
     saved = db.session.scalars(db.select(Candidature).join(User, User.id == Candidature.owner_id).filter(User.email == CANDIDATE)).one()
     assert (saved.state, saved.title, saved.summary) == ("draft", FIRST_TITLE, FIRST_SUMMARY)
     settle()
 
+    menu(page, "Mes candidatures")
+    page.get_by_role("link", name=FIRST_TITLE).click()  # the dossier's last step: review, attachments, submission
     page.get_by_role("link", name="Gérer les pièces jointes").click()
     attach(page, "Bilan 2017 – évaluation.pdf", PDF, "application/pdf")
     attach(page, "affiche.png", PNG, "image/png")
@@ -185,7 +187,8 @@ def test_candidate_registers_and_submits_from_the_depot_stage(page, shot, live_s
     shot("quatrieme-refusee", second_tab)
     assert_accessible(second_tab)  # an upload refused, as a form's error
 
-    page.get_by_role("link", name=FIRST_TITLE).click()  # back to the dossier
+    page.get_by_role("link", name=FIRST_TITLE).click()  # back to the dossier's last step
+    page.get_by_role("link", name="Le candidat", exact=True).click()  # its first step
     fill_dossier(page)
     shot("dossier-complet")
     page.get_by_role("button", name="Enregistrer et déposer ma candidature").click()

@@ -1,5 +1,6 @@
-"""What a candidate types is never lost: after a refused submission the next « Enregistrer » saves,
-and two tabs editing the same dossier show both versions instead of losing either."""
+"""What a candidate types is never lost: a refused step shows it again with why, a refused submission
+leads by links to the missing fields, and two tabs editing the same step show both versions instead
+of losing either."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from app.extensions import db
 from app.models import Candidature
 from tests.browser.accessibility import assert_accessible
 from tests.browser.helpers import sign_in
+from workflows.dossier import STEPS
 from workflows.states import Role
 
 SUMMARY = "Des usagers et des soignants écrivent ensemble le livret de sortie."
@@ -22,24 +24,46 @@ def open_new_dossier(page, live_server: str, email: str) -> None:
     expect(page.get_by_text("Votre dossier est créé.")).to_be_visible()
 
 
-def test_typed_text_survives_a_refused_submission(page, shot, live_server, edition, make_user, settle):
+def go_on(page, to: int) -> None:
+    """Press « Enregistrer et continuer » until step ``to``."""
+    while f"/etape/{to}" not in page.url:
+        page.get_by_role("button", name="Enregistrer et continuer").click()
+        expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+
+
+def test_typed_text_survives_a_refused_step_and_a_refused_submission(page, shot, live_server, edition, make_user,
+                                                                     settle):
     email = make_user(Role.CANDIDATE).email
     settle()
     open_new_dossier(page, live_server, email)
+    page.get_by_label("Nom de la structure ou du candidat", exact=True).fill("CH de Lens")
+    page.get_by_label("Adresse électronique de contact", exact=True).fill("pas-une-adresse")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    expect(page.get_by_role("alert")).to_contain_text("rien n’a été enregistré")
+    expect(page.locator("#contact_email-error")).to_have_text("Adresse électronique invalide.")
+    expect(page.get_by_label("Nom de la structure ou du candidat", exact=True)).to_have_value("CH de Lens")
+    shot("etape-refusee")
+    assert_accessible(page)  # the refusal's message, tied to its field
+    page.get_by_label("Adresse électronique de contact", exact=True).fill("jeanne.martin@example.org")
 
+    go_on(page, 3)
     page.get_by_label("Titre du projet", exact=True).fill("Patients traceurs de leur sortie")
     page.get_by_label("Résumé du projet", exact=True).fill(SUMMARY)
+    go_on(page, len(STEPS))
     page.get_by_role("button", name="Enregistrer et déposer ma candidature").click()
     refusal = page.get_by_role("alert")
     expect(refusal).to_contain_text("Votre brouillon est enregistré, mais il ne peut pas encore être déposé")
-    expect(refusal).to_contain_text("la description du projet")
-    expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)
     shot("depot-refuse")
-    assert_accessible(page)  # the refusal's messages, tied to their fields
+    assert_accessible(page)
 
-    page.get_by_label("Description du projet", exact=True).fill(DESCRIPTION)
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    # Each missing item of the refusal leads to its field, on its step, ready to be typed in.
+    refusal.get_by_role("link", name="Élément manquant : la description du projet.").click()
+    expect(page.get_by_label("Description du projet", exact=True)).to_be_focused()
+    expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)
+    page.keyboard.type(DESCRIPTION)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+    page.get_by_role("button", name="Étape précédente").click()
     page.reload()
     shot("apres-rechargement")
 
@@ -48,7 +72,7 @@ def test_typed_text_survives_a_refused_submission(page, shot, live_server, editi
     expect(page.get_by_label("Description du projet", exact=True)).to_have_value(DESCRIPTION)
     settle()
     candidature = db.session.scalars(db.select(Candidature)).one()
-    assert (candidature.state, candidature.summary) == ("draft", SUMMARY)
+    assert (candidature.state, candidature.structure_name, candidature.summary) == ("draft", "CH de Lens", SUMMARY)
     assert candidature.description.splitlines() == DESCRIPTION.splitlines()  # the browser sends CRLF
 
 
@@ -57,24 +81,25 @@ def test_two_tabs_show_both_versions_and_saving_again_keeps_the_typed_one(page, 
     email = make_user(Role.CANDIDATE).email
     settle()
     open_new_dossier(page, live_server, email)
+    go_on(page, 3)
     other_tab = page.context.new_page()
     other_tab.goto(page.url)
     other_tab.get_by_label("Titre du projet", exact=True).fill("Titre de l’autre onglet")
-    other_tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    other_tab.get_by_role("button", name="Enregistrer et continuer").click()
     expect(other_tab.get_by_text("Votre dossier est enregistré.")).to_be_visible()
 
     page.get_by_label("Titre du projet", exact=True).fill("Titre de ce premier onglet")
     page.get_by_label("Résumé du projet", exact=True).fill(SUMMARY)
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_role("alert")).to_contain_text("Ce dossier a été modifié entre-temps")
     expect(page.get_by_label("Titre du projet", exact=True)).to_have_value("Titre de ce premier onglet")
     expect(page.locator("#title-stored")).to_have_text("Version enregistrée : Titre de l’autre onglet")
     shot("conflit")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
-    page.reload()
+    page.get_by_role("button", name="Étape précédente").click()
 
     expect(page.get_by_label("Titre du projet", exact=True)).to_have_value("Titre de ce premier onglet")
     expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)

@@ -13,7 +13,7 @@ from app.jury.operations import declare_conflict, save_scoresheet
 from app.models import Candidature, RegionalPick, Scoresheet
 from tests import factories
 from tests.app.test_variant_edition import CRITERIA, DEADLINE, MARKS, dossier_form
-from tests.browser.helpers import fill, sign_in, tick
+from tests.browser.helpers import fill_steps, sign_in, tick
 from workflows.states import Role
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -45,17 +45,19 @@ def test_variant_edition_journey(browser, page, shot, live_server, settle, varia
     page.goto(live_server + "/candidatures")
     page.get_by_label("Région (agence régionale de santé)").select_option(label="Hauts-de-France")
     page.get_by_role("button", name="Créer un dossier").click()
-    expect(page.get_by_text("Évaluation des effets du projet").first).to_be_visible()
-    fill(page, dossier_form())
+    fill_steps(page, dossier_form())
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
+    page.get_by_role("link", name="Les critères du concours").click()
+    expect(page.get_by_text("Évaluation des effets du projet").first).to_be_visible()
+    page.go_back()
     page.get_by_role("link", name="Gérer les pièces jointes").click()
     attach(page, "bilan.pdf")
     attach(page, "affiche.pdf")
     expect(page.get_by_text("2 sur 2 pièces jointes.")).to_be_visible()
     expect(page.get_by_text("2 pièces jointes maximum : remplacez ou supprimez un fichier")).to_be_visible()
     shot("deux-pieces-jointes")
-    page.goto(page.url.split("/pieces-jointes")[0])
+    page.locator("main a.fr-icon-arrow-left-line").click()  # back to the dossier's last step
     page.get_by_role("button", name="Enregistrer et déposer ma candidature").click()
     expect(page.get_by_text("Votre candidature est déposée. Récépissé n°")).to_be_visible()
 

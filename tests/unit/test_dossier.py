@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from workflows.definition import load_contest
-from workflows.dossier import missing_items, text_problem
+from workflows.dossier import FIELDS, MAPPINGS, STEPS, dossier_key, missing_fields, missing_items, step_of, text_problem
 
 RULES = load_contest(Path(__file__).resolve().parents[2] / "workflows" / "contests" / "ssp-2017.toml")
 
@@ -70,6 +70,31 @@ def test_missing_items_optional_attestation_not_required():
         dossier["attestations"][key] = False
 
     assert optional and missing_items(dossier, RULES) == ()
+
+
+def test_steps_hold_every_dossier_key_once():
+    keys = [key for step in STEPS for key in step.keys]
+
+    assert sorted(keys) == sorted([*FIELDS, *MAPPINGS, "partners"])
+
+
+def test_every_missing_item_names_a_field_on_its_step():
+    dossier = {"domains": [choice.key for choice in RULES.domains if choice.requires_text]}
+
+    steps = {field: step_of(field) for field, _label in missing_fields(dossier, RULES)}
+
+    assert steps["category"] == steps["contact_email"] == 1
+    assert steps["partners"] == steps["modalities"] == 2
+    assert steps["domain_other"] == steps["summary"] == 3
+    assert steps[f"answer_{RULES.criteria[0].key}"] == 4
+    assert steps[f"attestation_{RULES.attestations[0].key}"] == 5
+    assert [label for _field, label in missing_fields(dossier, RULES)] == list(missing_items(dossier, RULES))
+
+
+@pytest.mark.parametrize("field, key", [("partners-2-name", "partners"), ("answer_securite", "answers"),
+                                        ("attestation_non_commercial", "attestations"), ("title", "title")])
+def test_dossier_key_of_a_form_field(field, key):
+    assert dossier_key(field) == key
 
 
 def test_text_problem_counts_the_written_text_without_surrounding_spaces():
