@@ -127,6 +127,10 @@ class Work:
         """The same work restricted to some dossiers."""
         return Work(self.stage, db.and_(self.dossiers, Candidature.id.in_(list(candidature_ids))), self.seats)
 
+    def of_juror(self, juror_id: int) -> Work:
+        """The same work, one juror's seat only (a juror's own page needs no one else's)."""
+        return Work(self.stage, self.dossiers, self.seats.where(self.seats.selected_columns.user_id == juror_id))
+
     def expected(self):
         """The expected (juror_id, candidature_id, region_id) pairs, as a subquery."""
         seats = self.seats.subquery()

@@ -61,9 +61,10 @@ def regions_facts(edition: Edition, now: datetime) -> dict[int, RegionFacts]:
         for region in edition.regions}
 
 
-def shared_facts(region: Region, now: datetime) -> Facts:
-    """The facts every candidature of the region shares: a bulk operation reads them once."""
-    facts = region_facts(region, now)
+def shared_facts(region: Region, now: datetime, facts: RegionFacts | None = None) -> Facts:
+    """The facts every candidature of the region shares: a bulk operation reads them once; ``facts``:
+    the region's own, when the caller has read them already (they count the region's sheets)."""
+    facts = facts or region_facts(region, now)
     winners = _count(db.select(Candidature.id).filter_by(edition_id=region.edition_id, state=State.WINNER.value))
     return Facts(state=State.DRAFT, now=now, region_stage=facts.stage, national_stage=facts.national_stage,
                  region_picks=facts.picks, scoresheets_missing=facts.scoresheets_missing,

@@ -14,8 +14,11 @@ from collections import defaultdict
 
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from scoring import weighted_total
+
+FIGURES = sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 revision = '0014_pages'
@@ -40,7 +43,7 @@ def _backfill(connection) -> None:
             "WHERE s.status = 'submitted'")):
         marks[sheet][criterion] = value
         edition_of[sheet] = edition
-    table = sa.table('scoresheets', sa.column('id'), sa.column('total'), sa.column('criterion_marks', sa.JSON))
+    table = sa.table('scoresheets', sa.column('id'), sa.column('total'), sa.column('criterion_marks', FIGURES))
     rows = [{"sheet": sheet, "total": int(weighted_total(values, criteria[edition_of[sheet]])),
              "criterion_marks": values} for sheet, values in marks.items()]
     if rows:
@@ -51,7 +54,7 @@ def _backfill(connection) -> None:
 
 def upgrade():
     op.add_column('scoresheets', sa.Column('total', sa.Integer(), nullable=True))
-    op.add_column('scoresheets', sa.Column('criterion_marks', sa.JSON(none_as_null=True), nullable=True))
+    op.add_column('scoresheets', sa.Column('criterion_marks', FIGURES, nullable=True))
     _backfill(op.get_bind())
     # After the backfill: on SQLite the check comes with a rebuilt table (env.py turns foreign keys off).
     with op.batch_alter_table('scoresheets', schema=None) as batch_op:
