@@ -61,6 +61,7 @@ def seed(url: str, size: int, scratch: Path) -> None:
     from app.accounts import create_user
     from app.editions import load_edition
     from app.extensions import db
+    from app.jury.operations import store_figures
     from app.models import Attachment, Mark, Scoresheet
     from tests import factories
     from workflows.states import Role
@@ -99,6 +100,7 @@ def seed(url: str, size: int, scratch: Path) -> None:
                                        overall_comment=PROSE * 2)
                     sheet.marks = [Mark(criterion=key, value=(number + index) % 6, justification=PROSE)
                                    for index, key in enumerate(keys)]
+                    store_figures(sheet, edition.contest)
                     db.session.add(sheet)
             db.session.commit()
         db.engine.dispose()

@@ -17,9 +17,11 @@ from sqlalchemy import event
 
 from app.accounts import create_user
 from app.extensions import db
+from app.jury.workload import weighted_criteria
 from app.models import (Candidature, ConflictDeclaration, Edition, Mark, Message, Region, RegionalPick, Scoresheet,
                         User)
 from app.passwords import hash_password
+from scoring import weighted_total
 from tests.conftest import enrol_second_factor
 from workflows.dossier import STEPS
 from workflows.folding import search_text
@@ -60,17 +62,27 @@ def _insert(model, rows: list[dict]) -> None:
         db.session.execute(db.insert(model), rows[start:start + BATCH])
 
 
-def _sheets(stage: str, jurors: list[User], candidature_ids: list[int], criteria: list[str], now: datetime) -> None:
-    """A submitted sheet of every juror on every dossier, marks varying with both."""
+def _sheets(stage: str, jurors: list[User], candidature_ids: list[int], criteria: list[tuple[str, int]],
+            now: datetime) -> None:
+    """A submitted sheet of every juror on every dossier, marks varying with both, figures stored with
+    it as ``app.jury.operations.store_figures`` writes them."""
+    def marks(juror: int, candidature: int) -> dict[str, int]:
+        return {key: (juror * 7 + candidature * 3 + index) % 5 for index, (key, _) in enumerate(criteria)}
+
+    def figures(juror: int, candidature: int) -> dict:
+        values = marks(juror, candidature)
+        return dict(total=int(weighted_total(values, criteria)), criterion_marks=values)
+
     _insert(Scoresheet, [dict(candidature_id=c, juror_id=j.id, stage=stage, status="submitted", overall_comment="",
-                              submitted_at=now, updated_at=now, version=1)
+                              submitted_at=now, updated_at=now, version=1, **figures(j.id, c))
                          for c in candidature_ids for j in jurors])
     sheets = db.session.execute(db.select(Scoresheet.id, Scoresheet.juror_id, Scoresheet.candidature_id)
                                 .where(Scoresheet.stage == stage, Scoresheet.candidature_id.in_(candidature_ids),
                                        Scoresheet.juror_id.in_([juror.id for juror in jurors])))
-    _insert(Mark, [dict(scoresheet_id=sheet, criterion=key, value=(juror * 7 + candidature * 3 + index) % 5,
+    _insert(Mark, [dict(scoresheet_id=sheet, criterion=key, value=value,
                         justification=f"Justification du critère {index + 1}.")
-                   for sheet, juror, candidature in sheets for index, key in enumerate(criteria)])
+                   for sheet, juror, candidature in sheets
+                   for index, (key, value) in enumerate(marks(juror, candidature).items())])
 
 
 def _dossiers(edition: Edition, region: Region, owner: User, numbers: range, now: datetime) -> list[int]:
@@ -90,7 +102,8 @@ def _dossiers(edition: Edition, region: Region, owner: User, numbers: range, now
         Candidature.receipt_number.in_([f"VOL-{number:06d}" for number in numbers])).order_by(Candidature.id)))
 
 
-def _judged(ids: list[int], jurors: list[User], criteria: list[str], now: datetime, conflicted: int | None) -> None:
+def _judged(ids: list[int], jurors: list[User], criteria: list[tuple[str, int]], now: datetime,
+            conflicted: int | None) -> None:
     """Every juror declares on every dossier and submits a sheet, but the first juror on ``conflicted``."""
     _insert(ConflictDeclaration, [dict(candidature_id=c, juror_id=j.id, stage="regional",
                                        has_conflict=(j, c) == (jurors[0], conflicted),
@@ -122,7 +135,7 @@ class Contest:
         """``dossiers`` more before the regional jury, fully scored."""
         start = len(self.volume.candidature_ids)
         ids = _dossiers(self.edition, self.volume.region, self.owner, range(start, start + dossiers), now)
-        _judged(ids, self.jurors, [c.key for c in self.edition.contest.criteria], now, None)
+        _judged(ids, self.jurors, weighted_criteria(self.edition.contest), now, None)
         _threads(ids, self.volume.organiser, self.owner, now)
         self.volume.candidature_ids.extend(ids)
         db.session.commit()
@@ -139,7 +152,7 @@ def seed(edition: Edition, dossiers: int, now: datetime, password: str) -> Conte
     picks = ids[:PICKS]
     _insert(RegionalPick, [dict(region_id=region.id, slot=slot, candidature_id=c, opinion="Avis favorable de l’ARS.",
                                 decided_by_id=organiser.id, decided_at=now) for slot, c in enumerate(picks, start=1)])
-    criteria = [criterion.key for criterion in edition.contest.criteria]
+    criteria = weighted_criteria(edition.contest)
     _judged(ids, jurors, criteria, now, conflicted=ids[-1])  # one conflict keeps that path in every query
     _threads(ids, organiser, owner, now)
     _insert(ConflictDeclaration, [dict(candidature_id=c, juror_id=j.id, stage="national", has_conflict=False,

@@ -85,19 +85,26 @@ def _identifier_pairs(entries: list[Entry]) -> dict[tuple[int, int], Shared]:
 
 
 def _title_scores(entries: list[Entry], queries: list[int]) -> dict[tuple[int, int], int]:
-    """(query index, index) -> score for the titles at least THRESHOLD alike."""
+    """(query index, index) -> score for the titles at least THRESHOLD alike, of dossiers of other regions.
+
+    A query is compared with the other regions' titles only: a pair within one region is never made,
+    and a region of thousands of dossiers on one theme would otherwise cost millions of comparisons."""
     plain = [title_key(entry.title) for entry in entries]
     # token_sort_ratio is ratio on the sorted words: sorting once here spares rapidfuzz doing it per pair.
     sorted_words = [" ".join(sorted(key.split())) for key in plain]
+    regions = {entries[query].region_id for query in queries}
     scores: dict[tuple[int, int], float] = {}
     for keys in (plain, sorted_words):
+        # index -> title of the dossiers outside each region, built once per region asked about
+        outside = {region: {index: keys[index] for index, entry in enumerate(entries) if entry.region_id != region}
+                   for region in regions}
         for query in queries:
             if not keys[query]:
                 continue
-            for _choice, score, index in process.extract(keys[query], keys, scorer=fuzz.ratio, processor=None,
+            for _choice, score, index in process.extract(keys[query], outside[entries[query].region_id],
+                                                         scorer=fuzz.ratio, processor=None,
                                                          score_cutoff=THRESHOLD, limit=None):
-                if index != query:
-                    scores[query, index] = max(score, scores.get((query, index), 0))
+                scores[query, index] = max(score, scores.get((query, index), 0))
     return {pair: round(score) for pair, score in scores.items()}
 
 

@@ -19,7 +19,9 @@ from app.audit import record
 from app.extensions import db
 from app.jury.independence import declaration_of, has_submitted, sheet_of
 from app.jury.juries import Jury
+from app.jury.workload import weighted_criteria
 from app.models import Candidature, ConflictDeclaration, Mark, Scoresheet, User
+from scoring import weighted_total
 from workflows.definition import Contest
 from workflows.identifiers import normalise
 from workflows.refusals import Invalid, Refused, Stale
@@ -120,6 +122,7 @@ def save_scoresheet(candidature: Candidature, juror: User, marks: Mapping[str, o
     first_submission = submit and sheet.status != "submitted"
     sheet.status = "submitted" if submit else "draft"
     sheet.submitted_at = now if first_submission else sheet.submitted_at
+    store_figures(sheet, contest)
     sheet.overall_comment = comment.strip()
     sheet.updated_at = now
     flag_modified(sheet, "updated_at")  # bumps the version even when only marks changed
@@ -162,6 +165,17 @@ def checked_marks(marks: Mapping[str, object], justifications: Mapping[str, str]
     if problems:
         raise Invalid(problems)
     return values
+
+
+def store_figures(sheet: Scoresheet, contest: Contest) -> None:
+    """Write a submitted sheet's figures from its marks, as ``scoring`` computes them (the weighted total
+    and the mark per criterion that the rankings add up); clear them on a draft, which counts for nothing."""
+    if sheet.status != "submitted":
+        sheet.total = sheet.criterion_marks = None
+        return
+    marks = {mark.criterion: mark.value for mark in sheet.marks}
+    sheet.total = int(weighted_total(marks, weighted_criteria(contest)))
+    sheet.criterion_marks = marks
 
 
 def _replace_marks(sheet: Scoresheet, values: dict[str, tuple[int | None, str]]) -> None:

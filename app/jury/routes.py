@@ -95,7 +95,7 @@ def index(stage: str):
     skip, done, expected = (page.page - 1) * page.per_page, 0, 0  # skip: rows before the page, across juries
     for jury, size in zip(juries, sizes):
         _detect(jury, jury.matching(current_user))
-        progress = progress_by(jury.work(), "juror_id").get(current_user.id, Progress(0, 0))
+        progress = progress_by(jury.work().of_juror(current_user.id), "juror_id").get(current_user.id, Progress(0, 0))
         done, expected = done + progress.received, expected + progress.expected
         room = page.per_page - len(rows)
         listed = jury.worklist(current_user, skip, room, filters.conditions()) if skip < size and room else []

@@ -7,8 +7,10 @@ set), only the assigned pairs (``scored_pair``). A submitted sheet counts only f
 after scoring drops its sheet from every figure).
 
 Everything is computed by the database in a fixed number of queries, whatever the number of
-dossiers, jurors and sheets: the expected pairs are a cross join, the sheets' marks are pivoted
-by conditional aggregation, and the aggregates are integer sums (``scoring.Summary``,
+dossiers, jurors and sheets: the expected pairs are a cross join, each submitted sheet carries its
+weighted total and its mark per criterion (stored when it is saved, ``app.jury.operations.store_figures``:
+a region's 5,000 dossiers and 15 jurors are 75,000 sheets but 300,000 marks), and the aggregates
+are integer sums (``scoring.Summary``,
 ``scoring.Totals``) that ``scoring`` turns into exact means, spreads and z-scores. The pure
 functions of ``scoring`` (``aggregate``, ``completeness``) remain the specification: tests check
 that these queries give the same figures.
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy.sql import ColumnElement, Select
 
 from app.extensions import db
-from app.models import Candidature, ConflictDeclaration, Edition, JuryAssignment, Mark, Region, RegionalPick, RoleMembership, \
+from app.models import Candidature, ConflictDeclaration, Edition, JuryAssignment, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
 from scoring import Criteria, Progress, RankedRow, Summary, Totals, aggregate_summaries, rank
 from scoring.advisory import SheetTotal
@@ -125,6 +127,10 @@ class Work:
         """The same work restricted to some dossiers."""
         return Work(self.stage, db.and_(self.dossiers, Candidature.id.in_(list(candidature_ids))), self.seats)
 
+    def of_juror(self, juror_id: int) -> Work:
+        """The same work, one juror's seat only (a juror's own page needs no one else's)."""
+        return Work(self.stage, self.dossiers, self.seats.where(self.seats.selected_columns.user_id == juror_id))
+
     def expected(self):
         """The expected (juror_id, candidature_id, region_id) pairs, as a subquery."""
         seats = self.seats.subquery()
@@ -140,20 +146,18 @@ class Work:
 
     def sheets(self, criteria: Criteria):
         """The sheets that count, one row each: juror, candidature, region, a column per criterion
-        (``c0``… in ``criteria``'s order) and the weighted total, as a subquery."""
+        (``c0``… in ``criteria``'s order) and the weighted total, as a subquery. The figures are the
+        ones stored with each submitted sheet (``Scoresheet.total``, ``criterion_marks``): the marks
+        themselves are not read."""
         expected = self.expected()
-        marks = [db.func.sum(db.case((Mark.criterion == key, Mark.value), else_=0)).label(f"c{index}")
+        marks = [Scoresheet.criterion_marks[key].as_integer().label(f"c{index}")
                  for index, (key, _) in enumerate(criteria)]
-        total = db.func.sum(db.case(*((Mark.criterion == key, Mark.value * weight) for key, weight in criteria),
-                                    else_=0))
         return (db.select(expected.c.juror_id, expected.c.candidature_id, expected.c.region_id, *marks,
-                          total.label("total"))
+                          Scoresheet.total.label("total"))
                 .select_from(Scoresheet)
                 .join(expected, db.and_(expected.c.juror_id == Scoresheet.juror_id,
                                         expected.c.candidature_id == Scoresheet.candidature_id))
-                .join(Mark, Mark.scoresheet_id == Scoresheet.id)
                 .where(Scoresheet.stage == self.stage, Scoresheet.status == "submitted")
-                .group_by(Scoresheet.id, expected.c.juror_id, expected.c.candidature_id, expected.c.region_id)
                 ).subquery()
 
 

@@ -164,8 +164,10 @@ def write_message(region_id: int, candidature_id: int):
 
 
 def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
-    return ConflictRecordForm.among(Jury.of_region(region).jurors(), db.session.scalars(
-        db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state.in_(CONFLICT_STATES))
+    # The dossiers' ids and titles only: a region may list thousands, and the choices need no more.
+    return ConflictRecordForm.among(Jury.of_region(region).jurors(), db.session.execute(
+        db.select(Candidature.id, Candidature.title)
+        .where(Candidature.region_id == region.id, Candidature.state.in_(CONFLICT_STATES))
         .order_by(Candidature.id)), formdata)
 
 

@@ -46,7 +46,8 @@ def _candidature_of(region: Region, candidature_id: int) -> Candidature:
 def _refusals(region: Region) -> dict[str, list[str]]:
     """Why the ARS may not pick, unpick or close now (empty: the button is offered), facts read once."""
     contest, organiser_role = region.edition.contest, Role.REGIONAL_ORGANISER
-    facts, closing = shared_facts(region, now()), REGION.offered_blockers
+    own = region_facts(region, now())
+    facts, closing = shared_facts(region, now(), own), REGION.offered_blockers
 
     def dossier_in(state: State) -> Facts:
         return replace(facts, state=state)
@@ -56,7 +57,7 @@ def _refusals(region: Region) -> dict[str, list[str]]:
                                                contest),
         "unselect": CANDIDATURE.offered_blockers("unselect", dossier_in(State.NATIONAL_SHORTLIST), organiser_role,
                                                  contest),
-        "close": closing("close_region", region_facts(region, now()), organiser_role, contest),
+        "close": closing("close_region", own, organiser_role, contest),
     }
 
 

@@ -61,15 +61,16 @@ def regions_facts(edition: Edition, now: datetime) -> dict[int, RegionFacts]:
         for region in edition.regions}
 
 
-def shared_facts(region: Region, now: datetime, *, counts: bool = True) -> Facts:
-    """The facts every candidature of the region shares: a bulk operation reads them once. Without
+def shared_facts(region: Region, now: datetime, facts: RegionFacts | None = None, *, counts: bool = True) -> Facts:
+    """The facts every candidature of the region shares: a bulk operation reads them once; ``facts``:
+    the region's own, when the caller has read them already (they count the region's sheets). Without
     ``counts`` (a transition whose guards do not read them: ``Machine.reads_counts``), the region's
     picks and missing sheets and the edition's winners are not counted (a submission at the deadline
     rush does not count the jury's sheets)."""
     if not counts:
         return Facts(state=State.DRAFT, now=now, region_stage=RegionStage(region.stage),
                      national_stage=NationalStage(region.edition.national_stage))
-    facts = region_facts(region, now)
+    facts = facts or region_facts(region, now)
     winners = _count(db.select(Candidature.id).filter_by(edition_id=region.edition_id, state=State.WINNER.value))
     return Facts(state=State.DRAFT, now=now, region_stage=facts.stage, national_stage=facts.national_stage,
                  region_picks=facts.picks, scoresheets_missing=facts.scoresheets_missing,

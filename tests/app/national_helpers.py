@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.extensions import db
+from app.jury.operations import store_figures
 from app.models import AuditEntry, Candidature, Edition, Mark, Region, RegionalPick, Scoresheet, User
 from tests import factories
 from workflows.states import Role
@@ -46,6 +47,7 @@ def sheet(candidature: Candidature, juror: User, marks, stage: str, at) -> Score
     made = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage=stage, status="submitted",
                       submitted_at=at, updated_at=at, overall_comment="")
     made.marks = [Mark(criterion=key, value=value) for key, value in zip(CRITERIA, marks, strict=True)]
+    store_figures(made, candidature.edition.contest)
     db.session.add(made)
     return made
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.extensions import db
+from app.jury.operations import store_figures
 from app.models import AuditEntry, Mark, Region, Scoresheet
 from tests import factories
 from tests.conftest import PARIS, csrf_token
@@ -39,6 +40,7 @@ def submitted_sheet(juror, candidature, at) -> Scoresheet:
     sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage="regional", status="submitted",
                        submitted_at=at, updated_at=at)
     sheet.marks = [Mark(criterion=key, value=3) for key in CRITERIA]
+    store_figures(sheet, candidature.edition.contest)
     db.session.add(sheet)
     db.session.commit()
     return sheet

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
+from app.jury.operations import store_figures
 from app.models import AuditEntry, Candidature, Mark, Region, RegionalPick, Scoresheet
 from tests import factories
 from workflows.states import Role
@@ -57,6 +58,7 @@ def score(clock):
         sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage="regional", status="submitted",
                            submitted_at=clock(), updated_at=clock(), overall_comment="")
         sheet.marks = [Mark(criterion=key, value=value) for key, value in zip(CRITERIA, marks, strict=True)]
+        store_figures(sheet, candidature.edition.contest)
         db.session.add(sheet)
         db.session.commit()
         return sheet

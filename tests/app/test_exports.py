@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
+from app.jury.operations import store_figures
 from app.mail import queue_email
 from app.models import (
     Attachment, AuditEntry, Candidature, ConflictDeclaration, ExportJob, Mark, Partner, Region, RegionalPick,
@@ -106,6 +107,7 @@ def national_sheet(candidature, juror, marks, comment, clock):
     sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage="national", status="submitted",
                        submitted_at=clock(), updated_at=clock(), overall_comment=comment)
     sheet.marks = [Mark(criterion=key, value=value) for key, value in zip(CRITERIA, marks, strict=True)]
+    store_figures(sheet, candidature.edition.contest)
     db.session.add(sheet)
     db.session.commit()
 

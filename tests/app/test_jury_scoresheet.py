@@ -7,7 +7,10 @@ import threading
 import pytest
 
 from app.extensions import db
+from app.jury.workload import Work, summaries, weighted_criteria
 from app.models import AuditEntry, Mark, Scoresheet
+from scoring import Scoresheet as Sheet, weighted_total
+from scoring.marks import summarise
 from tests.app.jury_helpers import (  # noqa: F401  (fixture)
     CRITERIA, declare_free, jury, marks_form, post_sheet, submitted_by, urls,
 )
@@ -202,3 +205,26 @@ def test_jury_mean_hidden_in_list_until_own_submission(client, colleague_submitt
     after = client.get("/jury").get_data(as_text=True)
     assert "20,00" not in before and "12,00" not in before and OTHERS_COMMENT not in before
     assert "12,00" in after and OTHERS_COMMENT not in after
+
+
+def figures() -> tuple:
+    sheet = db.session.scalar(db.select(Scoresheet))
+    db.session.refresh(sheet)
+    return sheet.status, sheet.total, sheet.criterion_marks
+
+
+def test_a_sheet_stores_the_figures_scoring_computes_from_its_marks_as_they_change(client, declared):
+    criteria = weighted_criteria(declared.dossier.edition.contest)
+    draft = {"partenariat": 4, "securite": 2, "reproductibilite": None, "originalite": 1}
+    post_sheet(client, declared.dossier, marks_form(draft))
+    assert figures() == ("draft", None, None)  # a draft counts for nothing
+
+    marks = {"partenariat": 4, "securite": 2, "reproductibilite": 3, "originalite": 1}
+    post_sheet(client, declared.dossier, marks_form(marks, action="submit"))
+    assert figures() == ("submitted", int(weighted_total(marks, criteria)), marks)
+
+    changed = marks | {"securite": 5, "originalite": 0}
+    post_sheet(client, declared.dossier, marks_form(changed, action="submit"))
+    assert figures() == ("submitted", int(weighted_total(changed, criteria)), changed)
+    assert summaries(Work.regional(declared.hdf), criteria) == summarise(
+        [Sheet(str(declared.juror.id), str(declared.dossier.id), changed)], criteria)

@@ -12,13 +12,17 @@ import tomli_w
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from app.accounts import create_user
 from app.audit import record
 from app.audit_chain import GENESIS, row_hash
+from app.editions import load_edition
 from app.extensions import db
 from app.journal.verification import verify_log
-from app.models import AuditChainHead, AuditEntry, UTCDateTime
+from app.models import AuditChainHead, AuditEntry, Scoresheet, UTCDateTime
+from tests import factories
 from tests.conftest import CONTEST_FILE, make_app
 from tests.databases import postgresql_database, server_url
+from workflows.states import Role
 
 
 @pytest.fixture
@@ -148,3 +152,43 @@ def test_migration_0015_folds_the_search_text_of_the_dossiers_already_there(bare
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT search_text FROM candidatures").scalars().all() == [
             "securite a l'hopital\noeuvre\nssp-xyz"]
+
+
+def test_migration_0016_stores_each_submitted_sheets_figures_with_its_editions_weights(bare_app):
+    flask_migrate.upgrade(revision="0015_search_text")  # the models of every other table are those of 0015
+    data = tomllib.loads(CONTEST_FILE.read_text(encoding="utf-8"))
+    for criterion, weight in zip(data["criteria"], (3, 1, 2, 1), strict=True):
+        criterion["weight"] = weight
+    moment = datetime(2017, 11, 2, 9, 0, tzinfo=UTC)
+    edition, _ = load_edition(tomli_w.dumps(data), source="ssp-2017.toml", now=moment)
+    owner = create_user(email="porteur@example.org", password_hash=None, role=Role.CANDIDATE, now=moment)
+    juror = create_user(email="jure@example.org", password_hash=None, role=Role.REGIONAL_JUROR, region_code="HDF",
+                        now=moment)
+    candidature = factories.candidature(edition, owner, at=moment, state="regional_jury")
+    db.session.add(candidature)
+    db.session.flush()
+    dossier, juror = candidature.id, juror.id
+    db.session.commit()
+    db.session.close()  # on SQLite, a session reading would hold off the writes below
+    sheets = sa.table("scoresheets", sa.column("id"), sa.column("candidature_id"), sa.column("juror_id"),
+                      sa.column("stage"), sa.column("status"), sa.column("overall_comment"),
+                      sa.column("submitted_at", UTCDateTime()), sa.column("updated_at", UTCDateTime()),
+                      sa.column("version"))
+    marks = sa.table("marks", sa.column("scoresheet_id"), sa.column("criterion"), sa.column("value"),
+                     sa.column("justification"))
+    submitted = {"partenariat": 4, "securite": 2, "reproductibilite": 3, "originalite": 1}
+    with db.engine.begin() as connection:
+        connection.execute(sheets.insert(), [
+            {"id": 1, "candidature_id": dossier, "juror_id": juror, "stage": "regional",
+             "status": "submitted", "overall_comment": "", "submitted_at": moment, "updated_at": moment, "version": 1},
+            {"id": 2, "candidature_id": dossier, "juror_id": juror, "stage": "national", "status": "draft",
+             "overall_comment": "", "submitted_at": None, "updated_at": moment, "version": 1}])
+        connection.execute(marks.insert(), [
+            {"scoresheet_id": 1, "criterion": key, "value": value, "justification": ""}
+            for key, value in submitted.items()] + [
+            {"scoresheet_id": 2, "criterion": "partenariat", "value": 5, "justification": ""}])
+
+    flask_migrate.upgrade()
+
+    stored = {sheet.id: (sheet.total, sheet.criterion_marks) for sheet in db.session.scalars(db.select(Scoresheet))}
+    assert stored == {1: (4 * 3 + 2 * 1 + 3 * 2 + 1 * 1, submitted), 2: (None, None)}

@@ -13,6 +13,7 @@ import random
 import pytest
 
 from app.extensions import db
+from app.jury.operations import store_figures
 from app.jury.workload import Work, progress_by, sheet_totals, summaries, totals_by, weighted_criteria
 from app.models import ConflictDeclaration, Mark, Region, RoleMembership, Scoresheet
 from scoring import Progress, Scoresheet as Sheet, completeness, mean_zscores, normalised_means
@@ -26,6 +27,7 @@ def _sheet(candidature, juror, stage, status, marks, now):
     sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage=stage, status=status,
                        submitted_at=now if status == "submitted" else None, updated_at=now)
     sheet.marks = [Mark(criterion=key, value=value) for key, value in marks.items()]
+    store_figures(sheet, candidature.edition.contest)
     db.session.add(sheet)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from app.candidatures.operations import create_candidature
 from app.extensions import db
+from app.jury.operations import store_figures
 from app.models import Attachment, Candidature, Mark, Region, RegionalPick, Scoresheet
 from tests import factories
 from tests.app.attachment_helpers import PDF, page_text
@@ -69,6 +70,7 @@ def scored_candidature(edition, owner, jurors, at, title: str) -> Candidature:
         sheet = Scoresheet(candidature_id=candidature.id, juror_id=juror.id, stage="regional", status="submitted",
                            submitted_at=at, updated_at=at, overall_comment="")
         sheet.marks = [Mark(criterion=criterion.key, value=7) for criterion in edition.contest.criteria]
+        store_figures(sheet, edition.contest)
         db.session.add(sheet)
     db.session.commit()
     return candidature

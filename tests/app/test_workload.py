@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.extensions import db
+from app.jury.operations import store_figures
 from app.jury.workload import Work, missing
 from app.models import ConflictDeclaration, Mark, Region, Scoresheet
 from tests import factories
@@ -25,6 +26,7 @@ def test_expected_work_excludes_conflicts_and_counts_missing_sheets(edition, mak
     sheet = Scoresheet(candidature_id=first.id, juror_id=alice.id, stage="regional", status="submitted",
                        submitted_at=clock(), updated_at=clock())
     sheet.marks = [Mark(criterion=key, value=3) for key in ("partenariat", "securite", "reproductibilite", "originalite")]
+    store_figures(sheet, first.edition.contest)
     db.session.add(sheet)
     db.session.commit()
 
