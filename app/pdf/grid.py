@@ -29,7 +29,10 @@ class Styles:
     @classmethod
     def create(cls) -> Styles:
         sheet = stylesheet()
-        return cls(sheet, ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=8, leading=10))
+        # A narrow column breaks a word where French breaks it, with a hyphen (« hospi-talisation »), or
+        # at its own hyphen (« Bourgogne-Franche-Comté »), never mid-syllable (pyphen's dictionaries).
+        return cls(sheet, ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=8, leading=10,
+                                         hyphenationLang="fr_FR", embeddedHyphenation=1))
 
     def __getitem__(self, name: str) -> ParagraphStyle:
         return self.sheet[name]

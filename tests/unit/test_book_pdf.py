@@ -237,3 +237,17 @@ def test_header_widths_make_room_for_the_longest_word_from_the_widest_column():
 
     assert fitted[0] * mm >= stringWidth("Région", styles.cell.fontName, styles.cell.fontSize) + CELL_PADDING
     assert sum(fitted) == pytest.approx(65)
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    ("Bourgogne-Franche-Comté", 24, ["Bour-", "gogne-", "Franche-", "Comté"]),
+    ("Identito-vigilance partagée", 18, ["Identi-", "to-vigi-", "lance", "partagée"]),
+])
+def test_a_narrow_cell_breaks_words_where_french_breaks_them(text, width, lines):
+    """Not « Bourgo|gne-Franche-Comt|é »: syllables and the word's own hyphens, each break marked."""
+    from app.pdf.document import cell
+
+    paragraph = cell(text, width * mm, Styles.create().cell)
+    paragraph.wrap(width * mm - CELL_PADDING, 1000)
+
+    assert [" ".join(str(word) for word in line[1]) for line in paragraph.blPara.lines] == lines
