@@ -118,11 +118,16 @@ def draft(title: str) -> dict:
 def dossier(contest: Contest, title: str, structure: str, contact: Account) -> dict:
     """Every field the definition asks for, as a candidate types it (see workflows.dossier)."""
     domains = [choice.key for choice in contest.domains if not choice.requires_text]
+    modalities = [choice.key for choice in contest.modalities if not choice.requires_text]
+    # Spread over the definition's choices (a synthesis of the demo reads like a real year's), always
+    # the same for a title: one sector in two dossiers out of three, else two.
+    spread = sum(title.encode())
+    sectors = contest.sectors[spread % len(contest.sectors):][:1 if spread % 3 else 2] or contest.sectors[:2]
     return {
         "category": contest.categories[len(title) % len(contest.categories)].key,
         "structure_name": structure,
         "identifier": None,
-        "sectors": [contest.sectors[0].key, contest.sectors[-1].key],
+        "sectors": [choice.key for choice in sectors],
         "contact_name": contact.name,
         "contact_function": "Chargée de mission qualité et gestion des risques",
         "contact_email": contact.email,
@@ -131,10 +136,10 @@ def dossier(contest: Contest, title: str, structure: str, contact: Account) -> d
         "summary": f"{title} : des usagers et des soignants conçoivent ensemble une action de sécurité des soins.",
         "description": ("Le projet réunit la commission des usagers, une association de patients et l’équipe de "
                         "soins. Il a été conçu en ateliers communs, testé pendant six mois puis évalué."),
-        "modalities": [contest.modalities[0].key],
+        "modalities": [modalities[spread % len(modalities)]],
         "domains": [domains[len(title) % len(domains)]],
         "domain_other": None,
-        "project_stage": contest.project_stages[1].key,
+        "project_stage": contest.project_stages[spread % len(contest.project_stages)].key,
         "link": None,
         "answers": {c.key: f"Notre réponse sur « {c.label} » : le projet a été mené à deux voix." for c in contest.criteria},
         "attestations": {a.key: a.required or not title.startswith(tuple(PRIVATE))
