@@ -122,7 +122,7 @@ def dossier(contest: Contest, title: str, structure: str, contact: Account) -> d
     # Spread over the definition's choices (a synthesis of the demo reads like a real year's), always
     # the same for a title: one sector in two dossiers out of three, else two.
     spread = sum(title.encode())
-    sectors = contest.sectors[spread % len(contest.sectors):][:1 if spread % 3 else 2] or contest.sectors[:2]
+    sectors = contest.sectors[spread % len(contest.sectors):][:1 if spread // 5 % 3 else 2]
     return {
         "category": contest.categories[len(title) % len(contest.categories)].key,
         "structure_name": structure,
@@ -136,10 +136,10 @@ def dossier(contest: Contest, title: str, structure: str, contact: Account) -> d
         "summary": f"{title} : des usagers et des soignants conçoivent ensemble une action de sécurité des soins.",
         "description": ("Le projet réunit la commission des usagers, une association de patients et l’équipe de "
                         "soins. Il a été conçu en ateliers communs, testé pendant six mois puis évalué."),
-        "modalities": [modalities[spread % len(modalities)]],
+        "modalities": [modalities[spread // 7 % len(modalities)]],
         "domains": [domains[len(title) % len(domains)]],
         "domain_other": None,
-        "project_stage": contest.project_stages[spread % len(contest.project_stages)].key,
+        "project_stage": contest.project_stages[spread // 11 % len(contest.project_stages)].key,
         "link": None,
         "answers": {c.key: f"Notre réponse sur « {c.label} » : le projet a été mené à deux voix." for c in contest.criteria},
         "attestations": {a.key: a.required or not title.startswith(tuple(PRIVATE))
