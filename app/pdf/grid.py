@@ -29,10 +29,10 @@ class Styles:
     @classmethod
     def create(cls) -> Styles:
         sheet = stylesheet()
-        # A narrow column breaks a word where French breaks it, with a hyphen (« hospi-talisation »), or
-        # at its own hyphen (« Bourgogne-Franche-Comté »), never mid-syllable (pyphen's dictionaries).
+        # A compound too wide for a narrow column breaks at its own hyphens (« Bourgogne-|Franche-Comté »),
+        # not mid-word; other words wrap whole (cut only when one alone is wider than the column).
         return cls(sheet, ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=8, leading=10,
-                                         hyphenationLang="fr_FR", embeddedHyphenation=1))
+                                         embeddedHyphenation=1))
 
     def __getitem__(self, name: str) -> ParagraphStyle:
         return self.sheet[name]

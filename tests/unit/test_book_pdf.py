@@ -240,11 +240,12 @@ def test_header_widths_make_room_for_the_longest_word_from_the_widest_column():
 
 
 @pytest.mark.parametrize(("text", "width", "lines"), [
-    ("Bourgogne-Franche-Comté", 24, ["Bour-", "gogne-", "Franche-", "Comté"]),
-    ("Identito-vigilance partagée", 18, ["Identi-", "to-vigi-", "lance", "partagée"]),
+    ("Bourgogne-Franche-Comté", 24, ["Bourgogne-", "Franche-", "Comté"]),
+    ("Identito-vigilance partagée", 18, ["Identito-", "vigilance", "partagée"]),
+    ("Ville ; Sanitaire", 24, ["Ville ;", "Sanitaire"]),
 ])
-def test_a_narrow_cell_breaks_words_where_french_breaks_them(text, width, lines):
-    """Not « Bourgo|gne-Franche-Comt|é »: syllables and the word's own hyphens, each break marked."""
+def test_a_narrow_cell_breaks_compounds_at_their_hyphens_and_wraps_other_words_whole(text, width, lines):
+    """Not « Bourgogne-Fr|anche-Comté »."""
     from app.pdf.document import cell
 
     paragraph = cell(text, width * mm, Styles.create().cell)
