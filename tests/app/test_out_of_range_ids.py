@@ -42,8 +42,10 @@ def test_candidate_huge_candidature_id_answers_404(client, login, make_user, edi
     db.session.commit()
     login(owner)
 
-    assert client.get(f"/candidatures/{own.id}").status_code == 200
+    assert client.get(f"/candidatures/{own.id}/etape/1").status_code == 200
     assert not_found(client.get(f"/candidatures/{HUGE}"))
+    assert not_found(client.get(f"/candidatures/{HUGE}/etape/1"))
+    assert not_found(client.get(f"/candidatures/{own.id}/etape/{HUGE}"))
     assert not_found(client.get(f"/candidatures/{HUGE}/recepisse.pdf"))
     assert not_found(client.get(f"/candidatures/{MAX_DATABASE_INTEGER + 1}"))
     assert not_found(client.get(f"/candidatures/{own.id}/pieces-jointes/telecharger/{HUGE}"))
