@@ -59,14 +59,20 @@ def switch_language(code: str):
     return redirect(safe_next(request.args.get("next"), url_for("main.home")))
 
 
-def day(value: date, *, year: bool = True) -> str:
-    """« 1er janvier 2027 », « 20 novembre » in French; « 1 January 2027 » in English."""
-    from flask_babel import format_date, get_locale
+def _premier(text: str) -> str:
+    """A text that begins with the day of the month: « 1 janvier… » reads « 1er janvier… » in French."""
+    from flask_babel import get_locale
 
-    text = format_date(value, "d MMMM y" if year else "d MMMM")
-    if value.day == 1 and get_locale().language == "fr":
+    if text.startswith("1 ") and get_locale().language == "fr":
         return "1er" + text[1:]
     return text
+
+
+def day(value: date, *, year: bool = True) -> str:
+    """« 1er janvier 2027 », « 20 novembre » in French; « 1 January 2027 » in English."""
+    from flask_babel import format_date
+
+    return _premier(format_date(value, "d MMMM y" if year else "d MMMM"))
 
 
 def period(start: date, end: date) -> tuple[str, str]:
@@ -118,11 +124,11 @@ def instant(moment: datetime) -> str:
 
 def when(moment: datetime, *, seconds: bool = False) -> str:
     """A recorded moment, in Paris time whatever the language: « 12 octobre 2017 à 10:05 »,
-    « 12 October 2017, 10:05 »."""
+    « 1er décembre 2026 à 06:38 », « 12 October 2017, 10:05 »."""
     from flask_babel import format_datetime, gettext
 
     pattern = gettext("d MMMM y 'à' HH:mm:ss") if seconds else gettext("d MMMM y 'à' HH:mm")
-    return format_datetime(moment, pattern)
+    return _premier(format_datetime(moment, pattern))
 
 
 def decimal_sign() -> str:

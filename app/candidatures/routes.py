@@ -137,10 +137,11 @@ def _field_url(candidature, field: str) -> str:
 
 
 def _render(candidature, form, number, reasons=(), status=200, stored=None, typed=None,
-            message_form=None, message_reasons=()):
+            message_form=None, message_reasons=(), lead=None):
     """Step ``number`` of the dossier (None: every field, for a refused save of the former one-page form).
 
-    ``typed``: the dossier a refused save held, whose missing items its reasons may name."""
+    ``typed``: the dossier a refused save held, whose missing items its reasons may name; ``lead``: the
+    sentence that introduces the list of reasons (not one of them)."""
     contest = candidature.edition.contest
     dossier = candidature.dossier()
     missing = missing_fields(dossier, contest)
@@ -157,6 +158,7 @@ def _render(candidature, form, number, reasons=(), status=200, stored=None, type
         step=STEPS[number - 1] if number else None,
         action=url_for(".step", candidature_id=candidature.id, number=number) if number else None,
         reasons=reasons,
+        lead=lead,
         reason_links=reason_links,
         stored=stored or {},
         read_only=bool(edit_blockers(State(candidature.state), now(), contest)),
@@ -169,10 +171,10 @@ def _render(candidature, form, number, reasons=(), status=200, stored=None, type
     ), status
 
 
-def _refused(candidature, form, number, reasons, status, stored=None, typed=None):
+def _refused(candidature, form, number, reasons, status, stored=None, typed=None, lead=None):
     """Show what was typed again, on top of the stored version: the next « Enregistrer » is accepted."""
     form.version.data = str(candidature.version)
-    return _render(candidature, form, number, reasons, status, stored, typed)
+    return _render(candidature, form, number, reasons, status, stored, typed, lead=lead)
 
 
 def _save(candidature, form, contest, number):
@@ -195,9 +197,8 @@ def _save(candidature, form, contest, number):
             "rechargez la page.")], status=409, stored=differences)
     if refused.problems:
         shown = form if keys is None else {field.name: field for field in form if dossier_key(field.name) in keys}
-        return _refused(candidature, form, number, [
-            _("Certaines informations ne sont pas valides : rien n’a été enregistré."), *refused.place_on(shown)],
-            status=422)
+        return _refused(candidature, form, number, refused.place_on(shown), status=422,
+                        lead=_("Certaines informations ne sont pas valides : rien n’a été enregistré."))
     if refused:
         return _refused(candidature, form, number, refused.reasons, status=422, typed=dossier)
     action = request.form.get("action")
@@ -216,8 +217,8 @@ def _submit(candidature, form, number):
     with refusals(keep_before=True) as refused:
         submit_candidature(candidature, actor=current_user, now=now())
     if refused:
-        reasons = [_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"), *refused.reasons]
-        return _refused(candidature, form, number, reasons, status=422)
+        return _refused(candidature, form, number, refused.reasons, status=422,
+                        lead=_("Votre brouillon est enregistré, mais il ne peut pas encore être déposé :"))
     flash(_("Votre candidature est déposée. Récépissé n° %(number)s.", number=candidature.receipt_number), "success")
     return redirect(review_url(candidature))
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask_babel import force_locale
 
-from app.i18n import day, period
+from app.i18n import day, period, when
 
 
 def test_day_says_premier_in_french_only(app):
@@ -16,6 +16,17 @@ def test_day_says_premier_in_french_only(app):
             english = day(date(2027, 1, 1))
 
     assert (french, english) == ("1er janvier 2027", "1 January 2027")
+
+
+def test_a_moment_on_the_first_says_premier_in_paris_time(app):
+    with app.test_request_context():
+        first = when(datetime(2026, 11, 30, 23, 30, tzinfo=UTC))  # already 1 December in Paris
+        with force_locale("en"):
+            english = when(datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+        last = when(datetime(2026, 11, 30, 22, 30, tzinfo=UTC))
+
+    assert (first, english, last) == ("1er décembre 2026 à 00:30", "1 December 2026, 00:30",
+                                      "30 novembre 2026 à 23:30")
 
 
 def test_period_over_new_year_names_both_years(app):

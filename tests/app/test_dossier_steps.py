@@ -85,7 +85,7 @@ def test_refused_step_keeps_what_was_typed_with_the_reason_beside_its_field(clie
     page = refused.get_data(as_text=True)
 
     assert refused.status_code == 422
-    assert "Certaines informations ne sont pas valides : rien n’a été enregistré." in page
+    assert "<p>Certaines informations ne sont pas valides : rien n’a été enregistré.</p>" in page  # not a reason
     assert '<p id="contact_email-error" class="fr-error-text">Adresse électronique invalide.</p>' in page
     assert 'aria-invalid="true"' in page and 'value="pas-une-adresse"' in page
     assert 'value="Centre hospitalier de Lens"' in page
@@ -121,7 +121,8 @@ def test_refused_submission_links_each_missing_item_to_its_field(client, draft):
     page = refused.get_data(as_text=True)
 
     assert refused.status_code == 422
-    assert "Votre brouillon est enregistré, mais il ne peut pas encore être déposé" in page
+    # The sentence introduces the list of the missing items, it is not one of them.
+    assert "<p>Votre brouillon est enregistré, mais il ne peut pas encore être déposé :</p>" in page
     assert f'<a href="{step_url(draft, 3)}#summary">Élément manquant : le résumé du projet.</a>' in page
     assert f'<a href="{step_url(draft, 2)}#partners">Élément manquant : un partenaire côté professionnels de santé.</a>' in page
     assert reload(draft).state == "draft"

@@ -59,6 +59,7 @@ def test_typed_text_survives_a_refused_step_and_a_refused_submission(page, shot,
     # Each missing item of the refusal leads to its field, on its step, ready to be typed in.
     refusal.get_by_role("link", name="Élément manquant : la description du projet.").click()
     expect(page.get_by_label("Description du projet", exact=True)).to_be_focused()
+    expect(page.locator("label[for=description]")).to_be_in_viewport()  # not scrolled off above the field
     expect(page.get_by_label("Résumé du projet", exact=True)).to_have_value(SUMMARY)
     page.keyboard.type(DESCRIPTION)
     page.get_by_role("button", name="Enregistrer et continuer").click()
