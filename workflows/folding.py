@@ -1,8 +1,8 @@
 """Text as people type it when they search: without case, accents, ligatures or extra spaces.
 
 Invariants: ``fold`` is pure and idempotent (``fold(fold(t)) == fold(t)``); a folded text holds no
-capital, no combining mark, no « œ » or « æ » (« oe », « ae »), one kind of apostrophe and single
-spaces. The app stores each dossier's folded search text (``search_text``) and folds the query the
+capital, no combining mark, no « œ » or « æ » (« oe », « ae »), one kind of apostrophe, no hyphen
+and single spaces. The app stores each dossier's folded search text (``search_text``) and folds the query the
 same way, so a search reads the same on SQLite and PostgreSQL: the database compares plain strings.
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 import unicodedata
 
 # NFKD splits « é » into « e » and a mark, « ﬁ » into « fi », but leaves « œ » and « æ » whole (they are
-# letters of their own in Unicode), and French keyboards type ’ where others type '.
-_SPELLED_OUT = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'"})
+# letters of their own in Unicode), and French keyboards type ’ where others type '. A hyphen or dash
+# is a space: « identito vigilance » finds « Identito-vigilance », « SSP 000384 » finds « SSP-000384 ».
+_SPELLED_OUT = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'",
+                              **dict.fromkeys("-‐‑‒–—", " ")})
 
 
 def fold(text: str | None) -> str:

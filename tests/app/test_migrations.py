@@ -151,7 +151,7 @@ def test_migration_0015_folds_the_search_text_of_the_dossiers_already_there(bare
 
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT search_text FROM candidatures").scalars().all() == [
-            "securite a l'hopital\noeuvre\nssp-xyz"]
+            "securite a l'hopital\noeuvre\nssp xyz"]
 
 
 def test_migration_0016_stores_each_submitted_sheets_figures_with_its_editions_weights(bare_app):

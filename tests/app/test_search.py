@@ -91,15 +91,17 @@ def test_text_is_found_without_case_accents_or_ligatures(client, organiser, doss
     assert listed(client, q="SÉCURITÉ") == ["Sécurité des soins à l’Hôpital", "Securite routiere"]
     assert listed(client, q="sante") == ["Parcours de soins"]
     assert listed(client, q="soins maison") == []  # a phrase is found within one field, never across two
+    assert listed(client, q="des-soins") == ["Sécurité des soins à l’Hôpital"]  # a hyphen reads as a space
 
 
 def test_search_text_follows_every_write_of_the_dossier(client, organiser, dossier):
     found = dossier(title="Hygiène des mains", structure_name="Clinique", identifier="620100057")
-    assert found.search_text == f"hygiene des mains\nclinique\n{found.receipt_number.casefold()}\n620100057"
+    number = found.receipt_number.casefold().replace("-", " ")
+    assert found.search_text == f"hygiene des mains\nclinique\n{number}\n620100057"
 
     found.title, found.identifier = "Chutes évitées", None
     db.session.commit()
 
     assert db.session.scalar(db.select(Candidature.search_text).filter_by(id=found.id)) == \
-        f"chutes evitees\nclinique\n{found.receipt_number.casefold()}"
+        f"chutes evitees\nclinique\n{number}"
     assert listed(client, q="evitees") == ["Chutes évitées"] and listed(client, q="hygiene") == []

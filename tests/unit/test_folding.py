@@ -13,7 +13,8 @@ from workflows.folding import fold, search_text
     ("ﬁchier", "fichier"),
     ("İstanbul", "istanbul"),  # casefold gives « i » and a combining dot, dropped afterwards
     ("  deux\u00a0 espaces\u202f!  ", "deux espaces !"),
-    ("100 %", "100 %"),  # punctuation stays: a search for it is literal
+    ("Identito-vigilance — suite", "identito vigilance suite"),  # a hyphen or a dash reads as a space
+    ("100 %", "100 %"),  # other punctuation stays: a search for it is literal
     (None, ""),
 ])
 def test_fold_drops_case_accents_ligatures_and_extra_spaces(typed, folded):
@@ -26,4 +27,4 @@ def test_fold_is_idempotent(text):
 
 
 def test_search_text_is_one_folded_field_a_line_without_the_empty_ones():
-    assert search_text("Sécurité à l’Hôpital", None, "SSP-000001", "") == "securite a l'hopital\nssp-000001"
+    assert search_text("Sécurité à l’Hôpital", None, "SSP-000001", "") == "securite a l'hopital\nssp 000001"
