@@ -16,6 +16,7 @@ from app.models import Attachment, Candidature, Region
 from tests import factories
 from tests.app.attachment_helpers import PDF, page_text
 from tests.concurrency import signed_in_client
+from tests.app.dossier_helpers import review_url
 from tests.conftest import PARIS, csrf_token
 from workflows.states import Role
 
@@ -90,7 +91,9 @@ def test_variant_edition_runs_from_dossier_to_published_results(app, variant_edi
     assert upload(as_candidate, mine, "affiche.pdf", PDF).status_code == 302
     third = upload(as_candidate, mine, "article.pdf", PDF)
     assert (third.status_code, "2 pièces jointes maximum" in page_text(third)) == (200, True)
-    submitted = form_post(as_candidate, f"/candidatures/{mine.id}", dossier_form() | {"action": "submit"})
+    # The whole form at once, to the dossier's own address (a browser goes through the steps).
+    submitted = form_post(as_candidate, f"/candidatures/{mine.id}", dossier_form() | {"action": "submit"},
+                          page=review_url(mine))
     assert submitted.status_code == 302, page_text(submitted)
     db.session.expire_all()
     assert (mine.state, len(db.session.scalars(db.select(Attachment).filter_by(candidature_id=mine.id)).all())) == (
@@ -104,7 +107,8 @@ def test_variant_edition_runs_from_dossier_to_published_results(app, variant_edi
 
     # The noon deadline, in winter time: a second before it the candidate still edits.
     clock.set(DEADLINE - timedelta(seconds=1))
-    assert form_post(as_candidate, f"/candidatures/{mine.id}", dossier_form() | {"action": "save"}).status_code == 302
+    assert form_post(as_candidate, f"/candidatures/{mine.id}", dossier_form() | {"action": "save"},
+                     page=review_url(mine)).status_code == 302
     clock.set(DEADLINE + timedelta(days=1))
     as_ars = signed_in_client(app, ars)
     assert form_post(as_ars, f"/ars/{hdf.id}/ouvrir-jury", {}, page=f"/ars/{hdf.id}").status_code == 302
