@@ -125,6 +125,7 @@ def test_refused_submission_links_each_missing_item_to_its_field(client, draft):
     assert "<p>Votre brouillon est enregistré, mais il ne peut pas encore être déposé :</p>" in page
     assert f'<a href="{step_url(draft, 3)}#summary">Élément manquant : le résumé du projet.</a>' in page
     assert f'<a href="{step_url(draft, 2)}#partners">Élément manquant : un partenaire côté professionnels de santé.</a>' in page
+    assert "Pour déposer votre candidature, il manque" not in page  # the alert's list, not twice
     assert reload(draft).state == "draft"
 
 
