@@ -161,7 +161,12 @@ def worded(item, attribute: str = "label", *, markup: bool = True):
         return french
     if english := getattr(item, f"{attribute}_en", ""):
         return english
-    return Markup('<span lang="fr">%s</span>') % french if markup else french
+    return in_french(french) if markup else french
+
+
+def in_french(text: str):
+    """A definition's French text that has no English wording: marked lang="fr" on an English page."""
+    return text if language() == "fr" else Markup('<span lang="fr">%s</span>') % text
 
 
 def register(app: Flask) -> None:
@@ -170,7 +175,7 @@ def register(app: Flask) -> None:
     texts.translator = translated
     app.register_blueprint(bp)
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, day=day, period=period,
-                                 when=when, display=number, worded=worded, translated=translated,
+                                 when=when, display=number, worded=worded, in_french=in_french, translated=translated,
                                  list_separator=list_separator)
 
     @app.context_processor

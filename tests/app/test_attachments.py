@@ -350,3 +350,13 @@ def test_upload_is_received_copied_and_inspected_with_no_transaction_open(client
     assert response.status_code == 302
     assert set(seen) == {("body", False), ("copy and hash", False), ("inspect", False)}
     assert [attachment.display_name for attachment in rows()] == ["a.pdf"]
+
+
+def test_the_definitions_french_examples_are_marked_french_on_the_english_page(client, login, owner, candidature):
+    login(owner)
+    client.get("/langue/en")
+
+    html = client.get(upload_url(candidature)).get_data(as_text=True)
+
+    assert ('For example: <span lang="fr">support de communication, bilan, outil d’évaluation, article de '
+            'presse</span>.') in html
