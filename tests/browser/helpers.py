@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
 
 from app.extensions import db
 from tests.conftest import PASSWORD, TOTP_SECRET, authenticator_code
+from workflows.dossier import STEPS
 
 
 def sign_in(page, base_url: str, email: str, password: str = PASSWORD, secret: str = TOTP_SECRET) -> None:
@@ -59,3 +63,9 @@ def fill_steps(page, values: dict) -> None:
             return
         with page.expect_navigation():
             button.click()
+
+
+def on_step(page, number: int) -> None:
+    """Wait until the dossier's step ``number`` is the page shown (a step button navigates)."""
+    expect(page.locator(".fr-stepper__state")).to_have_text(f"Étape {number} sur {len(STEPS)}")
+    assert re.search(rf"/etape/{number}(#|$)", page.url)

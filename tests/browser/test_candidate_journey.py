@@ -5,7 +5,6 @@ Chromium, against the real server and SMTP, on a computer and on a phone (375 px
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +14,7 @@ from app.extensions import db
 from app.models import Candidature
 from tests.app.test_dossier import complete_form
 from tests.browser.accessibility import HEIGHT, assert_accessible
-from tests.browser.helpers import fill, fill_steps, sign_in
+from tests.browser.helpers import fill, fill_steps, on_step, sign_in
 from workflows.dossier import STEPS, dossier_key
 
 EMAIL = "claire.dupont@example.org"
@@ -33,11 +32,6 @@ def fill_step(page, number: int) -> None:
 def fill_dossier(page) -> None:
     """From the first step, type the whole dossier step by step; it ends on the last step, not yet saved."""
     fill_steps(page, complete_form())
-
-
-def on_step(page, number: int) -> None:
-    expect(page.locator(".fr-stepper__state")).to_have_text(f"Étape {number} sur {len(STEPS)}")
-    assert re.search(rf"/etape/{number}(#|$)", page.url)
 
 
 def attach(page, name: str, content: bytes, mime: str) -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Candidature
 from tests.browser.accessibility import assert_accessible
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import on_step, sign_in
 from workflows.dossier import STEPS
 from workflows.states import Role
 
@@ -65,6 +65,7 @@ def test_typed_text_survives_a_refused_step_and_a_refused_submission(page, shot,
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Votre dossier est enregistré.")).to_be_visible()
     page.get_by_role("button", name="Étape précédente").click()
+    on_step(page, 3)  # the reload must not interrupt that navigation
     page.reload()
     shot("apres-rechargement")
 
