@@ -55,7 +55,8 @@ def test_candidate_registers_fills_attaches_submits_and_downloads_receipt(page, 
 
     link = smtp_server.wait_for(EMAIL)[0].link(app.config["BASE_URL"])
     page.goto(live_server + link)
-    page.get_by_role("button", name="Confirmer mon adresse").click()
+    with page.expect_navigation():  # before the next goto, which would cancel it
+        page.get_by_role("button", name="Confirmer mon adresse").click()
     sign_in(page, live_server, EMAIL, PASSWORD)
 
     expect(page.get_by_role("heading", name="Mes candidatures")).to_be_visible()

@@ -24,7 +24,8 @@ def test_juror_scores_and_organiser_selects_with_an_opinion(new_context, page, s
     sign_in(page, live_server, alice_email)
     page.get_by_role("link", name="Déclarer mes liens d’intérêt").click()
     tick(page, page.locator('input[name="choice"][value="none"]'))
-    page.get_by_role("button", name="Enregistrer ma déclaration").click()
+    with page.expect_navigation():  # before the next goto, which would cancel it
+        page.get_by_role("button", name="Enregistrer ma déclaration").click()
     page.goto(f"{live_server}/jury")
     page.get_by_role("link", name="Lire le dossier et le noter").click()
     for criterion, mark in MARKS.items():

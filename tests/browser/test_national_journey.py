@@ -22,13 +22,16 @@ def test_national_organiser_declares_winner_publishes_and_downloads_the_book(pag
     settle()
 
     sign_in(page, live_server, organiser_email)
-    page.get_by_role("button", name="Ouvrir le jury national").click()
+    with page.expect_navigation():  # before the next goto, which would cancel it
+        page.get_by_role("button", name="Ouvrir le jury national").click()
     page.goto(f"{live_server}/national/classement")
     page.locator(f'a[href="/national/laureat/{alpha_id}"]').click()
     page.get_by_label("Motivation de la décision du jury national").fill(RATIONALE)
-    page.get_by_role("button", name="Désigner le lauréat").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Désigner le lauréat").click()
     page.goto(f"{live_server}/national/publication")
-    page.get_by_role("button", name="Publier les résultats").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publier les résultats").click()
     page.goto(f"{live_server}/resultats")
     expect(page.get_by_role("heading", name="Alpha", exact=True)).to_be_visible()
     shot("resultats-publies")

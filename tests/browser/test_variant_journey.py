@@ -84,7 +84,8 @@ def test_variant_edition_journey(browser, page, shot, live_server, settle, varia
     sign_in(juror_page, live_server, emails[2])
     juror_page.goto(f"{live_server}/jury/regional/{mine_id}/declaration")
     tick(juror_page, juror_page.locator('input[name="choice"][value="none"]'))
-    juror_page.get_by_role("button", name="Enregistrer ma déclaration").click()
+    with juror_page.expect_navigation():  # before the next goto, which would cancel it
+        juror_page.get_by_role("button", name="Enregistrer ma déclaration").click()
     juror_page.goto(f"{live_server}/jury/regional/{mine_id}/fiche")
     expect(juror_page.locator('input[name="mark_evaluation"]')).to_have_count(10)
     for criterion, mark in zip(CRITERIA, MARKS["P"], strict=True):
