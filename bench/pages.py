@@ -8,6 +8,7 @@ benchmark creates and drops its own database). Each page is requested once to wa
     .venv/bin/python bench/pages.py                       # SQLite: 50, 500, 5,000
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
     .venv/bin/python bench/pages.py --sizes 50 500 --runs 3
+    .venv/bin/python bench/pages.py --sizes 5000 --only /classement /jury   # the pages whose URL holds one
 
 It prints; it asserts nothing (the query counts are asserted by tests/app/test_query_counts.py).
 """
@@ -33,7 +34,7 @@ from tests.databases import postgresql_database, server_url  # noqa: E402
 from tests.volume import counted, pages, seed  # noqa: E402
 
 
-def measure(size: int, runs: int) -> dict[str, tuple[float, int]]:
+def measure(size: int, runs: int, only: list[str]) -> dict[str, tuple[float, int]]:
     """Median milliseconds and statement count of each page, in a fresh database of ``size`` dossiers."""
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -54,6 +55,9 @@ def measure(size: int, runs: int) -> dict[str, tuple[float, int]]:
                 client = app.test_client()
                 sign_in(client, getattr(volume, reader).email)
                 for url in urls:
+                    shown = url.replace(f"/{volume.region.id}", "/R")
+                    if only and not any(part in shown for part in only):
+                        continue
                     client.get(url).get_data()  # warm-up: first visits write once (audit rows, detected conflicts)
                     times = []
                     for _ in range(runs):
@@ -63,7 +67,7 @@ def measure(size: int, runs: int) -> dict[str, tuple[float, int]]:
                             response.get_data()  # a streamed export is timed to its last byte
                             times.append((time.perf_counter() - started) * 1000)
                     assert response.status_code == 200, (url, response.status_code)
-                    result[url.replace(f"/{volume.region.id}", "/R")] = (statistics.median(times), len(statements))
+                    result[shown] = (statistics.median(times), len(statements))
             db.session.remove()
             db.engine.dispose()
         return result
@@ -73,11 +77,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500, 5000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="+", default=[], help="only the pages whose URL (region as /R) holds one")
     args = parser.parse_args()
     print(f"database: {'PostgreSQL' if server_url() else 'SQLite'}; median of {args.runs} runs")
     results = {}
     for size in args.sizes:
-        results[size] = measure(size, args.runs)
+        results[size] = measure(size, args.runs, args.only)
     urls = list(results[args.sizes[0]])
     print(f"\n{'page':45}" + "".join(f"{size:>10} dossiers   " for size in args.sizes))
     for url in urls:
