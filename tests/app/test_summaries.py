@@ -14,7 +14,8 @@ import pytest
 
 from app.extensions import db
 from app.jury.operations import store_figures
-from app.jury.workload import Work, progress_by, sheet_totals, summaries, totals_by, weighted_criteria
+from app.jury.workload import Work, dossier_work, juror_progress, juror_work, jury_work, progress_by, sheet_totals, \
+    summaries, totals_per, weighted_criteria
 from app.models import ConflictDeclaration, Mark, Region, RoleMembership, Scoresheet
 from scoring import Progress, Scoresheet as Sheet, completeness, mean_zscores, normalised_means
 from scoring.advisory import group_totals
@@ -71,9 +72,13 @@ def test_sums_of_the_database_equal_scoring_on_the_sheets(edition, make_user, cl
     assert {str(k): v for k, v in progress_by(work, "juror_id").items()} == reference.by_juror
     assert sorted(sheet_totals(work, criteria)) == sorted(
         (s.juror, s.candidature, sum(w * s.marks[k] for k, w in criteria)) for s in counted)
-    assert totals_by(work, criteria, "juror_id") == group_totals(
+    assert {str(k): v.progress for k, v in dossier_work(work, criteria).items()} == reference.by_candidature
+    dossiers, jurors = jury_work(work, criteria)  # both groupings in one statement: the same figures
+    assert (dossiers, set(jurors)) == (dossier_work(work, criteria), set(juror_work(work)))
+    assert {str(k): v for k, v in juror_progress(juror_work(work)).items()} == reference.by_juror
+    assert totals_per(juror_work(work), "juror_id") == group_totals(
         (s.juror, sum(w * s.marks[k] for k, w in criteria)) for s in counted)
-    assert mean_zscores(sheet_totals(work, criteria), totals_by(work, criteria, "juror_id")) == \
+    assert mean_zscores(sheet_totals(work, criteria), totals_per(juror_work(work), "juror_id")) == \
         normalised_means(counted, criteria)
 
 
