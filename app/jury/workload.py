@@ -310,7 +310,8 @@ def totals_per(rows: Iterable[JurorWork], group: str) -> dict[str, Totals]:
     result: dict[str, Totals] = {}
     for row in rows:
         if row.totals is not None:
-            key, before = str(getattr(row, group)), result.get(str(getattr(row, group)), Totals(0, 0, 0))
+            key = str(getattr(row, group))
+            before = result.get(key, Totals(0, 0, 0))
             result[key] = Totals(before.count + row.totals.count, before.total + row.totals.total,
                                  before.squares + row.totals.squares)
     return result
