@@ -192,10 +192,11 @@ class JurorWork:
 BY_DOSSIER, BY_JUROR = ("candidature_id", "state"), ("juror_id", "region_id", "state")
 
 
-def _tallies(work: Work, criteria: Criteria, *groupings: tuple[str, ...]) -> list[tuple[dict[str, object], tuple]]:
-    """Per group of each grouping (columns of the expected pairs): the group's columns, then expected
-    pairs, received sheets, the count, sum, sum of squares, lowest and highest of the counted weighted
-    totals and the sum of each criterion's marks.
+def _tallies(work: Work, criteria: Criteria, *groupings: tuple[str, ...]):
+    """Per group of each grouping (columns of the expected pairs): the columns of every grouping, in
+    their first-named order (NULL where the row's grouping has none), then expected pairs, received
+    sheets, the count, sum, sum of squares, lowest and highest of the counted weighted totals and the
+    sum of each criterion's marks.
 
     One statement: the expected pairs left-joined to their submitted sheets, so that a page reads its
     progress and its figures at once instead of building the pairs once for each. Several groupings
@@ -223,42 +224,42 @@ def _tallies(work: Work, criteria: Criteria, *groupings: tuple[str, ...]) -> lis
         statement = grouped(*groupings)
     else:
         statement = db.union_all(*(grouped(grouping) for grouping in groupings))
-    return [(dict(zip(names, row[:len(names)])), tuple(row[len(names):])) for row in db.session.execute(statement)]
+    return db.session.execute(statement)
 
 
-def _dossier(candidature: int, state: str, criteria: Criteria, figures: tuple) -> DossierWork:
+def _dossier(candidature: int, state: str, criteria: Criteria, figures) -> DossierWork:
     expected, received, total, squares, lowest, highest, *sums = figures
     summary = Summary(str(candidature), {key: int(value) for (key, _), value in zip(criteria, sums)},
                       Totals(received, int(total), int(squares)), int(lowest), int(highest)) if received else None
     return DossierWork(state, Progress(received, expected), summary)
 
 
-def _juror(group: dict[str, object], figures: tuple) -> JurorWork:
+def _juror(juror: int, region: int, state: str, figures) -> JurorWork:
     expected, received, total, squares, *_ = figures
-    return JurorWork(group["juror_id"], group["region_id"], group["state"], Progress(received, expected),
+    return JurorWork(juror, region, state, Progress(received, expected),
                      Totals(received, int(total), int(squares)) if received else None)
 
 
 def dossier_work(work: Work, criteria: Criteria) -> dict[int, DossierWork]:
     """Per candidature of ``work`` with expected sheets (absent: nothing expected), in one query."""
-    return {group["candidature_id"]: _dossier(group["candidature_id"], group["state"], criteria, figures)
-            for group, figures in _tallies(work, criteria, BY_DOSSIER)}
+    return {candidature: _dossier(candidature, state, criteria, figures)
+            for candidature, state, *figures in _tallies(work, criteria, BY_DOSSIER)}
 
 
 def juror_work(work: Work) -> list[JurorWork]:
     """Per juror of ``work`` and state of the dossiers: received / expected sheets and the counted totals,
     in one query (a page sums what it needs: a juror's progress, the sheets still missing)."""
-    return [_juror(group, figures) for group, figures in _tallies(work, (), BY_JUROR)]
+    return [_juror(juror, region, state, figures) for juror, region, state, *figures in _tallies(work, (), BY_JUROR)]
 
 
 def jury_work(work: Work, criteria: Criteria) -> tuple[dict[int, DossierWork], list[JurorWork]]:
     """``dossier_work`` and ``juror_work`` together, in one query (a ranking page needs both)."""
     dossiers, jurors = {}, []
-    for group, figures in _tallies(work, criteria, BY_DOSSIER, BY_JUROR):
-        if group["candidature_id"] is not None:
-            dossiers[group["candidature_id"]] = _dossier(group["candidature_id"], group["state"], criteria, figures)
+    for candidature, state, juror, region, *figures in _tallies(work, criteria, BY_DOSSIER, BY_JUROR):
+        if candidature is not None:
+            dossiers[candidature] = _dossier(candidature, state, criteria, figures)
         else:
-            jurors.append(_juror(group, figures))
+            jurors.append(_juror(juror, region, state, figures))
     return dossiers, jurors
 
 
