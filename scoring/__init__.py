@@ -7,7 +7,7 @@ from scoring.advisory import JuryBias, group_bias, jury_bias, mean_zscores, norm
 from scoring.arithmetic import display
 from scoring.marks import Aggregate, Criteria, Scoresheet, Summary, Totals, aggregate, aggregate_summaries, weighted_total
 from scoring.progress import Completeness, Progress, completeness
-from scoring.ranking import RankedRow, rank
+from scoring.ranking import RankedRow, Standing, rank, standings
 
 __all__ = [
     "Aggregate",
@@ -17,6 +17,7 @@ __all__ = [
     "Progress",
     "RankedRow",
     "Scoresheet",
+    "Standing",
     "Summary",
     "Totals",
     "aggregate",
@@ -28,6 +29,7 @@ __all__ = [
     "mean_zscores",
     "normalised_means",
     "rank",
+    "standings",
     "weighted_total",
     "zscores",
 ]

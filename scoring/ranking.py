@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from math import lcm
 
-from scoring.marks import Aggregate, Criteria
+from scoring.marks import Aggregate, Criteria, Summary
 
 
 @dataclass(frozen=True)
@@ -25,22 +25,55 @@ class RankedRow:
     tie_broken_by: str | None
 
 
+@dataclass(frozen=True)
+class Standing:
+    """A candidature's place in a ranking, without its figures (those of the rows shown are built apart)."""
+
+    rank: int
+    candidature: str
+    tie: bool
+    tie_broken_by: str | None
+
+    def row(self, aggregate: Aggregate) -> RankedRow:
+        return RankedRow(self.rank, self.candidature, aggregate, self.tie, self.tie_broken_by)
+
+
 def rank(aggregates: Mapping[str, Aggregate], criteria: Criteria) -> list[RankedRow]:
     """Rows in rank order, exact ties sharing a rank and flagged, tie-breaks named."""
     keys = [key for key, _ in criteria]
-    merit = _merits(aggregates.values(), keys)
-    ordered = sorted(aggregates.values(), key=lambda agg: (tuple(-value for value in merit[agg.candidature]),
-                                                           agg.candidature))
-    rows: list[RankedRow] = []
+    by_candidature = {agg.candidature: agg for agg in aggregates.values()}
+    return [standing.row(by_candidature[standing.candidature])
+            for standing in _standings(_merits(by_candidature.values(), keys), keys)]
+
+
+def standings(summaries: Iterable[Summary], criteria: Criteria) -> list[Standing]:
+    """``rank``'s order, ranks, ties and tie-breaks over these summaries' aggregates, from their integer
+    sums alone: a region's thousands of candidatures are ranked without building their exact means.
+
+    Each mean is a sum over the candidature's number of sheets; scaled by the least common multiple
+    of those numbers it is the integer sum × (multiple ÷ count), which orders and groups exactly as the
+    means do (the same argument as ``_merits``; ``tests/unit/test_scoring_properties.py`` checks it)."""
+    keys = [key for key, _ in criteria]
+    listed = list(summaries)
+    unit = lcm(*{summary.totals.count for summary in listed})
+    merit = {summary.candidature: tuple(value * (unit // summary.totals.count) for value in
+                                        (summary.totals.total, *(summary.criterion_sums[key] for key in keys)))
+             for summary in listed}
+    return _standings(merit, keys)
+
+
+def _standings(merit: Mapping[str, tuple[int, ...]], keys: list[str]) -> list[Standing]:
+    """Candidatures by merit descending then id; equal merits share a rank (competition ranking)."""
+    # By id, then by merit descending: the sort is stable (even reversed), so equal merits keep the id order.
+    ordered = sorted(sorted(merit), key=merit.__getitem__, reverse=True)
+    result: list[Standing] = []
     above = None
-    for value, group in groupby(ordered, key=lambda agg: merit[agg.candidature]):
+    for value, group in groupby(ordered, key=lambda candidature: merit[candidature]):
         tied = list(group)
-        position, broken_by = len(rows) + 1, _separating_criterion(above, value, keys)
-        rows.extend(
-            RankedRow(position, agg.candidature, agg, len(tied) > 1, broken_by) for agg in tied
-        )
+        position, broken_by = len(result) + 1, _separating_criterion(above, value, keys)
+        result.extend(Standing(position, candidature, len(tied) > 1, broken_by) for candidature in tied)
         above = value
-    return rows
+    return result
 
 
 def _merits(aggregates: Iterable[Aggregate], keys: list[str]) -> dict[str, tuple[int, ...]]:

@@ -20,8 +20,8 @@ from app.audit import record
 from app.auth.tokens import Purpose, issue_token, revoke_tokens, use_token
 from app.extensions import db
 from app.jury.emails import queue_invitation_email, queue_juror_added_email, queue_reminder_email
-from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, REGIONAL_RANKED_STATES, Work, \
-    national_jurors, progress_by, regional_jurors, scored_pair
+from app.jury.workload import NATIONAL, REGIONAL, REGIONAL_JURY_STATES, REGIONAL_RANKED_STATES, JurorWork, Work, \
+    juror_progress, national_jurors, progress_by, regional_jurors, scored_pair
 from app.models import Candidature, ConflictDeclaration, Edition, JuryAssignment, Region, RoleMembership, Scoresheet, \
     User, UserToken
 from app.moments import require
@@ -402,9 +402,10 @@ class Jury:
         progress still reads n / n once the region has closed and its dossiers have moved on."""
         return Work.regional(self.region, REGIONAL_RANKED_STATES) if self.region else Work.national(self.edition)
 
-    def progress(self) -> list[JurorProgress]:
-        """Per juror: submitted scoresheets out of the expected ones (two queries, whatever the numbers)."""
-        done = progress_by(self.work(), "juror_id")
+    def progress(self, work: list[JurorWork] | None = None) -> list[JurorProgress]:
+        """Per juror: submitted scoresheets out of the expected ones (two queries, whatever the numbers);
+        ``work``: the ``juror_work`` of ``self.work()``, when the page has read it for other figures too."""
+        done = progress_by(self.work(), "juror_id") if work is None else juror_progress(work)
         return [JurorProgress(juror, progress.received, progress.expected)
                 for juror in self.jurors() for progress in [done.get(juror.id, Progress(0, 0))]]
 

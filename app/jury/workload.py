@@ -12,10 +12,16 @@ weighted total and its mark per criterion (stored when it is saved, ``app.jury.o
 a region's 5,000 dossiers and 15 jurors are 75,000 sheets but 300,000 marks), and the aggregates
 are integer sums (``scoring.Summary``,
 ``scoring.Totals``) that ``scoring`` turns into exact means, spreads and z-scores. The pure
-functions of ``scoring`` (``aggregate``, ``completeness``) remain the specification: tests check
-that these queries give the same figures.
+functions of ``scoring`` (``aggregate``, ``completeness``, ``rank``) remain the specification: tests
+check that these queries give the same figures.
 
-The ranking of a jury's work (``ranked_ids``) is the one the ranking pages show, the one a
+A page builds the expected pairs once: one statement gives each dossier's (and, grouped otherwise,
+each juror's) received / expected sheets with the sums of the counted ones (``dossier_work``,
+``juror_work``, ``jury_work``), and the page derives from it its progress, its ranking and the
+region's missing sheets. A ranking orders the dossiers on those integer sums (``scoring.standings``)
+and builds the exact aggregates of the rows it shows only.
+
+The ranking of a jury's work (``ranking``) is the one the ranking pages show, the one a
 region's closure and the winners' declaration write in the audit log (``ranking_record``), and
 the one ``flask audit verify`` recomputes to compare with it.
 """
@@ -24,13 +30,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy.sql import ColumnElement, Select
 
 from app.extensions import db
 from app.models import Candidature, ConflictDeclaration, Edition, JuryAssignment, Region, RegionalPick, RoleMembership, \
     Scoresheet, User
-from scoring import Criteria, Progress, RankedRow, Summary, Totals, aggregate_summaries, rank
+from scoring import Criteria, Progress, RankedRow, Standing, Summary, Totals, aggregate_summaries, standings
 from scoring.advisory import SheetTotal
 from workflows.definition import Contest
 from workflows.states import Role, State
@@ -132,14 +139,15 @@ class Work:
         return Work(self.stage, self.dossiers, self.seats.where(self.seats.selected_columns.user_id == juror_id))
 
     def expected(self):
-        """The expected (juror_id, candidature_id, region_id) pairs, as a subquery."""
+        """The expected (juror_id, candidature_id, region_id, state) pairs, as a subquery (the state: the
+        dossier's, so that one query over the dossiers a jury ranks also counts those it still scores)."""
         seats = self.seats.subquery()
         same_region = seats.c.region_id == Candidature.region_id if "region_id" in seats.c else db.true()
         conflicted = db.exists().where(
             ConflictDeclaration.candidature_id == Candidature.id, ConflictDeclaration.juror_id == seats.c.user_id,
             ConflictDeclaration.stage == self.stage, ConflictDeclaration.has_conflict.is_(True))
         return (db.select(seats.c.user_id.label("juror_id"), Candidature.id.label("candidature_id"),
-                          Candidature.region_id)
+                          Candidature.region_id, Candidature.state)
                 .select_from(Candidature).join(seats, same_region)
                 .where(self.dossiers, Candidature.owner_id != seats.c.user_id, ~conflicted,
                        scored_pair(self.stage, seats.c.user_id))).subquery()
@@ -161,26 +169,103 @@ class Work:
                 ).subquery()
 
 
+@dataclass(frozen=True)
+class DossierWork:
+    """One candidature's expected work: its state, its sheets received / expected, the sums of the counted ones."""
+
+    state: str
+    progress: Progress
+    summary: Summary | None  # None until a sheet is counted
+
+
+@dataclass(frozen=True)
+class JurorWork:
+    """One juror's expected work over the dossiers in one state: sheets received / expected, their totals."""
+
+    juror_id: int
+    region_id: int
+    state: str
+    progress: Progress
+    totals: Totals | None  # None until a sheet is counted
+
+
+BY_DOSSIER, BY_JUROR = ("candidature_id", "state"), ("juror_id", "region_id", "state")
+
+
+def _tallies(work: Work, criteria: Criteria, *groupings: tuple[str, ...]):
+    """Per group of each grouping (columns of the expected pairs): the columns of every grouping, in
+    their first-named order (NULL where the row's grouping has none), then expected pairs, received
+    sheets, the count, sum, sum of squares, lowest and highest of the counted weighted totals and the
+    sum of each criterion's marks.
+
+    One statement: the expected pairs left-joined to their submitted sheets, so that a page reads its
+    progress and its figures at once instead of building the pairs once for each. Several groupings
+    (a ranking needs its dossiers' figures and its jurors' totals) are one pass on PostgreSQL
+    (``GROUPING SETS``), a ``UNION ALL`` elsewhere (SQLite has no grouping sets)."""
+    names = list(dict.fromkeys(name for grouping in groupings for name in grouping))
+
+    def grouped(*grouping: tuple[str, ...]):
+        """The select of every name (NULL where none of ``grouping`` holds it), grouped by ``grouping``."""
+        expected = work.expected()
+        received = db.and_(Scoresheet.juror_id == expected.c.juror_id,
+                           Scoresheet.candidature_id == expected.c.candidature_id,
+                           Scoresheet.stage == work.stage, Scoresheet.status == "submitted")
+        total, kept = Scoresheet.total, {name for names_ in grouping for name in names_}
+        statement = (db.select(*(expected.c[name] if name in kept else db.null().label(name) for name in names),
+                               db.func.count(), db.func.count(Scoresheet.id), db.func.sum(total),
+                               db.func.sum(total * total), db.func.min(total), db.func.max(total),
+                               *(db.func.sum(Scoresheet.criterion_marks[key].as_integer()) for key, _ in criteria))
+                     .select_from(expected).outerjoin(Scoresheet, received))
+        sets = [[expected.c[name] for name in names_] for names_ in grouping]
+        return statement.group_by(*sets[0]) if len(sets) == 1 else \
+            statement.group_by(db.func.grouping_sets(*(db.tuple_(*columns) for columns in sets)))
+
+    if len(groupings) == 1 or db.session.get_bind().dialect.name == "postgresql":
+        statement = grouped(*groupings)
+    else:
+        statement = db.union_all(*(grouped(grouping) for grouping in groupings))
+    return db.session.execute(statement)
+
+
+def _dossier(candidature: int, state: str, criteria: Criteria, figures) -> DossierWork:
+    expected, received, total, squares, lowest, highest, *sums = figures
+    summary = Summary(str(candidature), {key: int(value) for (key, _), value in zip(criteria, sums)},
+                      Totals(received, int(total), int(squares)), int(lowest), int(highest)) if received else None
+    return DossierWork(state, Progress(received, expected), summary)
+
+
+def _juror(juror: int, region: int, state: str, figures) -> JurorWork:
+    expected, received, total, squares, *_ = figures
+    return JurorWork(juror, region, state, Progress(received, expected),
+                     Totals(received, int(total), int(squares)) if received else None)
+
+
+def dossier_work(work: Work, criteria: Criteria) -> dict[int, DossierWork]:
+    """Per candidature of ``work`` with expected sheets (absent: nothing expected), in one query."""
+    return {candidature: _dossier(candidature, state, criteria, figures)
+            for candidature, state, *figures in _tallies(work, criteria, BY_DOSSIER)}
+
+
+def juror_work(work: Work) -> list[JurorWork]:
+    """Per juror of ``work`` and state of the dossiers: received / expected sheets and the counted totals,
+    in one query (a page sums what it needs: a juror's progress, the sheets still missing)."""
+    return [_juror(juror, region, state, figures) for juror, region, state, *figures in _tallies(work, (), BY_JUROR)]
+
+
+def jury_work(work: Work, criteria: Criteria) -> tuple[dict[int, DossierWork], list[JurorWork]]:
+    """``dossier_work`` and ``juror_work`` together, in one query (a ranking page needs both)."""
+    dossiers, jurors = {}, []
+    for candidature, state, juror, region, *figures in _tallies(work, criteria, BY_DOSSIER, BY_JUROR):
+        if candidature is not None:
+            dossiers[candidature] = _dossier(candidature, state, criteria, figures)
+        else:
+            jurors.append(_juror(juror, region, state, figures))
+    return dossiers, jurors
+
+
 def summaries(work: Work, criteria: Criteria) -> dict[str, Summary]:
     """Per candidature (id as a string, as ``scoring`` reads it): the sums of its counted sheets."""
-    sheets = work.sheets(criteria)
-    rows = db.session.execute(db.select(
-        sheets.c.candidature_id, db.func.count(), db.func.sum(sheets.c.total),
-        db.func.sum(sheets.c.total * sheets.c.total), db.func.min(sheets.c.total), db.func.max(sheets.c.total),
-        *(db.func.sum(sheets.c[f"c{index}"]) for index in range(len(criteria))),
-    ).group_by(sheets.c.candidature_id))
-    return {str(candidature): Summary(str(candidature), {key: int(value) for (key, _), value in zip(criteria, sums)},
-                                      Totals(count, int(total), int(squares)), int(lowest), int(highest))
-            for candidature, count, total, squares, lowest, highest, *sums in rows}
-
-
-def totals_by(work: Work, criteria: Criteria, group: str) -> dict[str, Totals]:
-    """The weighted totals of the counted sheets per ``group`` ("juror_id" or "region_id")."""
-    sheets = work.sheets(criteria)
-    key = sheets.c[group]
-    return {str(name): Totals(count, int(total), int(squares)) for name, count, total, squares in db.session.execute(
-        db.select(key, db.func.count(), db.func.sum(sheets.c.total), db.func.sum(sheets.c.total * sheets.c.total))
-        .group_by(key))}
+    return {str(key): item.summary for key, item in dossier_work(work, criteria).items() if item.summary}
 
 
 def sheet_totals(work: Work, criteria: Criteria) -> list[SheetTotal]:
@@ -212,20 +297,67 @@ def weighted_criteria(contest: Contest) -> list[tuple[str, int]]:
     return [(key, contest.criterion(key).weight) for key in contest.tie_break]
 
 
-def ranked_ids(work: Work, contest: Contest) -> tuple[list[str], dict[str, RankedRow]]:
-    """Every candidature id of ``work`` in rank order (those without a sheet last, by id) and the rows."""
-    criteria = weighted_criteria(contest)
-    rows = rank(aggregate_summaries(summaries(work, criteria).values(),
-                                    threshold=contest.disagreement_threshold), criteria)
-    row_of = {row.candidature: row for row in rows}
+def juror_progress(rows: Iterable[JurorWork]) -> dict[int, Progress]:
+    """Per juror: received / expected sheets over every state."""
+    result: dict[int, Progress] = {}
+    for row in rows:
+        done, due = result.get(row.juror_id, Progress(0, 0)), row.progress
+        result[row.juror_id] = Progress(done.received + due.received, done.expected + due.expected)
+    return result
+
+
+def totals_per(rows: Iterable[JurorWork], group: str) -> dict[str, Totals]:
+    """The counted weighted totals per "juror_id" or "region_id", over every state."""
+    result: dict[str, Totals] = {}
+    for row in rows:
+        if row.totals is not None:
+            key = str(getattr(row, group))
+            before = result.get(key, Totals(0, 0, 0))
+            result[key] = Totals(before.count + row.totals.count, before.total + row.totals.total,
+                                 before.squares + row.totals.squares)
+    return result
+
+
+def missing_among(rows: Iterable[DossierWork | JurorWork], states: Iterable[str]) -> int:
+    """Expected sheets not yet submitted, over the dossiers in ``states``: what ``missing`` counts on a
+    work restricted to them (a ranking reads its dossiers in every state once, and counts this too)."""
+    wanted = set(states)
+    return sum(row.progress.expected - row.progress.received for row in rows if row.state in wanted)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A jury's ranking: every candidature id of its work in rank order (those without a sheet last, by
+    id), with each ranked one's place and sums. The exact figures of a row (``row``) are built for the
+    rows a page shows only: a region's thousands are ranked on their integer sums (``scoring.standings``)."""
+
+    order: list[str]
+    standings: dict[str, Standing]
+    summaries: dict[str, Summary]
+    threshold: Fraction | int
+
+    def row(self, key: str) -> RankedRow | None:
+        """The ranked row of candidature ``key`` with its exact aggregate; None if it has no sheet."""
+        standing = self.standings.get(key)
+        if standing is None:
+            return None
+        return standing.row(aggregate_summaries([self.summaries[key]], threshold=self.threshold)[key])
+
+
+def ranking(work: Work, contest: Contest, dossiers: dict[int, DossierWork] | None = None) -> Ranking:
+    """The ranking of ``work`` (``dossiers``: its ``dossier_work``, when the caller has read it already)."""
+    if dossiers is None:
+        dossiers = dossier_work(work, weighted_criteria(contest))
+    sums = {str(key): item.summary for key, item in dossiers.items() if item.summary is not None}
+    placed = {standing.candidature: standing for standing in standings(sums.values(), weighted_criteria(contest))}
     unscored = [str(key) for key in db.session.scalars(db.select(Candidature.id).where(work.dossiers)
-                                                       .order_by(Candidature.id)) if str(key) not in row_of]
-    return [row.candidature for row in rows] + unscored, row_of
+                                                       .order_by(Candidature.id)) if str(key) not in placed]
+    return Ranking([*placed, *unscored], placed, sums, contest.disagreement_threshold)
 
 
 def ranking_record(work: Work, contest: Contest) -> list[dict[str, object]]:
     """The ranking as the audit log keeps it when a jury's work is decided: each ranked candidature's
     id, rank and exact total mean (a fraction as text, « 47/3 »), in rank order."""
-    order, row_of = ranked_ids(work, contest)
-    return [{"candidature_id": int(key), "rank": row.rank, "total_mean": str(row.aggregate.total_mean)}
-            for key in order if (row := row_of.get(key)) is not None]
+    ranked = ranking(work, contest)
+    return [{"candidature_id": int(key), "rank": standing.rank, "total_mean": str(ranked.summaries[key].totals.mean)}
+            for key in ranked.order if (standing := ranked.standings.get(key)) is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +38,10 @@ class ConflictDeclaration(db.Model):
         CheckConstraint(sql_in("stage", STAGES), name="stage_known"),
         CheckConstraint(sql_in("source", ["juror", "organiser", "automatic"]), name="source_known"),
         CheckConstraint("NOT has_conflict OR reason IS NOT NULL", name="conflict_has_reason"),
+        # The standing conflicts, a handful among the jurors' declarations (one per juror and dossier):
+        # every expected-work query leaves them out (``app.jury.workload``) without reading the others.
+        Index("ix_conflict_declarations_standing", "candidature_id", "juror_id", "stage",
+              sqlite_where=text("has_conflict IS 1"), postgresql_where=text("has_conflict IS TRUE")),
     )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.jury.workload import Work, progress_by, sheet_totals, shortlist, summaries, totals_by, weighted_criteria
+from app.jury.workload import Work, dossier_work, juror_work, sheet_totals, shortlist, summaries, totals_per, \
+    weighted_criteria
 from app.models import Candidature, Edition, RegionalPick
 from scoring import Aggregate, JuryBias, Progress, RankedRow, aggregate_summaries, group_bias, mean_zscores, rank
 from workflows.definition import Criterion
@@ -47,16 +48,17 @@ def national_ranking(edition: Edition) -> NationalRanking:
     ids = [pick.candidature_id for pick in picks]
     regions = Work.all_regions(edition)
     regional = aggregate_summaries(summaries(regions.within(ids), criteria).values(), threshold=threshold)
-    normalised = mean_zscores(sheet_totals(regions.within(ids), criteria), totals_by(regions, criteria, "juror_id"))
+    jurors = juror_work(regions)  # every regional juror's totals, read once for the z-scores and the juries' bias
+    normalised = mean_zscores(sheet_totals(regions.within(ids), criteria), totals_per(jurors, "juror_id"))
     names = {str(region.id): region.name for region in edition.regions}
     # House choice: a jury is flagged when its mean total strays from the pooled mean by more than the
     # disagreement threshold of the definition, the gap that already flags jurors who disagree.
-    by_region = {names[key]: totals for key, totals in totals_by(regions, criteria, "region_id").items()}
+    by_region = {names[key]: totals for key, totals in totals_per(jurors, "region_id").items()}
     biases = group_bias(by_region, threshold) if by_region else {}
-    national_work = Work.national(edition)
+    dossiers = dossier_work(Work.national(edition), criteria)  # the shortlist: a few rows, ranked exactly
     national = {row.candidature: row for row in rank(aggregate_summaries(
-        summaries(national_work, criteria).values(), threshold=threshold), criteria)}
-    progress = progress_by(national_work, "candidature_id")
+        [item.summary for item in dossiers.values() if item.summary is not None], threshold=threshold), criteria)}
+    progress = {key: item.progress for key, item in dossiers.items()}
     lines = [
         PickLine(pick, pick.candidature, regional.get(key), normalised.get(key),
                  biases.get(pick.candidature.region.name), national.get(key),

@@ -27,7 +27,7 @@ from app.journal.view import Journal
 from app.messages.forms import MessageWriteForm
 from app.messages.threads import ThreadView, awaiting_answer_from
 from app.messages.writing import write_from_page
-from app.jury.workload import REGIONAL_JURY_STATES
+from app.jury.workload import REGIONAL_JURY_STATES, juror_work, missing_among
 from app.listing import PAGE_SIZE
 from app.search import HANDED_IN, DossierFilter
 from app.models import AuditEntry, Candidature, Region
@@ -67,12 +67,15 @@ def dashboard(region_id: int):
         db.select(Candidature).where(Candidature.region_id == region.id, Candidature.state != State.DRAFT.value,
                                      *filters.conditions())
         .order_by(Candidature.id), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    jury = Jury.of_region(region)
+    work = juror_work(jury.work())  # the jurors' progress and the region's missing sheets, read once
+    facts = region_facts(region, now(), scoresheets_missing=missing_among(work, REGIONAL_JURY_STATES))
     return render_template(
         "regional/dashboard.html", region=region, counts=[(state, counts.get(state.value, 0)) for state in State],
-        candidatures=candidatures, filters=filters, states=HANDED_IN, progress=Jury.of_region(region).progress(), form=ConfirmForm(),
+        candidatures=candidatures, filters=filters, states=HANDED_IN, progress=jury.progress(work), form=ConfirmForm(),
         awaited=awaiting_answer_from(Side.ARS, Candidature.region_id == region.id),
         flags=flags_in_region(region),
-        available=REGION.offered(region_facts(region, now()), acting_role(region), region.edition.contest),
+        available=REGION.offered(facts, acting_role(region), region.edition.contest),
         may_enter=acting_role(region) == ORGANISER and not refusal(
             Act.ENTER_EMAILED_DOSSIER, region_moment(region, now()), region.edition.contest),
     )

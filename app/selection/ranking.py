@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from app.extensions import db
 from app.jury.workload import (
-    REGIONAL, REGIONAL_RANKED_STATES, Work, progress_by, ranked_ids, sheet_totals, totals_by, weighted_criteria,
+    REGIONAL, REGIONAL_JURY_STATES, REGIONAL_RANKED_STATES, Work, jury_work, missing_among, ranking, sheet_totals,
+    totals_per, weighted_criteria,
 )
 from app.listing import ListPage, page_of
 from app.models import Candidature, ConflictDeclaration, Region, RegionalPick, User
@@ -37,6 +38,7 @@ class RegionRanking:
     complete: bool  # every expected sheet received, over the whole ranking
     picks: list[RegionalPick]  # by slot
     page: ListPage[str]  # the candidature ids of the whole ranking, cut to the page shown
+    missing: int  # expected sheets not yet submitted on the dossiers the jury still scores (the region's facts)
 
 
 def region_picks(region: Region) -> list[RegionalPick]:
@@ -55,22 +57,25 @@ def region_ranking(region: Region, page: int | None = None, conditions=()) -> Re
     contest = region.edition.contest
     criteria = weighted_criteria(contest)
     work = Work.regional(region, REGIONAL_RANKED_STATES)
-    order, row_of = ranked_ids(work, contest)
+    dossiers, jurors = jury_work(work, criteria)  # every dossier's progress and sums, every juror's totals: once
+    ranked = ranking(work, contest, dossiers)
+    order = ranked.order
     if conditions:
         found = set(db.session.scalars(db.select(Candidature.id).where(Candidature.region_id == region.id,
                                                                        *conditions)))
         order = [key for key in order if int(key) in found]
     shown = page_of(order, page) if page else page_of(order, 1, max(len(order), 1))
     ids = [int(key) for key in shown.items]
-    progress = progress_by(work, "candidature_id")
     candidatures = {c.id: c for c in db.session.scalars(db.select(Candidature).where(Candidature.id.in_(ids)))}
-    normalised = mean_zscores(sheet_totals(work.within(ids), criteria), totals_by(work, criteria, "juror_id"))
+    normalised = mean_zscores(sheet_totals(work.within(ids), criteria), totals_per(jurors, "juror_id"))
     picks = region_picks(region)
     picked = {pick.candidature_id: pick for pick in picks}
-    lines = [RankingLine(candidatures[key], row_of.get(str(key)), progress.get(key, Progress(0, 0)),
+    lines = [RankingLine(candidatures[key], ranked.row(str(key)),
+                         dossiers[key].progress if key in dossiers else Progress(0, 0),
                          normalised.get(str(key)), picked.get(key)) for key in ids]
-    complete = all(p.received == p.expected for p in progress.values())
-    return RegionRanking(tuple(contest.criterion(key) for key in contest.tie_break), lines, complete, picks, shown)
+    complete = all(item.progress.received == item.progress.expected for item in dossiers.values())
+    return RegionRanking(tuple(contest.criterion(key) for key in contest.tie_break), lines, complete, picks, shown,
+                         missing_among(dossiers.values(), REGIONAL_JURY_STATES))
 
 
 def column(contest: Contest, key: str) -> str:

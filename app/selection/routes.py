@@ -43,10 +43,11 @@ def _candidature_of(region: Region, candidature_id: int) -> Candidature:
     return policy.get_or_404(Candidature, candidature_id, lambda found: found.region_id == region.id)
 
 
-def _refusals(region: Region) -> dict[str, list[str]]:
-    """Why the ARS may not pick, unpick or close now (empty: the button is offered), facts read once."""
+def _refusals(region: Region, scoresheets_missing: int) -> dict[str, list[str]]:
+    """Why the ARS may not pick, unpick or close now (empty: the button is offered), facts read once;
+    the missing sheets are the ranking's count (the jury's work is not read twice)."""
     contest, organiser_role = region.edition.contest, Role.REGIONAL_ORGANISER
-    own = region_facts(region, now())
+    own = region_facts(region, now(), scoresheets_missing=scoresheets_missing)
     facts, closing = shared_facts(region, now(), own), REGION.offered_blockers
 
     def dossier_in(state: State) -> Facts:
@@ -67,10 +68,11 @@ def ranking(region_id: int):
     region = _region(region_id)
     may_act = region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)
     filters = DossierFilter.from_request(region.edition.contest, RANKED)
-    return render_template("selection/ranking.html", region=region,
-                           ranking=region_ranking(region, page_number(), filters.conditions()), filters=filters,
+    ranked = region_ranking(region, page_number(), filters.conditions())
+    return render_template("selection/ranking.html", region=region, ranking=ranked, filters=filters,
                            states=RANKED, contest=region.edition.contest, line_flags=line_flags, column=column,
-                           confirm=ConfirmForm(), may_act=may_act, refusals=_refusals(region) if may_act else {})
+                           confirm=ConfirmForm(), may_act=may_act,
+                           refusals=_refusals(region, ranked.missing) if may_act else {})
 
 
 @bp.route("/<int:region_id>/selection/<int:candidature_id>", methods=["GET", "POST"])

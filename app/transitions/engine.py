@@ -40,12 +40,16 @@ def _count(query) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
 
 
-def region_facts(region: Region, now: datetime, reason: str = "") -> RegionFacts:
-    """What the region's machine needs: its stage, the contest's, its picks and missing sheets."""
+def region_facts(region: Region, now: datetime, reason: str = "", *, scoresheets_missing: int | None = None
+                 ) -> RegionFacts:
+    """What the region's machine needs: its stage, the contest's, its picks and missing sheets
+    (``scoresheets_missing``: counted already by a page that read the jury's work)."""
+    if scoresheets_missing is None:
+        scoresheets_missing = missing(Work.regional(region))
     return RegionFacts(stage=RegionStage(region.stage), now=now,
                        national_stage=NationalStage(region.edition.national_stage),
                        picks=_count(db.select(RegionalPick.id).filter_by(region_id=region.id)), reason=reason,
-                       scoresheets_missing=missing(Work.regional(region)))
+                       scoresheets_missing=scoresheets_missing)
 
 
 def regions_facts(edition: Edition, now: datetime) -> dict[int, RegionFacts]:

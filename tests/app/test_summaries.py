@@ -14,9 +14,10 @@ import pytest
 
 from app.extensions import db
 from app.jury.operations import store_figures
-from app.jury.workload import Work, progress_by, sheet_totals, summaries, totals_by, weighted_criteria
+from app.jury.workload import Work, dossier_work, juror_progress, juror_work, jury_work, progress_by, ranking, \
+    sheet_totals, summaries, totals_per, weighted_criteria
 from app.models import ConflictDeclaration, Mark, Region, RoleMembership, Scoresheet
-from scoring import Progress, Scoresheet as Sheet, completeness, mean_zscores, normalised_means
+from scoring import Progress, Scoresheet as Sheet, aggregate, completeness, mean_zscores, normalised_means, rank
 from scoring.advisory import group_totals
 from scoring.marks import summarise
 from tests import factories
@@ -71,10 +72,19 @@ def test_sums_of_the_database_equal_scoring_on_the_sheets(edition, make_user, cl
     assert {str(k): v for k, v in progress_by(work, "juror_id").items()} == reference.by_juror
     assert sorted(sheet_totals(work, criteria)) == sorted(
         (s.juror, s.candidature, sum(w * s.marks[k] for k, w in criteria)) for s in counted)
-    assert totals_by(work, criteria, "juror_id") == group_totals(
+    assert {str(k): v.progress for k, v in dossier_work(work, criteria).items()} == reference.by_candidature
+    per_dossier, per_juror = jury_work(work, criteria)  # both groupings in one statement: the same figures
+    assert (per_dossier, set(per_juror)) == (dossier_work(work, criteria), set(juror_work(work)))
+    assert {str(k): v for k, v in juror_progress(juror_work(work)).items()} == reference.by_juror
+    assert totals_per(juror_work(work), "juror_id") == group_totals(
         (s.juror, sum(w * s.marks[k] for k, w in criteria)) for s in counted)
-    assert mean_zscores(sheet_totals(work, criteria), totals_by(work, criteria, "juror_id")) == \
+    assert mean_zscores(sheet_totals(work, criteria), totals_per(juror_work(work), "juror_id")) == \
         normalised_means(counted, criteria)
+    exact = rank(aggregate(counted, criteria, threshold=edition.contest.disagreement_threshold), criteria)
+    ranked = ranking(work, edition.contest)  # ranked on the integer sums, rows built one by one
+    assert [row for key in ranked.order if (row := ranked.row(key)) is not None] == exact
+    assert ranked.order == [row.candidature for row in exact] + sorted(
+        (str(c.id) for c in dossiers if str(c.id) not in ranked.standings), key=int)
 
 
 def test_a_removed_juror_sheets_no_longer_count(edition, make_user, clock):

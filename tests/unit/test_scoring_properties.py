@@ -3,7 +3,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring import Scoresheet, aggregate, completeness, display, rank, zscores
+from scoring import Scoresheet, aggregate, aggregate_summaries, completeness, display, rank, standings, zscores
+from scoring.marks import summarise
 
 KEYS = ("partenariat", "pertinence", "reproductibilite", "communication")
 MAX_MARK = 5
@@ -27,6 +28,17 @@ def ranked(sheets, criteria):
 def merit(row, criteria):
     agg = row.aggregate
     return (agg.total_mean, *(agg.criterion_means[key] for key, _ in criteria))
+
+
+@given(sheet_lists, criteria_lists)
+def test_standings_from_the_integer_sums_are_the_rank_of_the_exact_means(sheets, criteria):
+    summaries = list(summarise(sheets, criteria).values())
+    exact = rank(aggregate_summaries(summaries, threshold=10), criteria)
+
+    placed = standings(summaries, criteria)
+
+    assert [(s.rank, s.candidature, s.tie, s.tie_broken_by) for s in placed] == \
+        [(row.rank, row.candidature, row.tie, row.tie_broken_by) for row in exact]
 
 
 @given(sheet_lists, criteria_lists)
