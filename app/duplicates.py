@@ -33,28 +33,34 @@ class Flag:
     title_score: int | None
 
 
-def _counted(edition_id: int) -> dict[int, Row]:
+def _counted(edition_id: int, *conditions) -> dict[int, Row]:
     rows = db.session.execute(
         db.select(Candidature.id, Candidature.region_id, Region.name.label("region_name"), Candidature.title,
                   Candidature.identifier)
         .join(Region, Region.id == Candidature.region_id)
-        .where(Candidature.edition_id == edition_id, Candidature.state.not_in(NOT_COUNTED))
+        .where(Candidature.edition_id == edition_id, Candidature.state.not_in(NOT_COUNTED), *conditions)
     ).all()
     return {row.id: row for row in rows}
+
+
+def _matched(rows: dict[int, Row], of: set[int] | None) -> list[Flag]:
+    entries = [Entry(row.id, row.region_id, row.title, row.identifier) for row in rows.values()]
+    return [Flag(rows[match.one], rows[match.other], match.shared, match.title_score)
+            for match in find_matches(entries, of)]
 
 
 def flags(edition_id: int, asked: Callable[[Row], bool] | None = None) -> list[Flag]:
     """The edition's pairs, each once; with ``asked``: the pairs of the dossiers it admits, from their side."""
     rows = _counted(edition_id)
-    entries = [Entry(row.id, row.region_id, row.title, row.identifier) for row in rows.values()]
-    of = None if asked is None else {row.id for row in rows.values() if asked(row)}
-    return [Flag(rows[match.one], rows[match.other], match.shared, match.title_score)
-            for match in find_matches(entries, of)]
+    return _matched(rows, None if asked is None else {row.id for row in rows.values() if asked(row)})
 
 
 def flags_of(candidature: Candidature) -> list[Flag]:
-    """The dossiers of other regions that may be the same project as ``candidature``."""
-    return flags(candidature.edition_id, lambda row: row.id == candidature.id)
+    """The dossiers of other regions that may be the same project as ``candidature``. A pair is never
+    made within a region: the dossier's neighbours in its own region, thousands maybe, are not read."""
+    return _matched(_counted(candidature.edition_id, db.or_(Candidature.id == candidature.id,
+                                                            Candidature.region_id != candidature.region_id)),
+                    {candidature.id})
 
 
 def flags_in_region(region: Region) -> dict[int, list[Flag]]:

@@ -1,8 +1,8 @@
 """The national synthesis: what the regions' dossiers are, counted by region, applicant, sector, domain,
 stage, modality, state and outcome (the 2017 review counts « 13 ARS sur 17 » per theme).
 
-Pure: it counts the dossiers it is given (the app reads them in one query) against the edition's
-definition. Every line of a dimension is in the definition's order, with zero when no dossier has
+Pure: it counts the dossiers it is given against the edition's definition; the app reads them in one
+query, grouped (the dossiers alike in every column the synthesis reads are one ``Dossier`` with their ``count``). Every line of a dimension is in the definition's order, with zero when no dossier has
 it, so two editions or two regions read side by side; a value the definition no longer knows is
 kept after them under its key, never dropped.
 
@@ -50,6 +50,7 @@ class Dossier:
     domains: tuple[str, ...] = ()
     modalities: tuple[str, ...] = ()
     project_stage: str | None = None
+    count: int = 1  # how many dossiers have these columns
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,20 @@ def _lines(items: Iterable[tuple[str, object]], counts: Counter) -> tuple[Line, 
     return tuple(known + others)
 
 
-def _single(values: Iterable[str | None]) -> Counter:
-    return Counter(value or UNKNOWN for value in values)
-
-
-def _multiple(values: Iterable[tuple[str, ...]]) -> Counter:
+def _single(values: Iterable[tuple[str | None, int]]) -> Counter:
+    """(value, dossiers) pairs counted by value."""
     counts: Counter = Counter()
-    for chosen in values:
-        counts.update(set(chosen) or {UNKNOWN})
+    for value, count in values:
+        counts[value or UNKNOWN] += count
+    return counts
+
+
+def _multiple(values: Iterable[tuple[tuple[str, ...], int]]) -> Counter:
+    """(values, dossiers) pairs counted once in each value."""
+    counts: Counter = Counter()
+    for chosen, count in values:
+        for value in set(chosen) or {UNKNOWN}:
+            counts[value] += count
     return counts
 
 
@@ -100,23 +107,23 @@ def choices(items) -> list[tuple[str, object]]:
 
 def synthesis(contest: Contest, dossiers: list[Dossier]) -> tuple[Dimension, ...]:
     """Every dimension of the synthesis of ``dossiers`` under ``contest``'s definition."""
-    sectors = _multiple(d.sectors for d in dossiers)
-    sectors[CROSS_SECTOR] = sum(1 for d in dossiers if len(set(d.sectors)) >= 2)
-    states = Counter(d.state for d in dossiers)
+    sectors = _multiple((d.sectors, d.count) for d in dossiers)
+    sectors[CROSS_SECTOR] = sum(d.count for d in dossiers if len(set(d.sectors)) >= 2)
+    states = _single((d.state, d.count) for d in dossiers)
     return (
         Dimension("region", _l("Région"), _lines([(r.code, r.name) for r in contest.regions],
-                                                 Counter(d.region for d in dossiers))),
+                                                 _single((d.region, d.count) for d in dossiers))),
         Dimension("category", _l("Catégorie de candidat"), _lines(choices(contest.categories),
-                                                                  _single(d.category for d in dossiers))),
+                                                                  _single((d.category, d.count) for d in dossiers))),
         Dimension("sector", _l("Secteur"), _lines(
             [*choices(contest.sectors), (CROSS_SECTOR, _l("pluri-sectoriel (deux secteurs ou plus)"))], sectors),
             multiple=True),
-        Dimension("domain", _l("Domaine"), _lines(choices(contest.domains), _multiple(d.domains for d in dossiers)),
-                  multiple=True),
+        Dimension("domain", _l("Domaine"), _lines(choices(contest.domains),
+                                                  _multiple((d.domains, d.count) for d in dossiers)), multiple=True),
         Dimension("project_stage", _l("Avancement du projet"), _lines(
-            choices(contest.project_stages), _single(d.project_stage for d in dossiers))),
+            choices(contest.project_stages), _single((d.project_stage, d.count) for d in dossiers))),
         Dimension("modality", _l("Modalité du partenariat"), _lines(
-            choices(contest.modalities), _multiple(d.modalities for d in dossiers)), multiple=True),
+            choices(contest.modalities), _multiple((d.modalities, d.count) for d in dossiers)), multiple=True),
         Dimension("state", _l("État du dossier"), _lines(
             [(state.value, state.label) for state in State if state != State.DRAFT], states)),
         Dimension("outcome", _l("Issue"), (

@@ -20,6 +20,7 @@ from app.clock import now
 from app.editions import current_edition
 from app.endings import refusals
 from app.extensions import db
+from app.listing import PAGE_SIZE
 from app.main.countdown import deadline_context
 from app.messages.forms import MessageWriteForm
 from app.messages.threads import ThreadView, awaiting_answer_from
@@ -41,9 +42,9 @@ candidate_only = roles_required(Role.CANDIDATE)
 @bp.get("")
 @candidate_only
 def index():
-    candidatures = db.session.scalars(
-        db.select(Candidature).filter_by(owner_id=current_user.id).order_by(Candidature.id)
-    ).all()
+    # A page at a time: one account may hold many dossiers (an organisation sending a project per service).
+    candidatures = db.paginate(db.select(Candidature).filter_by(owner_id=current_user.id).order_by(Candidature.id),
+                               per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     edition = current_edition()
     closed = (refusal(Act.EDIT_DOSSIER, Moment.at(now(), edition.contest), edition.contest) if edition
               else _("Aucune édition du concours n’est ouverte."))

@@ -17,6 +17,7 @@ from app.endings import attempt, refusals
 from app.transitions.assignment import Board, apply_assignment, assign_juror, detect_every_jurors_conflicts, n_problem, \
     unassign_juror
 from app.jury.juries import Jury
+from app.listing import page_number, page_of
 from app.regional.forms import AssignmentSizeForm, UnassignForm
 from app.regional.access import ORGANISER, acting_role, organised_region, organisers, read_region, readers, \
     region_candidature
@@ -24,6 +25,8 @@ from workflows.lifecycle import Act
 
 bp = Blueprint("assignment", __name__, url_prefix="/ars")
 JUST_CHANGED = _l("La répartition a changé entre-temps : rechargez la page.")
+# The dossiers an alert names; the others are counted (a large region's list would bury the page).
+NAMED = 10
 
 
 @bp.get("/<int:region_id>/jury/repartition")
@@ -39,15 +42,19 @@ def page(region_id: int, size_form=None, status=200):
                   and Jury.of_region(region).refusal(Act.ASSIGN_REGIONAL_DOSSIERS, now()) is None)
     preview = size_form or AssignmentSizeForm(formdata=request.args or None, meta={"csrf": False},
                                               n=str(region.jurors_per_dossier or ""))
-    proposal = None
-    if may_assign and request.args and preview.validate():
+    proposal = kept = short = None
+    if may_assign and "n" in request.args and preview.validate():
         if problem := n_problem(preview.size, len(board.jurors)):
             preview.n.errors = [problem]
         else:
             proposal = board.propose(preview.size)
+            # Jurors keep the dossiers whose sheet they began: a dossier may keep more than n of them.
+            kept = [dossier for dossier in board.dossiers if len(proposal.jurors_of[dossier.id]) > preview.size]
+            short = [dossier for dossier in board.dossiers if dossier.id in proposal.short]
     return render_template(
         "regional/assignment.html", region=region, board=board, may_assign=may_assign, preview=preview,
-        proposal=proposal), status
+        proposal=proposal, kept=kept, short=short, named=NAMED,
+        rows=page_of(board.dossiers, page_number()) if region.jurors_per_dossier else None), status
 
 
 @bp.post("/<int:region_id>/jury/repartition")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.sql import ColumnElement
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
 from app.extensions import db
 from app.models import Candidature, User
@@ -38,26 +39,76 @@ class JurorInviteForm(FlaskForm):
         description=_l("FINESS, SIRET ou RNA : un dossier de la même organisation sera signalé en conflit d’intérêts."))
 
 
-class ConflictRecordForm(FlaskForm):
+class _ConflictForm(FlaskForm):
+    """A juror of the jury, a dossier it judges and why they conflict; each jury's form names the
+    dossier its own way (its ``candidature`` field and ``dossier()``)."""
+
     juror = SelectField(_l("Juré"), validators=[InputRequired(_l("Choisissez un juré."))])
-    candidature = SelectField(_l("Dossier"), validators=[InputRequired(_l("Choisissez un dossier."))])
     reason = reason_field(_l("Raison du conflit d’intérêts"), _l("Indiquez la raison du conflit d’intérêts."))
+
+    def _offer(self, jurors) -> None:
+        self.juror.choices = [SelectChoice(str(j.id), f"{j.display_name} <{j.email}>") for j in jurors]
+
+    def _stranger(self, field: SelectField) -> bool:
+        return bool(field.data) and field.data not in {choice.value for choice in field.choices}
+
+    def names_a_stranger(self) -> bool:
+        """True when a juror was sent that is not among the choices: not this jury's."""
+        return self._stranger(self.juror)
+
+    def chosen(self) -> tuple[User, Candidature]:
+        return db.session.get(User, int(self.juror.data)), self.dossier()
+
+
+class ConflictRecordForm(_ConflictForm):
+    """The national jury's: its dossiers are the regions' few picks, offered in a list."""
+
+    candidature = SelectField(_l("Dossier"), validators=[InputRequired(_l("Choisissez un dossier."))])
 
     @classmethod
     def among(cls, jurors, candidatures, formdata=None) -> ConflictRecordForm:
         """The form offering only the jury's own jurors and dossiers."""
         form = cls(formdata=formdata)
-        form.juror.choices = [SelectChoice(str(j.id), f"{j.display_name} <{j.email}>") for j in jurors]
+        form._offer(jurors)
         form.candidature.choices = [SelectChoice(str(c.id), c.title or str(c.id)) for c in candidatures]
         return form
 
-    def chosen(self) -> tuple[User, Candidature]:
-        return db.session.get(User, int(self.juror.data)), db.session.get(Candidature, int(self.candidature.data))
-
     def names_a_stranger(self) -> bool:
         """True when a juror or dossier was sent that is not among the choices: not this jury's."""
-        return any(chosen.data and chosen.data not in {choice.value for choice in chosen.choices}
-                   for chosen in (self.juror, self.candidature))
+        return super().names_a_stranger() or self._stranger(self.candidature)
+
+    def dossier(self) -> Candidature:
+        return db.session.get(Candidature, int(self.candidature.data))
+
+
+class RegionalConflictForm(_ConflictForm):
+    """A region's jury: its dossiers may be thousands, too many for a list; the organiser types the
+    dossier's receipt number, the one its lists and its page show, and the form finds it in the region."""
+
+    candidature = StringField(
+        _l("Numéro de récépissé du dossier"), validators=[DataRequired(_l("Indiquez le numéro de récépissé du dossier."))],
+        description=_l("Tel qu’il figure dans la liste des dossiers déposés, par exemple K3QF-7ZLA-P2MD-X9RT."),
+        filters=[lambda typed: "".join((typed or "").split()).upper()])  # as pasted: spaces around, lower case
+
+    @classmethod
+    def within(cls, jurors, dossiers: ColumnElement, formdata=None) -> RegionalConflictForm:
+        """The form offering the jury's jurors and finding the dossier among ``dossiers`` (a condition
+        on Candidature: the region's dossiers before its jury)."""
+        form = cls(formdata=formdata)
+        form._offer(jurors)
+        form.dossiers = dossiers
+        return form
+
+    def validate_candidature(self, field: StringField) -> None:
+        self.found = db.session.scalar(db.select(Candidature).where(self.dossiers,
+                                                                    Candidature.receipt_number == field.data))
+        if self.found is None:
+            raise ValidationError(_l("Aucun dossier soumis au jury de la région ne porte le numéro « %(number)s » : "
+                                     "recopiez le numéro de récépissé de la liste des dossiers déposés.",
+                                     number=field.data))
+
+    def dossier(self) -> Candidature:
+        return self.found
 
 
 class ConflictLiftForm(FlaskForm):

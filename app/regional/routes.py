@@ -35,7 +35,8 @@ from app.moments import region_moment
 from app.passwords import hash_password
 from app.regional.access import DOSSIER_CHANGED, ORGANISER, acting_role, organised_region, organisers, read_region, \
     readers, region_candidature
-from app.regional.forms import ConflictLiftForm, ConflictRecordForm, InadmissibilityForm, JurorInviteForm, RequalifyForm
+from app.regional.forms import ConflictLiftForm, InadmissibilityForm, JurorInviteForm, RegionalConflictForm, \
+    RequalifyForm
 from app.transitions.engine import candidature_facts, region_facts
 from app.transitions.regional import declare_inadmissible as declare_inadmissible_operation, open_regional_jury, \
     requalify
@@ -52,6 +53,9 @@ CONFLICT_STATES = (State.SUBMITTED.value, *REGIONAL_JURY_STATES)
 STALE_PAGE = _l("La région a changé d’étape entre-temps : rechargez la page.")
 JUST_INVITED = _l("Cette personne vient d’être invitée : rechargez la page.")
 JUST_DECLARED = _l("Une déclaration vient d’être enregistrée pour ce juré et ce dossier : rechargez la page.")
+# The acts a dossier's page offers. Their guards read the dossier alone: the region's counts (every
+# juror's sheets over thousands of dossiers, ``shared_facts``) are read only if one of them comes to need them.
+DOSSIER_PAGE_ACTS = ("declare_inadmissible", "requalify")
 
 
 @bp.get("/<int:region_id>")
@@ -101,10 +105,12 @@ def candidature(region_id: int, candidature_id: int, inadmissible_form=None, req
     region = read_region(region_id)
     found = region_candidature(region, candidature_id)
     writer = Side.ARS if acting_role(region) == ORGANISER else None  # national organisers read the thread
+    facts = candidature_facts(found, now(), counts=any(CANDIDATURE.reads_counts(act) for act in DOSSIER_PAGE_ACTS))
     return render_template(
         "regional/candidature.html", region=region, candidature=found, contest=region.edition.contest,
         reasons=INADMISSIBILITY_REASONS, flags=flags_of(found),
-        available=CANDIDATURE.offered(candidature_facts(found, now()), acting_role(region), region.edition.contest),
+        available=[act for act in DOSSIER_PAGE_ACTS if not CANDIDATURE.offered_blockers(
+            act, facts, acting_role(region), region.edition.contest)],
         inadmissible_form=inadmissible_form or InadmissibilityForm(formdata=None),
         requalify_form=requalify_form or RequalifyForm(formdata=None),
         thread=ThreadView.of(found, current_user, writer, now()), message_reasons=message_reasons,
@@ -166,12 +172,9 @@ def write_message(region_id: int, candidature_id: int):
         page=lambda **refused: candidature(region_id, candidature_id, status=422, **refused))
 
 
-def _conflict_form(region: Region, formdata=None) -> ConflictRecordForm:
-    # The dossiers' ids and titles only: a region may list thousands, and the choices need no more.
-    return ConflictRecordForm.among(Jury.of_region(region).jurors(), db.session.execute(
-        db.select(Candidature.id, Candidature.title)
-        .where(Candidature.region_id == region.id, Candidature.state.in_(CONFLICT_STATES))
-        .order_by(Candidature.id)), formdata)
+def _conflict_form(region: Region, formdata=None) -> RegionalConflictForm:
+    return RegionalConflictForm.within(Jury.of_region(region).jurors(), db.and_(
+        Candidature.region_id == region.id, Candidature.state.in_(CONFLICT_STATES)), formdata)
 
 
 @bp.get("/<int:region_id>/jury")

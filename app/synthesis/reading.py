@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,20 +22,31 @@ class Scope:
     region_code: str | None = None
 
 
+def _listed(text: str | None) -> tuple[str, ...]:
+    """A JSON list column read as text (as SQL groups it): its values."""
+    return tuple(json.loads(text) or ()) if text else ()
+
+
 def dossiers(scope: Scope) -> dict[int, list[Dossier]]:
-    """The dossiers handed in (submitted at least once, whatever became of them), by edition id: one query."""
-    query = (db.select(Candidature.edition_id, Region.code, Candidature.state, Candidature.category,
-                       Candidature.sectors, Candidature.domains, Candidature.modalities, Candidature.project_stage)
+    """The dossiers handed in (submitted at least once, whatever became of them), by edition id: one query,
+    grouped by every column the synthesis reads (thousands of dossiers are a few hundred groups, the JSON
+    lists as text: PostgreSQL cannot compare a json value)."""
+    columns = (Candidature.edition_id, Region.code, Candidature.state, Candidature.category,
+               *(db.cast(column, db.String) for column in (Candidature.sectors, Candidature.domains,
+                                                            Candidature.modalities)),
+               Candidature.project_stage)
+    query = (db.select(*columns, db.func.count())
              .join(Region, Region.id == Candidature.region_id)
              .where(Candidature.edition_id.in_([edition.id for edition in scope.editions]),
-                    Candidature.submitted_at.is_not(None)))
+                    Candidature.submitted_at.is_not(None))
+             .group_by(*columns))
     if scope.region_code is not None:
         query = query.where(Region.code == scope.region_code)
     found: dict[int, list[Dossier]] = defaultdict(list)
-    for edition_id, region, state, category, sectors, domains, modalities, stage in db.session.execute(query):
-        found[edition_id].append(Dossier(region=region, state=state, category=category, sectors=tuple(sectors or ()),
-                                         domains=tuple(domains or ()), modalities=tuple(modalities or ()),
-                                         project_stage=stage))
+    for edition_id, region, state, category, sectors, domains, modalities, stage, count in db.session.execute(query):
+        found[edition_id].append(Dossier(region=region, state=state, category=category, sectors=_listed(sectors),
+                                         domains=_listed(domains), modalities=_listed(modalities),
+                                         project_stage=stage, count=count))
     return found
 
 
@@ -56,7 +68,7 @@ def syntheses(scope: Scope) -> list[EditionSynthesis]:
             dimensions = tuple(
                 Dimension(d.key, d.title, tuple(line for line in d.lines if line.key == scope.region_code), d.multiple)
                 if d.key == "region" else d for d in dimensions)
-        result.append(EditionSynthesis(edition, len(counted), dimensions))
+        result.append(EditionSynthesis(edition, sum(dossier.count for dossier in counted), dimensions))
     return result
 
 

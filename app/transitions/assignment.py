@@ -16,11 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import Row
+
 from app.audit import record
 from app.extensions import db
 from app.jury.juries import Jury
 from app.jury.operations import detect_conflicts
-from app.jury.workload import REGIONAL, regional_candidatures, regional_jurors
+from app.jury.workload import REGIONAL, REGIONAL_JURY_STATES, regional_jurors
 from app.models import Candidature, ConflictDeclaration, JuryAssignment, Region, Scoresheet, User
 from app.transitions.engine import lock
 from scoring.assignment import Assignment, least_loaded, propose
@@ -32,12 +34,19 @@ from workflows.texts import _l
 Pair = tuple[int, int]  # (juror id, candidature id)
 
 
+def _before_jury(region: Region):
+    """The dossiers before the region's jury, as a condition on Candidature."""
+    return db.and_(Candidature.region_id == region.id, Candidature.state.in_(REGIONAL_JURY_STATES))
+
+
 @dataclass(frozen=True)
 class Board:
     """A region's dossiers, jurors and what stands between them, read in a fixed number of queries."""
 
     region: Region
-    dossiers: list[Candidature]
+    # id, title and owner_id of each dossier: a region may have thousands, whose whole rows (answers,
+    # attestations as JSON) and objects took most of a second to read.
+    dossiers: list[Row]
     jurors: list[User]
     conflicts: set[Pair]  # conflicts of interest, and each juror's own dossiers
     submitted: set[Pair]  # begun sheets, handed in
@@ -46,21 +55,25 @@ class Board:
 
     @classmethod
     def of(cls, region: Region) -> Board:
-        dossiers = regional_candidatures(region.id)
+        dossiers = db.session.execute(db.select(Candidature.id, Candidature.title, Candidature.owner_id)
+                                      .where(_before_jury(region)).order_by(Candidature.id)).all()
         jurors = regional_jurors(region.id)
-        ids = [dossier.id for dossier in dossiers]
+        # The ids as a subquery: thousands sent back as parameters cost more than the database finding them again.
+        ids = db.select(Candidature.id).where(_before_jury(region))
         conflicts = {(juror, dossier) for juror, dossier in db.session.execute(
             db.select(ConflictDeclaration.juror_id, ConflictDeclaration.candidature_id).where(
                 ConflictDeclaration.candidature_id.in_(ids), ConflictDeclaration.stage == REGIONAL,
                 ConflictDeclaration.has_conflict.is_(True)))}
-        conflicts |= {(juror.id, dossier.id) for dossier in dossiers for juror in jurors if dossier.owner_id == juror.id}
-        sheets = db.session.execute(db.select(Scoresheet.juror_id, Scoresheet.candidature_id, Scoresheet.status)
-                                    .where(Scoresheet.candidature_id.in_(ids), Scoresheet.stage == REGIONAL)).all()
-        submitted = {(juror, dossier) for juror, dossier, status in sheets if status == "submitted"}
+        seats = {juror.id for juror in jurors}
+        conflicts |= {(dossier.owner_id, dossier.id) for dossier in dossiers if dossier.owner_id in seats}
+        submitted, drafts = set(), set()  # filled in one pass: every juror may have begun every dossier
+        for juror, dossier, status in db.session.execute(
+                db.select(Scoresheet.juror_id, Scoresheet.candidature_id, Scoresheet.status)
+                .where(Scoresheet.candidature_id.in_(ids), Scoresheet.stage == REGIONAL)):
+            (submitted if status == "submitted" else drafts).add((juror, dossier))
         assigned = set(db.session.execute(db.select(JuryAssignment.juror_id, JuryAssignment.candidature_id).where(
             JuryAssignment.candidature_id.in_(ids)))) if region.jurors_per_dossier else set()
-        return cls(region, dossiers, jurors, conflicts, submitted,
-                   {(juror, dossier) for juror, dossier, _ in sheets} - submitted, {tuple(pair) for pair in assigned})
+        return cls(region, dossiers, jurors, conflicts, submitted, drafts, {tuple(pair) for pair in assigned})
 
     def propose(self, n: int) -> Assignment:
         """The balanced proposal for ``n`` jurors per dossier (``scoring.assignment``)."""
@@ -72,7 +85,7 @@ class Board:
         counted = self.assigned - self.conflicts  # as the expected work counts them
         return {juror.id: sum(juror.id == pair[0] for pair in counted) for juror in self.jurors}
 
-    def short(self) -> list[Candidature]:
+    def short(self) -> list[Row]:
         """The dossiers with fewer assigned jurors, free of conflict, than the region's n."""
         counts = {dossier.id: 0 for dossier in self.dossiers}
         for juror, dossier in self.assigned - self.conflicts:
@@ -171,8 +184,16 @@ def cover_dossier(candidature: Candidature, *, actor: User, now: datetime) -> li
 def detect_every_jurors_conflicts(region: Region, now: datetime) -> None:
     """Record the automatic conflicts of interest of every juror (``detect_conflicts``), as their own list
     does: a juror who has not opened it yet must not be proposed a dossier of their own organisation."""
-    jury, dossiers = Jury.of_region(region), regional_candidatures(region.id)
-    for juror in regional_jurors(region.id):
+    jurors = [juror for juror in regional_jurors(region.id) if juror.organisation_identifier]
+    if not jurors:  # nothing to match: the dossiers are not read
+        return
+    # Only the dossiers with an identifier, and only what the detection and its audit rows read of them.
+    dossiers = db.session.scalars(db.select(Candidature).where(_before_jury(region), Candidature.identifier.is_not(None))
+                                  .order_by(Candidature.id).options(db.load_only(
+                                      Candidature.identifier, Candidature.structure_name, Candidature.region_id,
+                                      Candidature.edition_id, Candidature.state))).all()
+    jury = Jury.of_region(region)
+    for juror in jurors:
         detect_conflicts(juror, dossiers, now, jury)
 
 
@@ -186,7 +207,7 @@ def _locked_board(region: Region, now: datetime) -> Board:
 def _check_pair(board: Board, candidature: Candidature, juror: User) -> None:
     if board.region.jurors_per_dossier is None:
         raise Refused([_l("Appliquez d’abord une répartition des dossiers.")])
-    if candidature not in board.dossiers or juror not in board.jurors:
+    if candidature.id not in {dossier.id for dossier in board.dossiers} or juror not in board.jurors:
         raise Refused([_l("Ce juré ou ce dossier ne relève pas de ce jury.")])
 
 

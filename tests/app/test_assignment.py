@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.jury.juries import Jury
 from app.jury.workload import Work, missing
+from app.listing import PAGE_SIZE
 from app.models import ConflictDeclaration, JuryAssignment, Mark, Region, Scoresheet
+from app.regional.assignment import NAMED
 from tests import factories
 from tests.app.attachment_helpers import page_text
 from tests.app.regional_helpers import AFTER_DEADLINE
@@ -292,3 +294,30 @@ def test_proposal_says_which_dossiers_keep_more_jurors_than_asked_and_why(client
     assert ("1 dossier garde plus de jurés que demandé, car ils ont déjà commencé sa grille : "
             f"{dossiers[1].title} (2 jurés)") in preview
     assert dossiers[0].title + " (" not in preview.split("garde plus de jurés")[1].split("Dossiers proposés")[0]
+
+
+def test_the_applied_assignment_is_shown_a_page_of_dossiers_at_a_time(client, as_organiser, hdf, jurors, dossiers,
+                                                                      make_candidature):
+    more = [make_candidature(f"Dossier supplémentaire {number:02d}") for number in range(PAGE_SIZE)]
+    apply(client, hdf, 2)
+
+    first, second = page_text(client.get(url(hdf))), page_text(client.get(url(hdf) + "?page=2"))
+
+    assert dossiers[0].title in first and more[-1].title not in first and "Page 1 sur 2" in first
+    assert more[-1].title in second and dossiers[0].title not in second
+    assert "Proposition" not in second  # a page number alone asks for no proposal
+
+
+def test_an_alert_names_a_few_dossiers_and_counts_the_others(client, as_organiser, hdf, jurors, make_candidature,
+                                                             clock):
+    alice, bruno, *_ = jurors
+    for number in range(NAMED + 2):
+        dossier = make_candidature(f"Dossier commencé {number:02d}")
+        draft(alice, dossier, clock)
+        draft(bruno, dossier, clock)
+
+    preview = page_text(client.get(url(hdf) + "?n=1"))
+
+    assert f"{NAMED + 2} dossiers gardent plus de jurés que demandé" in preview
+    assert f"Dossier commencé {NAMED - 1:02d} (2 jurés) et 2 autres dossiers" in preview
+    assert f"Dossier commencé {NAMED:02d}" not in preview

@@ -102,18 +102,20 @@ def test_organiser_gets_404_for_a_draft(client, organiser, dossier):
     assert client.get(f"/ars/{region('HDF').id}/candidatures/{draft.id}").status_code == 404
 
 
-def test_conflict_on_another_regions_juror_or_dossier_is_404(client, organiser, dossier, make_user):
+def test_conflict_on_another_regions_juror_is_404_and_dossier_refused(client, organiser, dossier, make_user):
     hdf = region("HDF").id
     own, foreign = dossier("regional_jury"), dossier("regional_jury", region="IDF")
     own_juror, foreign_juror = make_user(Role.REGIONAL_JUROR), make_user(Role.REGIONAL_JUROR, region="IDF")
     url = f"/ars/{hdf}/jury/conflits"
 
     statuses = [
-        client.form(url, {"juror": str(own_juror.id), "candidature": str(foreign.id), "reason": "Lien."}).status_code,
-        client.form(url, {"juror": str(foreign_juror.id), "candidature": str(own.id), "reason": "Lien."}).status_code,
+        client.form(url, {"juror": str(own_juror.id), "candidature": foreign.receipt_number,
+                          "reason": "Lien."}).status_code,
+        client.form(url, {"juror": str(foreign_juror.id), "candidature": own.receipt_number,
+                          "reason": "Lien."}).status_code,
     ]
 
-    assert statuses == [404, 404]
+    assert statuses == [422, 404]
     assert db.session.scalar(db.select(db.func.count(ConflictDeclaration.id))) == 0
 
 

@@ -213,9 +213,11 @@ def test_removing_a_juror_of_another_region_is_404(client, organiser, make_user)
     assert remove(client, elsewhere).status_code == 404
 
 
-def record_conflict(client, juror, candidature, reason="Son conjoint dirige l’établissement."):
-    return client.form(f"{jury_url()}/conflits", {"juror": str(juror.id), "candidature": str(candidature.id),
-                                                  "reason": reason}, page=jury_url())
+def record_conflict(client, juror, candidature, reason="Son conjoint dirige l’établissement.", number=None):
+    """The organiser names the dossier by its receipt number, as the list of dossiers shows it."""
+    return client.form(f"{jury_url()}/conflits", {
+        "juror": str(juror.id), "candidature": candidature.receipt_number if number is None else number,
+        "reason": reason}, page=jury_url())
 
 
 def declarations() -> list[tuple]:
@@ -267,6 +269,32 @@ def test_organiser_conflict_is_refused_once_the_juror_scored_the_dossier(client,
     assert response.status_code == 422
     assert (f"{juror.email} a déjà remis sa grille pour ce dossier : le conflit ne peut plus être "
             "enregistré.") in page(response)
+    assert declarations() == []
+
+
+def test_organiser_conflict_finds_the_dossier_as_pasted(client, organiser, make_user, dossier):
+    juror, candidature = make_user(Role.REGIONAL_JUROR), dossier("regional_jury")
+
+    response = record_conflict(client, juror, candidature, number=f"  {candidature.receipt_number.lower()} ")
+
+    assert response.status_code == 302
+    assert declarations() == [(juror.id, candidature.id, True, "Son conjoint dirige l’établissement.", "organiser")]
+
+
+@pytest.mark.parametrize("elsewhere", ["IDF", "not_selected", "unknown"])
+def test_organiser_conflict_on_a_number_not_before_the_regions_jury_is_refused_and_kept(
+        client, organiser, make_user, dossier, elsewhere):
+    juror = make_user(Role.REGIONAL_JUROR)
+    number = {"IDF": lambda: dossier("regional_jury", region="IDF").receipt_number,
+              "not_selected": lambda: dossier("regional_not_selected").receipt_number,
+              "unknown": lambda: "AAAA-BBBB-CCCC-DDDD"}[elsewhere]()
+
+    response = record_conflict(client, juror, None, number=number)
+
+    assert response.status_code == 422
+    assert (f"Aucun dossier soumis au jury de la région ne porte le numéro « {number} » : recopiez le numéro "
+            "de récépissé de la liste des dossiers déposés.") in page(response)
+    assert f'value="{number}"' in response.get_data(as_text=True)
     assert declarations() == []
 
 

@@ -38,3 +38,13 @@ def test_a_pick_counts_as_such_whatever_the_national_stage_made_of_it():
     outcome = counts([Dossier(region="HDF", state=state) for state in states], "outcome")
 
     assert outcome == {"regional_pick": 3, "winner": 1}
+
+
+def test_a_group_of_alike_dossiers_counts_as_many_as_it_holds():
+    grouped = [Dossier(region="HDF", state="winner", sectors=("ville", "sanitaire"), count=3),
+               Dossier(region="IDF", state="submitted", count=2)]
+    one_by_one = [Dossier(region="HDF", state="winner", sectors=("ville", "sanitaire"))] * 3 \
+        + [Dossier(region="IDF", state="submitted")] * 2
+
+    assert synthesis(CONTEST, grouped) == synthesis(CONTEST, one_by_one)
+    assert counts(grouped, "sector")[CROSS_SECTOR] == 3 and counts(grouped, "outcome") == {"regional_pick": 3, "winner": 3}
