@@ -3,6 +3,7 @@ real consumer's worker threads (``worker``), instead of the immediate mode the o
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from dataclasses import dataclass
@@ -93,3 +94,14 @@ def worker(queue) -> Worker:
         consumer.stop(graceful=True)
         for number, handler in handlers.items():  # the consumer took the process's signals
             signal.signal(number, handler)
+
+
+def prepared(client, url: str):
+    """A table or the minutes, fetched as a person does: its address leads to the page that asks for it,
+    whose button starts the job (run at once here: Huey's immediate mode), then the progress page's link."""
+    asked = client.get(url)
+    assert asked.status_code == 303, asked.status_code
+    started = client.form(asked.headers["Location"])
+    assert started.status_code == 303, started.get_data(as_text=True)
+    ready = client.get(started.headers["Location"]).get_data(as_text=True)
+    return client.get(re.search(r'href="(/exports/preparations/\d+/fichier)"', ready).group(1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -42,11 +42,17 @@ def neutralise(value: str) -> str:
 
 @dataclass(frozen=True)
 class Sheet:
-    """A header and rows (a generator for large exports) of plain values."""
+    """A header and rows (a generator for large exports) of plain values; ``size`` counts the rows
+    without reading them (one query), for a job to tell its progress."""
 
     title: str
     header: tuple[str, ...]
     rows: Iterable[tuple[Value, ...]]
+    size: Callable[[], int] | None = None
+
+
+def _size(query) -> Callable[[], int]:
+    return lambda: db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery()))
 
 
 def _csv_cell(value: Value) -> str:
@@ -109,10 +115,11 @@ def candidatures_sheet(region_ids: list[int], contest: Contest, conditions=()) -
               "État d’avancement", "Lien", *(f"Réponse — {c.label}" for c in contest.criteria), "Partenaires",
               "Pièces jointes")
 
+    found = db.select(Candidature).join(Region).where(Candidature.region_id.in_(region_ids), *conditions)
+
     def rows() -> Iterator[tuple[Value, ...]]:
-        query = (db.select(Candidature).join(Region).where(Candidature.region_id.in_(region_ids), *conditions)
-                 .options(contains_eager(Candidature.region), selectinload(Candidature.partners),
-                          selectinload(Candidature.attachments))
+        query = (found.options(contains_eager(Candidature.region), selectinload(Candidature.partners),
+                               selectinload(Candidature.attachments))
                  .order_by(Region.code, Candidature.id))
         for candidature in db.session.scalars(query.execution_options(yield_per=BATCH)):
             d = dossier_of(candidature, contest)
@@ -122,7 +129,7 @@ def candidatures_sheet(region_ids: list[int], contest: Contest, conditions=()) -
                    d.description, " ; ".join(d.modalities), " ; ".join(d.domains), d.project_stage, d.link,
                    *(answer.text for answer in d.answers), len(d.partners), len(d.attachments))
 
-    return Sheet("Candidatures", header, rows())
+    return Sheet("Candidatures", header, rows(), _size(found))
 
 
 def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest, conditions=()) -> Sheet:
@@ -136,18 +143,19 @@ def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest
     def per_criterion(column_of):
         return [db.func.max(db.case((Mark.criterion == key, column_of))) for key, _ in criteria]
 
+    # One streamed query: the marks of each sheet pivoted into columns by the database.
+    query = (db.select(Candidature.id, Candidature.receipt_number, Region.code, Candidature.title, Scoresheet.stage,
+                       User.display_name, User.email, Scoresheet.submitted_at, Scoresheet.overall_comment,
+                       *per_criterion(Mark.value), *per_criterion(Mark.justification))
+             .join(Candidature, Candidature.id == Scoresheet.candidature_id)
+             .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
+             .join(Mark, Mark.scoresheet_id == Scoresheet.id)
+             .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
+                    Scoresheet.status == "submitted", *conditions)
+             .group_by(Scoresheet.id, Candidature.id, User.id, Region.id)
+             .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
+
     def rows() -> Iterator[tuple[Value, ...]]:
-        # One streamed query: the marks of each sheet pivoted into columns by the database.
-        query = (db.select(Candidature.id, Candidature.receipt_number, Region.code, Candidature.title, Scoresheet.stage,
-                           User.display_name, User.email, Scoresheet.submitted_at, Scoresheet.overall_comment,
-                           *per_criterion(Mark.value), *per_criterion(Mark.justification))
-                 .join(Candidature, Candidature.id == Scoresheet.candidature_id)
-                 .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
-                 .join(Mark, Mark.scoresheet_id == Scoresheet.id)
-                 .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
-                        Scoresheet.status == "submitted", *conditions)
-                 .group_by(Scoresheet.id, Candidature.id, User.id, Region.id)
-                 .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
         for number, receipt, region_code, title, stage, name, email, submitted_at, comment, *marks in \
                 db.session.execute(query.execution_options(yield_per=BATCH)):
             values, justifications = marks[:len(criteria)], marks[len(criteria):]
@@ -156,4 +164,4 @@ def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest
                    weighted_total(dict(zip((key for key, _ in criteria), values)), criteria),
                    *justifications, comment)
 
-    return Sheet("Notes", header, rows())
+    return Sheet("Notes", header, rows(), _size(query))
