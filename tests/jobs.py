@@ -96,12 +96,18 @@ def worker(queue) -> Worker:
             signal.signal(number, handler)
 
 
-def prepared(client, url: str):
-    """A table or the minutes, fetched as a person does: its address leads to the page that asks for it,
-    whose button starts the job (run at once here: Huey's immediate mode), then the progress page's link."""
-    asked = client.get(url)
-    assert asked.status_code == 303, asked.status_code
-    started = client.form(asked.headers["Location"])
+def asked(client, action: str, page: str | None = None):
+    """The file a button asks for (its form's ``action``, on ``page``): the job runs at once here (Huey's
+    immediate mode), then the progress page's link downloads it."""
+    started = client.form(action, page=page)
     assert started.status_code == 303, started.get_data(as_text=True)
     ready = client.get(started.headers["Location"]).get_data(as_text=True)
     return client.get(re.search(r'href="(/exports/preparations/\d+/fichier)"', ready).group(1))
+
+
+def prepared(client, url: str):
+    """A table or the minutes, fetched from its address as a person does: it leads to the page that asks for
+    it, whose button starts the job."""
+    response = client.get(url)
+    assert response.status_code == 303, response.status_code
+    return asked(client, response.headers["Location"])

@@ -219,8 +219,9 @@ def test_regional_organiser_exports_only_their_region(client, shortlist, hdf_org
     rows = csv_rows(prepared(client, "/exports/candidatures.csv"))
 
     assert {row[2] for row in rows[1:]} == {"HDF"}
-    for url in (f"/exports/candidatures.csv?region={shortlist.idf.id}", f"/exports/notes.xlsx?region={shortlist.idf.id}"):
-        assert client.get(client.get(url).headers["Location"]).status_code == 404
+    for table in ("candidatures.csv", "notes.xlsx"):
+        url = f"/exports/{table}?region={shortlist.idf.id}"
+        assert client.get(client.get(url).headers["Location"]).status_code == 404  # the page that asks
     assert client.form(f"/exports/preparer/notes.xlsx?region={shortlist.idf.id}", page="/exports/").status_code == 404
     assert client.get("/exports/candidatures.pdf").status_code == 404
 
