@@ -40,14 +40,13 @@ from app.exports import archive
 from app.exports.book import book_needs_job, write_book
 from app.exports.data import Book, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
-from app.exports.tables import candidatures_sheet, marks_sheet, to_csv, to_xlsx
+from app.exports.tables import candidatures_sheet, marks_sheet, searched, to_csv, to_xlsx
 from app.extensions import db
 from app.jury.juries import Jury
-from app.models import Candidature, Edition, ExportJob, Region, RegionalPick, User
+from app.models import Edition, ExportJob, Region, RegionalPick, User
 from app.search import DossierFilter
 from app.selection.minutes import minutes_pdf
 from app.selection.ranking import declared_conflicts, region_ranking
-from workflows.states import State
 from app.uploads import storage
 
 KEEP = timedelta(hours=24)
@@ -125,9 +124,7 @@ def _table(job: ExportJob) -> Build:
     filters), its rows streamed into the file."""
     asked = job.parameters
     contest = db.session.get(Edition, job.edition_id).contest
-    filters = DossierFilter(**asked["filters"])
-    # A filtered list never shows a draft (the candidate's own until handed in): nor does its file.
-    conditions = [*filters.conditions(), Candidature.state != State.DRAFT.value] if filters.active else []
+    conditions = searched(DossierFilter(**asked["filters"]))
     sheet = (marks_sheet(asked["regions"], tuple(asked["stages"]), contest, conditions) if job.kind == "notes"
              else candidatures_sheet(asked["regions"], contest, conditions))
 

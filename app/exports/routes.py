@@ -33,13 +33,13 @@ from app.exports import jobs
 from app.exports.book import book_pdf
 from app.exports.data import dossier_of, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
-from app.exports.tables import Sheet, candidatures_sheet, to_csv, to_xlsx
+from app.exports.tables import Sheet, candidatures_sheet, searched, to_csv, to_xlsx
 from app.extensions import db
 from app.jury.juries import KINDS, Jury
 from app.models import Candidature, Edition, ExportJob, Region, RegionalPick
 from app.search import HANDED_IN, SHORTLISTED, DossierFilter
 from app import policy
-from workflows.states import Role, State
+from workflows.states import Role
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -123,10 +123,8 @@ def _asked_table(kind: str, fmt: str, states=HANDED_IN, name: str = "") -> Table
 def _direct_table(kind: str, fmt: str, build, states, scope, name: str) -> object:
     """A small table sent at once (``scope`` narrows it to a list's dossiers)."""
     table = _asked_table(kind, fmt, states, name)
-    # A filtered list never shows a draft (the candidate's own until handed in): nor does its file.
-    conditions = [*scope, *table.filters.conditions(), Candidature.state != State.DRAFT.value] \
-        if table.filters.active else list(scope)
-    sheet: Sheet = build([region.id for region in table.regions], table.edition.contest, conditions)
+    sheet: Sheet = build([region.id for region in table.regions], table.edition.contest,
+                         searched(table.filters, scope))
     writer, mimetype = FORMATS[fmt]
     # The audit row is committed when the request ends, before the CSV's rows are read and sent.
     _audit(f"export.{kind}", table.edition, *ORGANISERS, **table.audit)
@@ -247,8 +245,10 @@ def _title(job: ExportJob) -> str:
     region = f" — {db.session.get(Region, job.region_id).name}" if job.region_id else ""
     if job.kind == "minutes":
         return _("Procès-verbal de délibération (PDF)") + region
-    filtered = _(", filtré") if job.parameters.get("filters") else ""
-    return f"{TABLE_TITLES[job.kind]} ({job.parameters['format'].upper()}{filtered}){region}"
+    named = {"table": TABLE_TITLES[job.kind], "format": job.parameters["format"].upper()}
+    title = (_("%(table)s (%(format)s, filtré)", **named) if job.parameters.get("filters")
+             else _("%(table)s (%(format)s)", **named))
+    return title + region
 
 
 @bp.route("/preparer/<word>", methods=["GET", "POST"])

@@ -25,8 +25,9 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.exports.data import dossier_of
 from app.extensions import db
 from app.models import Candidature, Mark, Region, Scoresheet, User
+from app.search import DossierFilter
 from app.selection.ranking import column
-from scoring import display, weighted_total
+from scoring import display
 from workflows.definition import Contest
 from workflows.states import State
 
@@ -56,6 +57,8 @@ def _size(query) -> Callable[[], int]:
 
 
 def _csv_cell(value: Value) -> str:
+    if isinstance(value, str):  # most cells: tested first (Fraction's isinstance goes through the ABCs)
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, Fraction):
@@ -103,6 +106,15 @@ def to_xlsx(sheet: Sheet, out: BinaryIO) -> None:
     workbook.save(out)
 
 
+def searched(filters: DossierFilter, scope=()) -> list:
+    """The conditions of a table made from a list: ``scope`` (the list's dossiers) and, when the list is
+    filtered, its filters; a filtered list never shows a draft (the candidate's own until handed in): nor
+    does its file."""
+    if not filters.active:
+        return list(scope)
+    return [*scope, *filters.conditions(), Candidature.state != State.DRAFT.value]
+
+
 def _local(moment: datetime | None, contest: Contest) -> datetime | None:
     return moment.astimezone(contest.tz) if moment else None
 
@@ -146,7 +158,7 @@ def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest
     # One streamed query: the marks of each sheet pivoted into columns by the database.
     query = (db.select(Candidature.id, Candidature.receipt_number, Region.code, Candidature.title, Scoresheet.stage,
                        User.display_name, User.email, Scoresheet.submitted_at, Scoresheet.overall_comment,
-                       *per_criterion(Mark.value), *per_criterion(Mark.justification))
+                       Scoresheet.total, *per_criterion(Mark.value), *per_criterion(Mark.justification))
              .join(Candidature, Candidature.id == Scoresheet.candidature_id)
              .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
              .join(Mark, Mark.scoresheet_id == Scoresheet.id)
@@ -156,12 +168,11 @@ def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest
              .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
 
     def rows() -> Iterator[tuple[Value, ...]]:
-        for number, receipt, region_code, title, stage, name, email, submitted_at, comment, *marks in \
+        for number, receipt, region_code, title, stage, name, email, submitted_at, comment, total, *marks in \
                 db.session.execute(query.execution_options(yield_per=BATCH)):
             values, justifications = marks[:len(criteria)], marks[len(criteria):]
+            # The total the sheet carries (computed by ``scoring`` when it was saved), shown as a mean is.
             yield (number, receipt, region_code, title, "régional" if stage == "regional" else "national",
-                   name, email, _local(submitted_at, contest), *values,
-                   weighted_total(dict(zip((key for key, _ in criteria), values)), criteria),
-                   *justifications, comment)
+                   name, email, _local(submitted_at, contest), *values, Fraction(total), *justifications, comment)
 
     return Sheet("Notes", header, rows(), _size(query))
