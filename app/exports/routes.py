@@ -150,15 +150,13 @@ def index():
                            form=ConfirmForm())
 
 
-@bp.get("/candidatures.<fmt>")
-@bp.get("/notes.<fmt>")
+@bp.get("/<any(candidatures, notes):kind>.<fmt>")
 @roles_required(*ORGANISERS)
-def table(fmt: str):
+def table(kind: str, fmt: str):
     """A table's former address (bookmarks, tabs left open): the page that asks for it, with its filters."""
-    word = f"{request.path.rsplit('/', 1)[1]}"
-    if word not in ASKED:
+    if fmt not in FORMATS:
         abort(404)
-    return redirect(url_for(".prepare", word=word, **request.args), 303)
+    return redirect(url_for(".prepare", word=f"{kind}.{fmt}", **request.args), 303)
 
 
 @bp.get("/selection-nationale.<fmt>")
