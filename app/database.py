@@ -26,11 +26,13 @@ def reads_from_now_on() -> None:
 
 
 @contextmanager
-def reading_only() -> Iterator[None]:
+def reading_only(reads_only: bool = True) -> Iterator[None]:
     """Transactions begun inside, outside a request too (a command), only read: on SQLite a deferred
-    BEGIN, whose WAL snapshot is taken at the first read and kept to the end, with no write lock."""
+    BEGIN, whose WAL snapshot is taken at the first read and kept to the end, with no write lock.
+    ``reading_only(False)`` inside it: a transaction that writes (a job's progress, on a connection of
+    its own, while its reading transaction goes on)."""
     previous = g.get("reads_only", False)
-    g.reads_only = True
+    g.reads_only = reads_only
     try:
         yield
     finally:

@@ -93,8 +93,11 @@ def organised(region: Region) -> bool:
 
 
 def requested(job) -> bool:
-    """A prepared export: only for the person who asked for it, while they organise its edition nationally."""
-    return job.requested_by_id == current_user.id and job.edition_id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
+    """A prepared export: only for the person who asked for it, while they organise its edition nationally
+    or, for a file about one region (its minutes, its tables), that region."""
+    return job.requested_by_id == current_user.id and (
+        job.edition_id in current_user.edition_ids(Role.NATIONAL_ORGANISER)
+        or (job.region_id is not None and job.region_id in current_user.region_ids(Role.REGIONAL_ORGANISER)))
 
 
 def staff_account(user: User) -> bool:

@@ -71,9 +71,9 @@ def seed(url: str, size: int, scratch: Path) -> None:
         flask_migrate.upgrade()
         contest_file = ROOT / "workflows" / "contests" / "ssp-2017.toml"
         edition, _ = load_edition(contest_file.read_text(encoding="utf-8"), source=contest_file.name, now=NOW)
-        owner = create_user(email="candidat@bench.example.org", password="bench password 2017", role=Role.CANDIDATE,
+        owner = create_user(email="candidat@bench.example.org", password_hash=None, role=Role.CANDIDATE,
                             region_code=None, now=NOW, verified=True)
-        jurors = [create_user(email=f"jure{n}@bench.example.org", password="bench password 2017",
+        jurors = [create_user(email=f"jure{n}@bench.example.org", password_hash=None,
                               role=Role.REGIONAL_JUROR, region_code="HDF", now=NOW, verified=True)
                   for n in range(JURORS)]
         codes = [region.code for region in edition.regions]

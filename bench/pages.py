@@ -3,7 +3,9 @@
 One region with 15 jurors and every sheet submitted, two picks and the national jury at work
 (``tests.volume``), on SQLite (default) or on PostgreSQL (``DATABASE_URL`` names a server; the
 benchmark creates and drops its own database). Each page is requested once to warm up, then
-``--runs`` times; the median is printed with the number of SQL statements.
+``--runs`` times; the median is printed with the number of SQL statements. A file prepared by a job
+(the minutes, the tables) is timed twice: the request that asks for it (``POST``, what the person
+waits for) and, apart, the job itself, run in this process as a worker would (``job``).
 
     .venv/bin/python bench/pages.py                       # SQLite: 50, 500, 5,000
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
@@ -31,10 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.clock import FixedClock  # noqa: E402
 from app.editions import load_edition  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.models import ExportJob  # noqa: E402
 from tests.conftest import (  # noqa: E402
-    BEFORE_DEADLINE, CONTEST_FILE, PASSWORD, Client, make_app, migrate_to_head, sign_in)
+    BEFORE_DEADLINE, CONTEST_FILE, PASSWORD, Client, csrf_token, make_app, migrate_to_head, sign_in)
 from tests.databases import postgresql_database, server_url  # noqa: E402
-from tests.volume import counted, pages, seed  # noqa: E402
+from tests.volume import counted, pages, prepared, seed  # noqa: E402
 
 
 def _matches(url: str, part: str) -> bool:
@@ -51,7 +54,9 @@ def measure(size: int, runs: int, only: list[str], analyze: bool = True) -> dict
             else f"sqlite:///{scratch / 'bench.db'}"
         migrate_to_head(url, scratch)
         clock = FixedClock(BEFORE_DEADLINE)
-        app = make_app(url, scratch, CLOCK=clock, PASSWORD_HASH_PROFILE="fast")
+        # The jobs wait in a queue, as in production: the request that asks for a file only records it.
+        app = make_app(url, scratch, CLOCK=clock, PASSWORD_HASH_PROFILE="fast", TASKS_IMMEDIATE=False,
+                       TASKS_SQLITE_FILE=str(scratch / "tasks.db"))
         app.test_client_class = Client
         with app.app_context():
             edition, _ = load_edition(CONTEST_FILE.read_text(encoding="utf-8"), source=CONTEST_FILE.name, now=clock())
@@ -83,9 +88,33 @@ def measure(size: int, runs: int, only: list[str], analyze: bool = True) -> dict
                             times.append((time.perf_counter() - started) * 1000)
                     assert response.status_code == 200, (url, response.status_code)
                     result[shown] = (statistics.median(times), len(statements))
+                for url in prepared(volume).get(reader, []):
+                    shown = url.replace(f"={volume.region.id}", "=R")
+                    if not only or any(part in shown for part in only):
+                        result[f"POST {shown}"], result[f"job  {shown}"] = _ask_and_prepare(app, client, url)
             db.session.remove()
             db.engine.dispose()
         return result
+
+
+def _ask_and_prepare(app, client, url: str) -> tuple[tuple[float, int], tuple[float, int]]:
+    """The request that asks for a file (its job queued), then the job run here as a worker runs it."""
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    with counted() as statements:
+        started = time.perf_counter()
+        response = client.post(url, data={"csrf_token": token})
+        asked = ((time.perf_counter() - started) * 1000, len(statements))
+    assert response.status_code == 303, (url, response.status_code)
+    huey = app.extensions["huey"]
+    db.session.commit()  # as a worker's, the job's transactions are its own
+    with counted() as statements:
+        started = time.perf_counter()
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+        prepared_in = ((time.perf_counter() - started) * 1000, len(statements))
+    db.session.expire_all()
+    assert db.session.scalar(db.select(ExportJob.state).order_by(ExportJob.id.desc()).limit(1)) == "done", url
+    return asked, prepared_in
 
 
 def main() -> None:
@@ -101,12 +130,13 @@ def main() -> None:
     for size in args.sizes:
         results[size] = measure(size, args.runs, args.only, args.analyze)
     urls = list(results[args.sizes[0]])
-    print(f"\n{'page':45}" + "".join(f"{size:>10} dossiers   " for size in args.sizes))
+    print(f"\n{'page':60}" + "".join(f"{size:>10} dossiers   " for size in args.sizes))
     for url in urls:
         cells = "".join(f"{results[size][url][0]:>9.0f} ms {results[size][url][1]:>3} q   " for size in args.sizes)
-        print(f"{url:45}{cells}")
-    slowest = {size: max(results[size].values())[0] for size in args.sizes}
-    print("\nslowest page: " + ", ".join(f"{slowest[size]:.0f} ms at {size}" for size in args.sizes))
+        print(f"{url:60}{cells}")
+    slowest = {size: max(value for url, value in results[size].items() if not url.startswith("job"))[0]
+               for size in args.sizes}
+    print("\nslowest request: " + ", ".join(f"{slowest[size]:.0f} ms at {size}" for size in args.sizes))
 
 
 if __name__ == "__main__":

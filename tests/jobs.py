@@ -3,6 +3,7 @@ real consumer's worker threads (``worker``), instead of the immediate mode the o
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from dataclasses import dataclass
@@ -93,3 +94,20 @@ def worker(queue) -> Worker:
         consumer.stop(graceful=True)
         for number, handler in handlers.items():  # the consumer took the process's signals
             signal.signal(number, handler)
+
+
+def asked(client, action: str, page: str | None = None):
+    """The file a button asks for (its form's ``action``, on ``page``): the job runs at once here (Huey's
+    immediate mode), then the progress page's link downloads it."""
+    started = client.form(action, page=page)
+    assert started.status_code == 303, started.get_data(as_text=True)
+    ready = client.get(started.headers["Location"]).get_data(as_text=True)
+    return client.get(re.search(r'href="(/exports/preparations/\d+/fichier)"', ready).group(1))
+
+
+def prepared(client, url: str):
+    """A table or the minutes, fetched from its address as a person does: it leads to the page that asks for
+    it, whose button starts the job."""
+    response = client.get(url)
+    assert response.status_code == 303, response.status_code
+    return asked(client, response.headers["Location"])

@@ -180,23 +180,26 @@ def counted():
 
 
 def pages(volume: Volume) -> dict[str, list[str]]:
-    """URL by reader: every page and export a staff member or a juror opens."""
+    """URL by reader: every page and export a staff member or a juror opens (a file prepared by a job: the
+    page that asks for it; ``prepared`` are the files themselves)."""
     region, dossier, pick = volume.region.id, volume.candidature_ids[2], volume.pick_ids[0]
     return {
         "organiser": [
             f"/ars/{region}", f"/ars/{region}/jury", f"/ars/{region}/journal", f"/ars/{region}/classement",
             f"/ars/{region}/candidatures/{dossier}", f"/ars/{region}/selection/{dossier}", f"/ars/{region}/cloture",
-            f"/ars/{region}/proces-verbal.pdf", f"/ars/{region}/journal?action=jury.remind&du=2017-01-01",
+            f"/exports/preparer/proces-verbal?region={region}",
+            f"/ars/{region}/journal?action=jury.remind&du=2017-01-01",
             f"/ars/{region}/journal.csv", f"/ars/{region}/jury/repartition?n=3",
             f"/ars/{region}/synthese", f"/ars/{region}/synthese.csv", f"/ars/{region}/synthese.pdf",
             f"/ars/{region}?etat=regional_jury&q=projet", f"/ars/{region}/classement?q=projet&categorie=etablissement",
-            f"/exports/candidatures.csv?region={region}&q=projet", f"/exports/notes.xlsx?region={region}&q=projet",
+            f"/exports/preparer/candidatures.csv?region={region}&q=projet",
+            f"/exports/preparer/notes.xlsx?region={region}&q=projet",
         ],
         "national_organiser": [
             "/national", "/national/doublons", "/national/jury", "/national/classement", "/national/selection",
             f"/national/laureat/{pick}", "/national/publication", f"/national/regions/{region}/excuser",
-            "/exports/", "/exports/candidatures.csv", "/exports/candidatures.xlsx", "/exports/notes.csv",
-            "/exports/notes.xlsx", "/exports/livret.pdf",
+            "/exports/", "/exports/preparer/candidatures.csv", "/exports/preparer/candidatures.xlsx",
+            "/exports/preparer/notes.csv", "/exports/preparer/notes.xlsx", "/exports/livret.pdf",
             f"/exports/candidatures/{pick}/dossier.pdf", "/national/journal", "/national/journal.csv",
             f"/ars/{region}/journal?personne=organiser", "/national/synthese", "/national/synthese.csv",
             "/national/synthese.pdf", "/national/selection?q=projet&etat=national_shortlist",
@@ -205,4 +208,16 @@ def pages(volume: Volume) -> dict[str, list[str]]:
         "juror": ["/jury", f"/jury/regional/{dossier}/fiche", "/jury?q=projet&etat=regional_jury"],
         "national_juror": ["/jury/national", f"/jury/national/{pick}/fiche", "/jury/national?q=projet"],
         "owner": ["/candidatures", f"/candidatures/{dossier}/etape/1", f"/candidatures/{dossier}/etape/{len(STEPS)}"],
+    }
+
+
+def prepared(volume: Volume) -> dict[str, list[str]]:
+    """URL by reader: the files a job prepares, asked for by a POST to these addresses (``app.exports.jobs``)."""
+    region = volume.region.id
+    return {
+        "organiser": [f"/exports/preparer/proces-verbal?region={region}",
+                      f"/exports/preparer/candidatures.csv?region={region}&q=projet",
+                      f"/exports/preparer/notes.xlsx?region={region}&q=projet"],
+        "national_organiser": ["/exports/preparer/candidatures.csv", "/exports/preparer/candidatures.xlsx",
+                               "/exports/preparer/notes.csv", "/exports/preparer/notes.xlsx"],
     }

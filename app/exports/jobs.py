@@ -1,11 +1,16 @@
-"""The shortlist archive and a large book, prepared by a job for the national organiser who asked.
+"""Files too long to build inside a request, prepared by a job for the organiser who asked: the shortlist
+archive and a large book (national organisers), a region's minutes and the candidature and marks tables
+(organisers, within their regions).
 
 Invariants:
-- one ``ExportJob`` row per request; only the person who asked may follow it and download its
-  file (``policy.requested``), and only while they are a national organiser (the routes' role);
-- the job reads the shortlist in one transaction and builds the file outside any (on SQLite a
-  transaction holds the write lock); it writes its progress (0–100) into its row in short
-  transactions of their own, so the page that follows it reads it from any web server;
+- one ``ExportJob`` row per request, carrying what the file is made of (its region, a table's format,
+  regions, stages and filters, its download name), fixed when asked; only the person who asked may
+  follow it and download its file (``policy.requested``), and only while they organise its edition
+  nationally or, for a regional file, its region;
+- the job first marks its row running (a short transaction), then reads and builds in a transaction
+  that only reads (a table streams from a cursor: memory stays bounded); it writes its progress (0–100)
+  on a connection of its own, committed at once, so the page that follows it reads it from any web
+  server while the reading transaction goes on;
 - a job prepares its row once: a second worker (or a retry) finds it no longer queued;
 - the file is written under ``EXPORT_DIR`` with a server-made name, complete before it gets that
   name (a temporary file renamed), and removed with its row after ``KEEP`` (``clean_expired``,
@@ -19,7 +24,8 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -29,12 +35,18 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app import clock, tasks
+from app.database import reading_only
 from app.exports import archive
 from app.exports.book import book_needs_job, write_book
 from app.exports.data import Book, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
+from app.exports.tables import candidatures_sheet, marks_sheet, searched, to_csv, to_xlsx
 from app.extensions import db
+from app.jury.juries import Jury
 from app.models import Edition, ExportJob, Region, RegionalPick, User
+from app.search import DossierFilter
+from app.selection.minutes import minutes_pdf
+from app.selection.ranking import declared_conflicts, region_ranking
 from app.uploads import storage
 
 KEEP = timedelta(hours=24)
@@ -59,15 +71,27 @@ def book_is_large(edition: Edition) -> bool:
                                             .where(Region.edition_id == edition.id)))
 
 
-def request_export(kind: str, edition: Edition, *, actor: User, now: datetime) -> ExportJob:
+def request_export(kind: str, edition: Edition, *, actor: User, now: datetime, region: Region | None = None,
+                   parameters: dict | None = None) -> ExportJob:
     """Record the request and ask for the job once it is committed; the caller commits."""
     clean_expired(now)
     job = ExportJob(kind=kind, edition_id=edition.id, requested_by_id=actor.id, requested_at=now, state="queued",
-                    progress=0)
+                    progress=0, region_id=region.id if region else None, parameters=parameters or {})
     db.session.add(job)
     db.session.flush()
     tasks.after_commit(prepare_exports, job.id)
     return job
+
+
+Build = Callable[[BinaryIO, Progress], None]  # writes the file, reporting its progress
+
+
+def _shortlist_file(write: Callable[[BinaryIO, Book, Progress], None]) -> Callable[[ExportJob], Build]:
+    def read(job: ExportJob) -> Build:
+        book = shortlist_book(db.session.get(Edition, job.edition_id), clock.now())
+        return lambda out, progress: write(out, book, progress)
+
+    return read
 
 
 def _book(out: BinaryIO, book: Book, progress: Progress) -> None:
@@ -84,8 +108,46 @@ def _archive(out: BinaryIO, book: Book, progress: Progress) -> None:
                                 storage.path_of, lambda fraction: progress(0.5 + fraction / 2))
 
 
-BUILDERS: dict[str, Callable[[BinaryIO, Book, Progress], None]] = {"book": _book, "archive": _archive}
-SUFFIXES = {"book": ".pdf", "archive": ".zip"}
+def _minutes(job: ExportJob) -> Build:
+    def build(out: BinaryIO, progress: Progress) -> None:
+        region = db.session.get(Region, job.region_id)
+        ranking = region_ranking(region)
+        progress(0.5)  # the ranking read; the PDF's layout is the other half
+        out.write(minutes_pdf(region, ranking, Jury.of_region(region).jurors(), declared_conflicts(region.id),
+                              clock.now()))
+
+    return build
+
+
+def _table(job: ExportJob) -> Build:
+    """The table the request described (``parameters``: format, regions, stages for the marks, the list's
+    filters), its rows streamed into the file."""
+    asked = job.parameters
+    contest = db.session.get(Edition, job.edition_id).contest
+    conditions = searched(DossierFilter(**asked["filters"]))
+    sheet = (marks_sheet(asked["regions"], tuple(asked["stages"]), contest, conditions) if job.kind == "notes"
+             else candidatures_sheet(asked["regions"], contest, conditions))
+
+    def build(out: BinaryIO, progress: Progress) -> None:
+        counted = replace(sheet, rows=_reporting(sheet.rows, sheet.size(), progress))
+        if asked["format"] == "xlsx":
+            to_xlsx(counted, out)
+        else:
+            out.writelines(to_csv(counted))
+
+    return build
+
+
+def _reporting(rows: Iterable, total: int, progress: Progress) -> Iterator:
+    for number, row in enumerate(rows, start=1):
+        yield row
+        progress(number / max(total, 1))
+
+
+READERS: dict[str, Callable[[ExportJob], Build]] = {
+    "book": _shortlist_file(_book), "archive": _shortlist_file(_archive), "minutes": _minutes,
+    "candidatures": _table, "notes": _table,
+}
 
 
 @tasks.job()
@@ -101,15 +163,17 @@ def _prepare(job_id: int) -> None:
     if job is None:
         db.session.rollback()
         return
-    job.state, kind = "running", job.kind
-    book = shortlist_book(db.session.get(Edition, job.edition_id), clock.now())
+    job.state = "running"
     db.session.commit()
     try:
-        stored_name = _write(lambda out: BUILDERS[kind](out, book, _reporter(job_id)))
+        with reading_only():
+            build = READERS[job.kind](job)
+            stored_name = _write(lambda out: build(out, _reporter(job_id)))
     except Exception:
         db.session.rollback()
         _update(job_id, state="failed", finished_at=clock.now())
         raise  # Huey logs it
+    db.session.rollback()  # the reading transaction: it wrote nothing
     _update(job_id, state="done", progress=100, stored_name=stored_name, finished_at=clock.now())
 
 
@@ -128,8 +192,9 @@ def _reporter(job_id: int) -> Progress:
 
 
 def _update(job_id: int, **values) -> None:
-    db.session.execute(db.update(ExportJob).where(ExportJob.id == job_id).values(**values))
-    db.session.commit()
+    """On a connection of its own: the job's reading transaction (a table's cursor) goes on."""
+    with reading_only(False), db.engine.begin() as connection:
+        connection.execute(db.update(ExportJob).where(ExportJob.id == job_id).values(**values))
 
 
 def _write(build: Callable[[BinaryIO], None]) -> str:
@@ -166,7 +231,7 @@ def clean_expired(now: datetime) -> int:
     return len(expired)
 
 
-exports_cli = AppGroup("exports", help="Fichiers préparés pour les organisateurs nationaux.")
+exports_cli = AppGroup("exports", help="Fichiers préparés pour les organisateurs.")
 
 
 @exports_cli.command("clean")

@@ -1,12 +1,19 @@
 """Downloads: the shortlist book and ZIP (national organisers), CSV/XLSX tables (organisers, scoped to their
-regions), a dossier as PDF (whoever may see it). Each download leaves an audit row.
+regions), a region's minutes (its organisers and the national ones), a dossier as PDF (whoever may see it).
+Each download leaves an audit row.
 
-The ZIP, and a book too large for a request (``book_needs_job``), are prepared by a job (``app.exports.jobs``):
-the person starts it, follows its progress on a page that refreshes itself, and downloads the file."""
+What grows with the dossiers is prepared by a job (``app.exports.jobs``): the ZIP, a book too large for a
+request (``book_needs_job``), the minutes and the candidature and marks tables (at 5,000 dossiers: 1 to
+30 s, ``bench/pages.py``). The person presses a button that asks for the file, follows its progress on a
+page that refreshes itself, and downloads the file. A table's or the minutes' former address leads to the
+page that asks for it. What stays small stays direct: the shortlist table (two picks a region at most),
+a small book, a dossier."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -26,13 +33,13 @@ from app.exports import jobs
 from app.exports.book import book_pdf
 from app.exports.data import dossier_of, shortlist_book
 from app.exports.dossier_pdf import dossier_pdf
-from app.exports.tables import Sheet, candidatures_sheet, marks_sheet, to_csv, to_xlsx
+from app.exports.tables import Sheet, candidatures_sheet, searched, to_csv, to_xlsx
 from app.extensions import db
 from app.jury.juries import KINDS, Jury
 from app.models import Candidature, Edition, ExportJob, Region, RegionalPick
 from app.search import HANDED_IN, SHORTLISTED, DossierFilter
 from app import policy
-from workflows.states import Role, State
+from workflows.states import Role
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -85,26 +92,43 @@ def _regions(edition: Edition) -> tuple[list[Region], str]:
     return regions, "-".join(region.code for region in regions)
 
 
-def _table(kind: str, fmt: str, build, states=HANDED_IN, scope=(), name: str = "") -> object:
-    """The table of the user's regions (``scope`` narrows it to a list's dossiers), filtered as the list
-    it was reached from when the query string carries that list's filters (``app.search``); its file is
-    named ``name`` (by default ``kind``) and the regions."""
+@dataclass(frozen=True)
+class Table:
+    """A table as the request describes it: its regions, its list's filters and its file's name."""
+
+    edition: Edition
+    regions: list[Region]
+    filters: DossierFilter
+    file_name: str
+    audit: dict  # the details of the download's audit row
+
+
+def _asked_table(kind: str, fmt: str, states=HANDED_IN, name: str = "") -> Table:
+    """The table of the user's regions, filtered as the list it was reached from when the query string
+    carries that list's filters (``app.search``); its file is named ``name`` (by default ``kind``) and the
+    regions."""
     if fmt not in FORMATS:
         abort(404)
     edition = _edition()
     regions, suffix = _regions(edition)
     filters = DossierFilter.from_request(edition.contest, states)
-    # A filtered list never shows a draft (the candidate's own until handed in): nor does its file.
-    conditions = [*scope, *filters.conditions(), Candidature.state != State.DRAFT.value] if filters.active \
-        else list(scope)
-    sheet: Sheet = build([region.id for region in regions], edition.contest, conditions)
+    # A table of one region is logged in that region's log; one of several, in the contest's.
+    audit = {"format": fmt, "regions": [region.code for region in regions],
+             "region_id": regions[0].id if len(regions) == 1 else None,
+             **({"filters": filters.args} if filters.active else {})}
+    return Table(edition, regions, filters, f"{name or kind}-{suffix}{FILTERED if filters.active else ''}.{fmt}",
+                 audit)
+
+
+def _direct_table(kind: str, fmt: str, build, states, scope, name: str) -> object:
+    """A small table sent at once (``scope`` narrows it to a list's dossiers)."""
+    table = _asked_table(kind, fmt, states, name)
+    sheet: Sheet = build([region.id for region in table.regions], table.edition.contest,
+                         searched(table.filters, scope))
     writer, mimetype = FORMATS[fmt]
-    # The audit row is committed when the request ends, before the CSV's rows are read and sent. A table
-    # of one region is logged in that region's log; one of several, in the contest's.
-    searched = {"filters": filters.args} if filters.active else {}
-    _audit(f"export.{kind}", edition, *ORGANISERS, format=fmt, regions=[region.code for region in regions],
-           region_id=regions[0].id if len(regions) == 1 else None, **searched)
-    return download(writer(sheet), f"{name or kind}-{suffix}{FILTERED if filters.active else ''}.{fmt}", mimetype)
+    # The audit row is committed when the request ends, before the CSV's rows are read and sent.
+    _audit(f"export.{kind}", table.edition, *ORGANISERS, **table.audit)
+    return download(writer(sheet), table.file_name, mimetype)
 
 
 @bp.get("/")
@@ -116,32 +140,23 @@ def index():
                if national or region.id in current_user.region_ids(Role.REGIONAL_ORGANISER)]
     readable = {candidature.id: candidature for name in KINDS for jury in Jury.sitting(current_user, name)
                 for candidature in jury.readable_by(current_user)}
-    prepared = db.session.scalars(
+    prepared = [job for job in db.session.scalars(
         db.select(ExportJob).filter_by(requested_by_id=current_user.id, edition_id=edition.id)
-        .order_by(ExportJob.id.desc())
-    ).all() if national else []
+        .order_by(ExportJob.id.desc())) if policy.requested(job)] if national or regions else []
     return render_template("exports/index.html", edition=edition, regions=regions, readable=list(readable.values()),
                            national=national, large_book=national and jobs.book_is_large(edition),
-                           prepared=prepared, kinds=PREPARED, job_states=STATE_LABELS,
+                           jobs=prepared, titles={job.id: _title(job) for job in prepared},
+                           kinds=PREPARED, job_states=STATE_LABELS,
                            form=ConfirmForm())
 
 
-@bp.get("/candidatures.<fmt>")
+@bp.get("/<any(candidatures, notes):kind>.<fmt>")
 @roles_required(*ORGANISERS)
-@writes  # the audit row of the download
-def candidatures(fmt: str):
-    return _table("candidatures", fmt, candidatures_sheet)
-
-
-@bp.get("/notes.<fmt>")
-@roles_required(*ORGANISERS)
-@writes  # the audit row of the download
-def marks(fmt: str):
-    # The national jury's sheets are for national organisers; a region exports its own jury's.
-    national = policy.organises_nationally(_edition())
-    stages = ("regional", "national") if national else ("regional",)
-    return _table("notes", fmt, lambda region_ids, contest, conditions:
-                  marks_sheet(region_ids, stages, contest, conditions))
+def table(kind: str, fmt: str):
+    """A table's former address (bookmarks, tabs left open): the page that asks for it, with its filters."""
+    if fmt not in FORMATS:
+        abort(404)
+    return redirect(url_for(".prepare", word=f"{kind}.{fmt}", **request.args), 303)
 
 
 @bp.get("/selection-nationale.<fmt>")
@@ -150,7 +165,7 @@ def marks(fmt: str):
 def shortlist(fmt: str):
     """The candidatures of the national shortlist page (the regions' picks), filtered as that page."""
     picked = Candidature.id.in_(db.select(RegionalPick.candidature_id))  # the table's regions: the edition's
-    return _table("shortlist", fmt, candidatures_sheet, SHORTLISTED, [picked], name="selection-nationale")
+    return _direct_table("shortlist", fmt, candidatures_sheet, SHORTLISTED, [picked], name="selection-nationale")
 
 
 @bp.get("/livret.pdf")
@@ -166,53 +181,123 @@ def book():
     return download(content, f"livret-selection-nationale-{edition.slug}.pdf", "application/pdf")
 
 
-# kind -> (the URL's word, the page's title, the file's name)
+# kind -> (the URL's word, the page's title, the file's name) of the national organisers' files
 PREPARED = {
     "book": ("livret", _l("Livret de la sélection nationale (PDF)"), "livret-selection-nationale-{slug}.pdf"),
     "archive": ("archive", _l("Archive de la sélection : livret, dossiers et pièces jointes (ZIP)"),
                 "selection-nationale-{slug}.zip"),
 }
-KINDS_BY_WORD = {word: kind for kind, (word, _title, _name) in PREPARED.items()}
-MIMETYPES = {"book": "application/pdf", "archive": "application/zip"}
+TABLE_TITLES = {"candidatures": _l("Tableau des candidatures"), "notes": _l("Tableau des notes des jurys")}
+MIMETYPES = {"book": "application/pdf", "archive": "application/zip", "minutes": "application/pdf",
+             **{fmt: mimetype for fmt, (_writer, mimetype) in FORMATS.items()}}
 REFRESH_SECONDS = 2  # the progress page reloads itself this often while the job works
 STATE_LABELS = {"queued": _l("en attente"), "running": _l("en préparation"), "done": _l("prêt"),
                 "failed": _l("échec")}
 
 
-@bp.post("/preparer/<word>")
-@roles_required(Role.NATIONAL_ORGANISER)
+@dataclass(frozen=True)
+class Asked:
+    """What a request asks a job for, read from its URL (404 outside the user's scope)."""
+
+    kind: str
+    edition: Edition
+    region: Region | None = None
+    parameters: dict = field(default_factory=dict)
+
+
+def _asked_shortlist_file(kind: str) -> Asked:
+    return Asked(kind, policy.national_edition())
+
+
+def _asked_minutes() -> Asked:
+    region = policy.get_or_404(Region, request.args.get("region", type=int),
+                               policy.staff_of(Role.REGIONAL_ORGANISER))
+    return Asked("minutes", region.edition, region, {"file_name": f"proces-verbal-{region.code}.pdf"})
+
+
+def _asked_table_job(kind: str, fmt: str) -> Asked:
+    table = _asked_table(kind, fmt)
+    national = policy.organises_nationally(table.edition)
+    if not national and len(table.regions) != 1:
+        abort(404)  # a regional organiser's file is about one region, its scope (the pages ask for each)
+    # The national jury's sheets are for national organisers; a region exports its own jury's.
+    stages = ["regional", "national"] if national else ["regional"]
+    return Asked(kind, table.edition, table.regions[0] if len(table.regions) == 1 else None,
+                 {"format": fmt, "regions": [region.id for region in table.regions], "stages": stages,
+                  "filters": table.filters.args, "file_name": table.file_name, "audit": table.audit})
+
+
+# The URL's word -> what it asks for
+ASKED = {
+    "livret": lambda: _asked_shortlist_file("book"),
+    "archive": lambda: _asked_shortlist_file("archive"),
+    "proces-verbal": _asked_minutes,
+    **{f"{kind}.{fmt}": functools.partial(_asked_table_job, kind, fmt)
+       for kind in TABLE_TITLES for fmt in FORMATS},
+}
+
+
+def _title(job: ExportJob) -> str:
+    if job.kind in PREPARED:
+        return str(PREPARED[job.kind][1])
+    region = f" — {db.session.get(Region, job.region_id).name}" if job.region_id else ""
+    if job.kind == "minutes":
+        return _("Procès-verbal de délibération (PDF)") + region
+    named = {"table": TABLE_TITLES[job.kind], "format": job.parameters["format"].upper()}
+    title = (_("%(table)s (%(format)s, filtré)", **named) if job.parameters.get("filters")
+             else _("%(table)s (%(format)s)", **named))
+    return title + region
+
+
+@bp.route("/preparer/<word>", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
 def prepare(word: str):
-    if word not in KINDS_BY_WORD:
+    """GET: the page that asks for a file (a former address leads here); POST: ask, then follow the job."""
+    if word not in ASKED:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    asked = ASKED[word]()
+    form = ConfirmForm()
+    if request.method == "GET":
+        probe = ExportJob(kind=asked.kind, region_id=asked.region.id if asked.region else None,
+                          parameters=asked.parameters)
+        return render_template("exports/ask.html", title=_title(probe), form=form, word=word)
+    if not form.validate_on_submit():
         abort(400)
-    job = jobs.request_export(KINDS_BY_WORD[word], policy.national_edition(), actor=current_user, now=now())
+    job = jobs.request_export(asked.kind, asked.edition, actor=current_user, now=now(), region=asked.region,
+                              parameters={"word": word, "query": request.args.to_dict(), **asked.parameters})
     return redirect(url_for(".preparation", job_id=job.id), 303)
 
 
 @bp.get("/preparations/<int:job_id>")
-@roles_required(Role.NATIONAL_ORGANISER)
+@roles_required(*ORGANISERS)
 def preparation(job_id: int):
     job = policy.get_or_404(ExportJob, job_id, policy.requested)
-    word, title, _name = PREPARED[job.kind]
     size = (format_decimal(jobs.path_of(job.stored_name).stat().st_size / 2**20, "#,##0.0")
             if job.state == "done" else None)
-    return render_template("exports/preparation.html", job=job, word=word, title=title, size=size,
+    # Starting again asks for the same file (a job from before its word was kept: a national file).
+    word = job.parameters.get("word") or PREPARED[job.kind][0]
+    return render_template("exports/preparation.html", job=job, word=word, title=_title(job), size=size,
+                           query=job.parameters.get("query", {}),
                            state=STATE_LABELS[job.state], refresh_seconds=REFRESH_SECONDS,
                            form=ConfirmForm(), keep_hours=int(jobs.KEEP.total_seconds() // 3600))
 
 
 @bp.get("/preparations/<int:job_id>/fichier")
-@roles_required(Role.NATIONAL_ORGANISER)
+@roles_required(*ORGANISERS)
 @writes  # the audit row of the download
 def prepared_file(job_id: int):
     job = policy.get_or_404(ExportJob, job_id, policy.requested)
     if job.state != "done":
         abort(404)
     edition = db.session.get(Edition, job.edition_id)
-    _audit(f"export.{job.kind}", edition, Role.NATIONAL_ORGANISER)
-    return download(jobs.path_of(job.stored_name).open("rb"), PREPARED[job.kind][2].format(slug=edition.slug),
-                     MIMETYPES[job.kind])
+    if job.kind in PREPARED:
+        _audit(f"export.{job.kind}", edition, Role.NATIONAL_ORGANISER)
+        name, mimetype = PREPARED[job.kind][2].format(slug=edition.slug), MIMETYPES[job.kind]
+    else:
+        _audit(f"export.{job.kind}", edition, *ORGANISERS,
+               **job.parameters.get("audit", {"region_id": job.region_id}))
+        name, mimetype = job.parameters["file_name"], MIMETYPES[job.parameters.get("format", job.kind)]
+    return download(jobs.path_of(job.stored_name).open("rb"), name, mimetype)
 
 
 @bp.get("/candidatures/<int:candidature_id>/dossier.pdf")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -25,8 +25,9 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.exports.data import dossier_of
 from app.extensions import db
 from app.models import Candidature, Mark, Region, Scoresheet, User
+from app.search import DossierFilter
 from app.selection.ranking import column
-from scoring import display, weighted_total
+from scoring import display
 from workflows.definition import Contest
 from workflows.states import State
 
@@ -42,14 +43,22 @@ def neutralise(value: str) -> str:
 
 @dataclass(frozen=True)
 class Sheet:
-    """A header and rows (a generator for large exports) of plain values."""
+    """A header and rows (a generator for large exports) of plain values; ``size`` counts the rows
+    without reading them (one query), for a job to tell its progress."""
 
     title: str
     header: tuple[str, ...]
     rows: Iterable[tuple[Value, ...]]
+    size: Callable[[], int] | None = None
+
+
+def _size(query) -> Callable[[], int]:
+    return lambda: db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery()))
 
 
 def _csv_cell(value: Value) -> str:
+    if isinstance(value, str):  # most cells: tested first (Fraction's isinstance goes through the ABCs)
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, Fraction):
@@ -97,6 +106,15 @@ def to_xlsx(sheet: Sheet, out: BinaryIO) -> None:
     workbook.save(out)
 
 
+def searched(filters: DossierFilter, scope=()) -> list:
+    """The conditions of a table made from a list: ``scope`` (the list's dossiers) and, when the list is
+    filtered, its filters; a filtered list never shows a draft (the candidate's own until handed in): nor
+    does its file."""
+    if not filters.active:
+        return list(scope)
+    return [*scope, *filters.conditions(), Candidature.state != State.DRAFT.value]
+
+
 def _local(moment: datetime | None, contest: Contest) -> datetime | None:
     return moment.astimezone(contest.tz) if moment else None
 
@@ -109,10 +127,11 @@ def candidatures_sheet(region_ids: list[int], contest: Contest, conditions=()) -
               "État d’avancement", "Lien", *(f"Réponse — {c.label}" for c in contest.criteria), "Partenaires",
               "Pièces jointes")
 
+    found = db.select(Candidature).join(Region).where(Candidature.region_id.in_(region_ids), *conditions)
+
     def rows() -> Iterator[tuple[Value, ...]]:
-        query = (db.select(Candidature).join(Region).where(Candidature.region_id.in_(region_ids), *conditions)
-                 .options(contains_eager(Candidature.region), selectinload(Candidature.partners),
-                          selectinload(Candidature.attachments))
+        query = (found.options(contains_eager(Candidature.region), selectinload(Candidature.partners),
+                               selectinload(Candidature.attachments))
                  .order_by(Region.code, Candidature.id))
         for candidature in db.session.scalars(query.execution_options(yield_per=BATCH)):
             d = dossier_of(candidature, contest)
@@ -122,7 +141,7 @@ def candidatures_sheet(region_ids: list[int], contest: Contest, conditions=()) -
                    d.description, " ; ".join(d.modalities), " ; ".join(d.domains), d.project_stage, d.link,
                    *(answer.text for answer in d.answers), len(d.partners), len(d.attachments))
 
-    return Sheet("Candidatures", header, rows())
+    return Sheet("Candidatures", header, rows(), _size(found))
 
 
 def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest, conditions=()) -> Sheet:
@@ -136,24 +155,28 @@ def marks_sheet(region_ids: list[int], stages: tuple[str, ...], contest: Contest
     def per_criterion(column_of):
         return [db.func.max(db.case((Mark.criterion == key, column_of))) for key, _ in criteria]
 
+    # One streamed query: the marks of each sheet pivoted into columns by the database.
+    query = (db.select(Candidature.id, Candidature.receipt_number, Region.code, Candidature.title, Scoresheet.stage,
+                       User.display_name, User.email, Scoresheet.submitted_at, Scoresheet.overall_comment,
+                       Scoresheet.total, *per_criterion(Mark.value), *per_criterion(Mark.justification))
+             .join(Candidature, Candidature.id == Scoresheet.candidature_id)
+             .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
+             .join(Mark, Mark.scoresheet_id == Scoresheet.id)
+             .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
+                    Scoresheet.status == "submitted", *conditions)
+             .group_by(Scoresheet.id, Candidature.id, User.id, Region.id)
+             .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
+
     def rows() -> Iterator[tuple[Value, ...]]:
-        # One streamed query: the marks of each sheet pivoted into columns by the database.
-        query = (db.select(Candidature.id, Candidature.receipt_number, Region.code, Candidature.title, Scoresheet.stage,
-                           User.display_name, User.email, Scoresheet.submitted_at, Scoresheet.overall_comment,
-                           *per_criterion(Mark.value), *per_criterion(Mark.justification))
-                 .join(Candidature, Candidature.id == Scoresheet.candidature_id)
-                 .join(User, User.id == Scoresheet.juror_id).join(Region, Region.id == Candidature.region_id)
-                 .join(Mark, Mark.scoresheet_id == Scoresheet.id)
-                 .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
-                        Scoresheet.status == "submitted", *conditions)
-                 .group_by(Scoresheet.id, Candidature.id, User.id, Region.id)
-                 .order_by(Region.code, Candidature.id, Scoresheet.stage.desc(), User.email))
-        for number, receipt, region_code, title, stage, name, email, submitted_at, comment, *marks in \
+        for number, receipt, region_code, title, stage, name, email, submitted_at, comment, total, *marks in \
                 db.session.execute(query.execution_options(yield_per=BATCH)):
             values, justifications = marks[:len(criteria)], marks[len(criteria):]
+            # The total the sheet carries (computed by ``scoring`` when it was saved), shown as a mean is.
             yield (number, receipt, region_code, title, "régional" if stage == "regional" else "national",
-                   name, email, _local(submitted_at, contest), *values,
-                   weighted_total(dict(zip((key for key, _ in criteria), values)), criteria),
-                   *justifications, comment)
+                   name, email, _local(submitted_at, contest), *values, Fraction(total), *justifications, comment)
 
-    return Sheet("Notes", header, rows())
+    # The sheets counted without pivoting their marks (a progress needs no more; the pivot costs seconds).
+    sheets = (db.select(Scoresheet.id).join(Candidature, Candidature.id == Scoresheet.candidature_id)
+              .where(Candidature.region_id.in_(region_ids), Scoresheet.stage.in_(stages),
+                     Scoresheet.status == "submitted", *conditions))
+    return Sheet("Notes", header, rows(), _size(sheets))

@@ -99,6 +99,7 @@ OTHER_ACTS = {
     "export.book": _l("livret de la sélection nationale"),
     "export.archive": _l("archive de la sélection nationale"),
     "export.dossier": _l("dossier en PDF"),
+    "export.minutes": _l("procès-verbal de délibération"),
     "export.journal": _l("journal des actions"),
     "message.send": _l("envoyé entre le candidat et l’ARS (le texte n’est pas journalisé)"),
     "export.synthesis": _l("synthèse des candidatures"),

@@ -1,17 +1,20 @@
-"""Files prepared by a job (the shortlist archive, a large book) for the one person who asked."""
+"""Files prepared by a job for the one person who asked: the shortlist archive, a large book (national
+organisers), a region's minutes and the candidature and marks tables (organisers, scoped to their regions)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.users import sql_in
 
-EXPORT_KINDS = ("book", "archive")
+EXPORT_KINDS = ("book", "archive", "minutes", "candidatures", "notes")
 EXPORT_STATES = ("queued", "running", "done", "failed")
 
 
@@ -30,6 +33,10 @@ class ExportJob(db.Model):
     # The server-made name of the file under EXPORT_DIR, once it is complete.
     stored_name: Mapped[str | None] = mapped_column(String(64))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The region a regional file is about (the minutes, a one-region table): its organisers' scope.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
+    # What the file is made of, fixed when asked: a table's format, regions, jury stages and list filters.
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (
         CheckConstraint(sql_in("kind", EXPORT_KINDS), name="kind_known"),

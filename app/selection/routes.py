@@ -1,6 +1,6 @@
 from dataclasses import replace
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,15 +11,13 @@ from app.clock import now
 from app.endings import attempt, refusals
 from app.extensions import db
 from app.models import Candidature, Region, RegionalPick
-from app.selection.minutes import minutes_pdf
 from app.selection.forms import PickOpinionForm, RegionCloseForm
 from app.transitions.regional import close_region, select_for_nation, selection_fingerprint, unselect
-from app.jury.juries import Jury
 from app.transitions.engine import region_facts, shared_facts
 from app.listing import page_number
 from app.search import DossierFilter
 from app.jury.workload import REGIONAL_RANKED_STATES
-from app.selection.ranking import column, declared_conflicts, line_flags, region_picks, region_ranking
+from app.selection.ranking import column, line_flags, region_picks, region_ranking
 from workflows.machine import CANDIDATURE, REGION, Facts
 from workflows.states import Role, State
 
@@ -134,11 +132,5 @@ def close(region_id: int):
 @bp.get("/<int:region_id>/proces-verbal.pdf")
 @staff
 def minutes(region_id: int):
-    region = _region(region_id)
-    pdf = minutes_pdf(region, region_ranking(region), Jury.of_region(region).jurors(), declared_conflicts(region.id),
-                      now())
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="proces-verbal-{region.code}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """The minutes' former address: the page that asks for them (a job prepares them, ``app.exports.jobs``)."""
+    return redirect(url_for("exports.prepare", word="proces-verbal", region=_region(region_id).id), 303)

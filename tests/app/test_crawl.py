@@ -35,7 +35,8 @@ EMAIL_LINKS = {"auth.verify_email", "auth.reset_password", "regional.accept_invi
 # account found by the admin's search (an address typed in its field).
 FORM_STEPS = {"mfa.code"}
 # Former addresses that now redirect, kept for the bookmarks and tabs of people at work: no page links them.
-FORMER_ADDRESSES = {"jury.dossier", "candidatures.edit"}
+# The minutes' and the tables' lead to the page that asks a job for them (the pages' buttons ask at once).
+FORMER_ADDRESSES = {"jury.dossier", "candidatures.edit", "selection.minutes", "exports.table", "exports.prepare"}
 SEARCHES = {"admin": [f"/admin/?email={cast.email('ars.hdf')}"]}
 # Links that act rather than show (switching language): noted as reached, not followed.
 NOT_FOLLOWED = {"i18n.switch_language"}
@@ -157,7 +158,8 @@ LATER = {"jury-regional": (finish_idf_jury, ("ars.idf",)), "jury-national": (fin
 # What each person must find by links somewhere in the contest: those who judge a dossier read it
 # whole, with its attachments and its PDF.
 EXPECTED = {
-    "ars.hdf": {"regional.candidature", "attachments.download", "exports.dossier", "selection.minutes", "emailed.enter"},
+    "ars.hdf": {"regional.candidature", "attachments.download", "exports.dossier", "exports.prepared_file",
+                "emailed.enter"},
     "national": {"regional.candidature", "attachments.download", "exports.dossier", "national.winner"},
     "jure.idf": {"attachments.download", "exports.dossier", "jury.scoresheet"},
     "candidat": {"candidatures.step", "attachments.index", "candidatures.receipt"},

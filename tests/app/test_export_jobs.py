@@ -1,4 +1,5 @@
-"""The shortlist archive and a large book, prepared by a job: start, progress page, download, refusals."""
+"""Files prepared by a job (the shortlist archive, a large book, a region's minutes, the tables): start,
+progress page, download, refusals."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.models import ExportJob
 from app.uploads import storage
 from tests.app.test_exports import (  # noqa: F401  (fixtures)
-    OPINION, assert_download, audit, hdf, jurors, national, score, shortlist, signed_in,
+    OPINION, assert_download, audit, csv_rows, hdf, hdf_organiser, jurors, national, score, shortlist, signed_in,
 )
 from tests.app.test_selection import pdf_text
 from workflows.states import Role
@@ -83,11 +84,12 @@ def test_prepared_file_only_for_the_person_who_asked(app, client, shortlist, nat
     page_url = prepare(client, "archive")  # immediate mode: ready when the request has ended
     file_url = f"{page_url}/fichier"
     colleague, regional = make_user(Role.NATIONAL_ORGANISER), make_user(Role.REGIONAL_ORGANISER, region="HDF")
+    juror = make_user(Role.REGIONAL_JUROR, region="HDF")
 
     statuses = {name: [signed_in(app, user).get(url).status_code for url in (page_url, file_url)]
-                for name, user in (("colleague", colleague), ("regional", regional))}
+                for name, user in (("colleague", colleague), ("regional", regional), ("juror", juror))}
 
-    assert statuses == {"colleague": [404, 404], "regional": [403, 403]}
+    assert statuses == {"colleague": [404, 404], "regional": [404, 404], "juror": [403, 403]}
     assert client.get(file_url).status_code == 200
     assert audit("export.archive") == [(national.id, "national_organiser", {})]
 
@@ -134,3 +136,64 @@ def test_exports_clean_removes_files_older_than_a_day(app, client, clock, shortl
     assert result.output == "1 fichier(s) préparé(s) supprimé(s).\n"
     assert db.session.scalars(db.select(ExportJob)).all() == []
     assert not path_of(stored_name).exists()
+
+
+def test_regional_minutes_asked_from_the_ranking_then_prepared_by_a_worker(client, shortlist, hdf_organiser, queue):
+    hdf = shortlist.hdf
+    ask = f"/exports/preparer/proces-verbal?region={hdf.id}"
+    assert f'action="{ask.replace("&", "&amp;")}"' in client.get(f"/ars/{hdf.id}/classement").get_data(as_text=True)
+
+    started = client.form(ask, page=f"/ars/{hdf.id}/classement")
+    waiting = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert queue.work() == 1
+
+    assert f"Procès-verbal de délibération (PDF) — {hdf.name}" in waiting and PROGRESS.search(waiting)
+    response = client.get(f"{started.headers['Location']}/fichier")
+    assert_download(response, "proces-verbal-HDF.pdf", "application/pdf")
+    assert f"Région : {hdf.name}." in pdf_text(response)
+    assert audit("export.minutes") == [(hdf_organiser.id, "regional_organiser", {})]
+
+
+def test_filtered_marks_table_asked_from_the_dashboard_holds_the_lists_rows(
+        client, shortlist, hdf_organiser, queue):
+    hdf = shortlist.hdf
+    ask = f"/exports/preparer/notes.csv?region={hdf.id}&q=livret"
+    assert f'action="{ask.replace("&", "&amp;")}"' in client.get(f"/ars/{hdf.id}?q=livret").get_data(as_text=True)
+
+    started = client.form(ask, page=f"/ars/{hdf.id}?q=livret")
+    queue.work()
+
+    job = db.session.scalar(db.select(ExportJob))
+    assert (job.kind, job.region_id, job.parameters["filters"]) == ("notes", hdf.id, {"q": "livret"})
+    response = client.get(f"{started.headers['Location']}/fichier")
+    assert_download(response, "notes-HDF-filtre.csv", "text/csv")
+    assert {row[0] for row in csv_rows(response)[1:]} == {str(shortlist.lens.id)}
+    assert audit("export.notes") == [
+        (hdf_organiser.id, "regional_organiser", {"format": "csv", "regions": ["HDF"], "filters": {"q": "livret"}})]
+
+
+def test_table_prepared_by_a_running_consumer_reports_its_progress_on_the_side(client, shortlist, national, worker):
+    client.form("/exports/preparer/notes.xlsx", page="/exports/")
+
+    assert worker.wait_for(1)
+    assert job_state() == ("done", 100)
+
+
+def test_regional_file_only_for_the_organiser_who_asked_within_their_region(
+        app, client, shortlist, hdf_organiser, make_user):
+    ask = f"/exports/preparer/proces-verbal?region={shortlist.hdf.id}"
+    page_url = client.form(ask, page="/exports/").headers["Location"]  # immediate mode: ready at once
+    file_url = f"{page_url}/fichier"
+    others = {name: signed_in(app, user) for name, user in (
+        ("colleague", make_user(Role.REGIONAL_ORGANISER, region="HDF")),
+        ("other region", make_user(Role.REGIONAL_ORGANISER, region="IDF")),
+        ("national", make_user(Role.NATIONAL_ORGANISER)), ("juror", make_user(Role.REGIONAL_JUROR, region="HDF")))}
+
+    fetched = {name: [other.get(url).status_code for url in (page_url, file_url)] for name, other in others.items()}
+    asked = {name: others[name].form(ask, page="/exports/").status_code for name in ("other region", "juror")}
+
+    assert fetched == {"colleague": [404, 404], "other region": [404, 404], "national": [404, 404],
+                       "juror": [403, 403]}
+    assert asked == {"other region": 404, "juror": 403}
+    assert client.get(file_url).status_code == 200
+    assert db.session.scalar(db.select(db.func.count(ExportJob.id))) == 1

@@ -20,6 +20,7 @@ from app.models import (
 from app.uploads import storage
 from tests import factories
 from tests.conftest import sign_in
+from tests.jobs import prepared
 from tests.app.jury_helpers import DOSSIER
 from tests.app.selection_helpers import CRITERIA, hdf, jurors, score  # noqa: F401  (fixtures)
 from tests.app.test_selection import pdf_text
@@ -167,24 +168,25 @@ def test_book_shows_national_means_rank_and_comments(client, shortlist, national
     assert text.count("Pas encore de notes nationales.") == 1  # Arras has no national sheet
 
 
-@pytest.mark.parametrize("ask", [lambda client: client.get("/exports/livret.pdf"),
-                                 lambda client: client.form("/exports/preparer/archive", page="/exports/")],
+# A regional organiser may ask for files (their region's): the archive is none of theirs (404).
+@pytest.mark.parametrize(("ask", "regional"), [(lambda client: client.get("/exports/livret.pdf"), 403),
+                                               (lambda client: client.form("/exports/preparer/archive",
+                                                                           page="/exports/"), 404)],
                          ids=["book", "archive"])
-def test_national_files_refused_to_regional_organisers_and_jurors(app, shortlist, make_user, ask):
+def test_national_files_refused_to_regional_organisers_and_jurors(app, shortlist, make_user, ask, regional):
     users = (make_user(Role.REGIONAL_ORGANISER, region="HDF"), make_user(Role.REGIONAL_JUROR, region="HDF"))
 
     statuses = [ask(signed_in(app, user)).status_code for user in users]
 
-    assert statuses == [403, 403]
+    assert statuses == [regional, 403]
     assert audit("export.book") == audit("export.archive") == []
     assert db.session.scalars(db.select(ExportJob)).all() == []
 
 
 def test_candidatures_csv_neutralises_formulas_and_keeps_accents(client, shortlist, national):
-    response = client.get("/exports/candidatures.csv")
+    response = prepared(client, "/exports/candidatures.csv")
 
     assert_download(response, "candidatures-ssp-2017.csv", "text/csv")
-    assert response.is_streamed
     rows = csv_rows(response)
     assert rows[0][:8] == ["N°", "Récépissé", "Région", "État", "Déposée le", "Catégorie", "Structure", "Identifiant"]
     by_id = {row[0]: row for row in rows[1:]}
@@ -201,7 +203,7 @@ def test_candidatures_csv_neutralises_formulas_and_keeps_accents(client, shortli
 
 
 def test_candidatures_xlsx_reads_back_with_the_same_cells(client, shortlist, hdf_organiser):
-    response = client.get(f"/exports/candidatures.xlsx?region={shortlist.hdf.id}")
+    response = prepared(client, f"/exports/candidatures.xlsx?region={shortlist.hdf.id}")
 
     assert_download(response, "candidatures-HDF.xlsx",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -214,11 +216,13 @@ def test_candidatures_xlsx_reads_back_with_the_same_cells(client, shortlist, hdf
 
 
 def test_regional_organiser_exports_only_their_region(client, shortlist, hdf_organiser):
-    rows = csv_rows(client.get("/exports/candidatures.csv"))
+    rows = csv_rows(prepared(client, "/exports/candidatures.csv"))
 
     assert {row[2] for row in rows[1:]} == {"HDF"}
-    assert client.get(f"/exports/candidatures.csv?region={shortlist.idf.id}").status_code == 404
-    assert client.get(f"/exports/notes.xlsx?region={shortlist.idf.id}").status_code == 404
+    for table in ("candidatures.csv", "notes.xlsx"):
+        url = f"/exports/{table}?region={shortlist.idf.id}"
+        assert client.get(client.get(url).headers["Location"]).status_code == 404  # the page that asks
+    assert client.form(f"/exports/preparer/notes.xlsx?region={shortlist.idf.id}", page="/exports/").status_code == 404
     assert client.get("/exports/candidatures.pdf").status_code == 404
 
 
@@ -227,7 +231,7 @@ def test_marks_csv_lists_submitted_sheets_with_totals(
     national_sheet(shortlist.paris, make_user(Role.NATIONAL_JUROR, display_name="Nina National"),
                    [5, 4, 4, 4], "=1+1", clock)
 
-    rows = csv_rows(client.get("/exports/notes.csv"))
+    rows = csv_rows(prepared(client, "/exports/notes.csv"))
 
     assert rows[0][:13] == ["N°", "Récépissé", "Région", "Projet", "Jury", "Juré", "Courriel du juré", "Rendue le",
                             "C1", "C2", "C3", "C4", "Total pondéré"]
@@ -242,7 +246,7 @@ def test_marks_csv_lists_submitted_sheets_with_totals(
 def test_regional_organiser_marks_leave_out_the_national_jury(client, shortlist, hdf_organiser, make_user, clock):
     national_sheet(shortlist.lens, make_user(Role.NATIONAL_JUROR), [1, 1, 1, 1], "", clock)
 
-    rows = csv_rows(client.get("/exports/notes.csv"))
+    rows = csv_rows(prepared(client, "/exports/notes.csv"))
 
     assert [(row[0], row[4]) for row in rows[1:]] == [(str(shortlist.lens.id), "régional")] * 2 + [
         (str(shortlist.arras.id), "régional")]
@@ -251,7 +255,8 @@ def test_regional_organiser_marks_leave_out_the_national_jury(client, shortlist,
 def test_tables_refused_to_jurors(client, shortlist, jurors, login):  # noqa: F811
     login(jurors[0])
 
-    assert [client.get(url).status_code for url in ("/exports/candidatures.csv", "/exports/notes.xlsx")] == [403, 403]
+    assert [client.get(url).status_code for url in ("/exports/candidatures.csv", "/exports/notes.xlsx",
+                                                    "/exports/preparer/notes.xlsx")] == [403, 403, 403]
 
 
 def test_dossier_pdf_for_a_juror_who_declared_no_conflict(client, shortlist, jurors, login, clock):  # noqa: F811
@@ -292,13 +297,13 @@ def test_dossier_pdf_refused_to_candidates(client, shortlist, login):
 def test_exports_page_lists_what_each_role_may_download(client, shortlist, hdf_organiser):
     page = client.get("/exports/").get_data(as_text=True)
 
-    assert f"/exports/candidatures.csv?region={shortlist.hdf.id}" in page
+    assert f'action="/exports/preparer/candidatures.csv?region={shortlist.hdf.id}"' in page
     assert f"region={shortlist.idf.id}" not in page
     assert "/exports/livret.pdf" not in page
 
 
 def test_csv_being_streamed_leaves_writers_free(client, shortlist, national, clock):
-    response = client.get("/exports/candidatures.csv")
+    response = client.get("/exports/selection-nationale.csv")  # small: sent at once
     body = iter(response.response)
     first = next(body)  # the rows are read; the download goes on
 
@@ -307,4 +312,4 @@ def test_csv_being_streamed_leaves_writers_free(client, shortlist, national, clo
 
     assert first.startswith("\ufeffN°".encode())
     assert b"".join(body) == b""
-    assert audit("export.candidatures")[0][0] == national.id
+    assert audit("export.shortlist")[0][0] == national.id

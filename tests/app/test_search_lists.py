@@ -14,6 +14,7 @@ from app.models import AuditEntry, JuryAssignment, Region, RegionalPick
 from tests import factories
 from tests.app.regional_helpers import page
 from tests.app.national_helpers import sheet
+from tests.jobs import asked, prepared
 from workflows.states import Role
 
 
@@ -127,11 +128,12 @@ def test_the_dashboard_export_follows_its_filters_and_says_so(client, login, mak
     hdf_id = region("HDF").id
 
     dashboard = html_raw(client.get(f"/ars/{hdf_id}", query_string={"q": "hopital"}))
-    link = re.search(r'href="(/exports/candidatures\.csv\?[^"]+)"', dashboard).group(1).replace("&amp;", "&")
-    filtered = client.get(link)
-    whole = client.get(f"/exports/candidatures.csv?region={hdf_id}")
+    action = re.search(r'action="(/exports/preparer/candidatures\.csv\?[^"]+)"', dashboard).group(1)
+    action = action.replace("&amp;", "&")
+    filtered = asked(client, action, page=f"/ars/{hdf_id}?q=hopital")
+    whole = prepared(client, f"/exports/candidatures.csv?region={hdf_id}")
 
-    assert link == f"/exports/candidatures.csv?region={hdf_id}&q=hopital"
+    assert action == f"/exports/preparer/candidatures.csv?region={hdf_id}&q=hopital"
     assert [row[11] for row in rows(filtered)] == ["Sécurité du patient opéré"]  # not the draft, not IDF's
     assert 'filename="candidatures-HDF-filtre.csv"' in filtered.headers["Content-Disposition"]
     assert sorted(row[11] for row in rows(whole)) == ["Sécurité : brouillon", "Sécurité des médicaments en ville",
@@ -145,9 +147,9 @@ def test_the_dashboard_export_follows_its_filters_and_says_so(client, login, mak
 def test_a_filtered_export_stays_within_the_organisers_regions(client, login, make_user, dossiers):
     login(make_user(Role.REGIONAL_ORGANISER, region="HDF"))
 
-    assert client.get("/exports/candidatures.csv", query_string={"region": region("IDF").id, "q": "paris"}
+    assert client.get("/exports/preparer/candidatures.csv", query_string={"region": region("IDF").id, "q": "paris"}
                       ).status_code == 404
-    assert rows(client.get("/exports/candidatures.csv", query_string={"q": "paris"})) == []
+    assert rows(prepared(client, "/exports/candidatures.csv?q=paris")) == []
     assert client.get("/exports/selection-nationale.csv").status_code == 403
 
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.models import ConflictDeclaration, Region
 from tests.conftest import PARIS
+from tests.jobs import prepared
 from tests.app.attachment_helpers import page_text
 from tests.app.selection_helpers import (  # noqa: F401  (fixtures)
     audit, hdf, jurors, make_candidature, organiser, owner, picks, score, state_of,
@@ -249,7 +250,7 @@ def test_close_without_pick_with_a_reason_closes_the_region(client, as_organiser
     region = db.session.get(Region, hdf.id)
     assert (region.stage, region.closing_reason) == ("closed", reason)
     assert audit("region.close_region") == [(None, "jury_open", "closed", reason)]
-    text = pdf_text(client.get(f"/ars/{hdf.id}/proces-verbal.pdf"))
+    text = pdf_text(prepared(client, f"/ars/{hdf.id}/proces-verbal.pdf"))
     assert re.findall(r"\b(Alpha|Beta|Gamma)\b Structure", text) == ["Alpha", "Beta", "Gamma"]
     assert f"Aucune candidature retenue. Motif de la clôture {reason}" in text
 
@@ -335,7 +336,8 @@ def test_national_organiser_reads_ranking_and_minutes_but_does_not_pick(client, 
 
     found = statuses(client, hdf, scored[0])
 
-    assert found == [200, 403, 403, 403, 403, 403, 200]
+    assert found == [200, 403, 403, 403, 403, 403, 303]  # the minutes: to the page that asks for them
+    assert prepared(client, f"/ars/{hdf.id}/proces-verbal.pdf").mimetype == "application/pdf"
 
 
 def test_minutes_pdf_holds_jury_conflicts_ranking_in_order_opinions_and_date(client, as_organiser, clock, hdf, scored,
@@ -349,7 +351,7 @@ def test_minutes_pdf_holds_jury_conflicts_ranking_in_order_opinions_and_date(cli
     select(client, hdf, alpha, opinion=opinion)
     clock.set(datetime(2017, 11, 6, 18, 45, tzinfo=PARIS))
 
-    response = client.get(f"/ars/{hdf.id}/proces-verbal.pdf")
+    response = prepared(client, f"/ars/{hdf.id}/proces-verbal.pdf")
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
@@ -370,7 +372,7 @@ def test_minutes_pdf_splits_an_opinion_taller_than_a_page(client, as_organiser, 
     opinion = "W" * 2000  # no space, wide letters: one word, wrapped letter by letter into a row taller than a page
     select(client, hdf, alpha, opinion=opinion)
 
-    response = client.get(f"/ars/{hdf.id}/proces-verbal.pdf")
+    response = prepared(client, f"/ars/{hdf.id}/proces-verbal.pdf")
 
     assert response.status_code == 200
     assert pdf_text(response).count("W") >= 2000  # every letter printed, over several pages
@@ -379,7 +381,7 @@ def test_minutes_pdf_splits_an_opinion_taller_than_a_page(client, as_organiser, 
 def test_minutes_pdf_numbers_its_pages_and_names_itself(client, as_organiser, hdf, scored):
     select(client, hdf, scored[0], opinion="W" * 2000)  # several pages
 
-    response = client.get(f"/ars/{hdf.id}/proces-verbal.pdf")
+    response = prepared(client, f"/ars/{hdf.id}/proces-verbal.pdf")
 
     reader = PdfReader(io.BytesIO(response.data))
     total = len(reader.pages)

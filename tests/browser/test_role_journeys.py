@@ -270,8 +270,11 @@ def test_ars_sets_aside_opens_the_jury_picks_closes_and_downloads_the_minutes(pa
     page.get_by_role("button", name="Clôturer la sélection", exact=True).click()
     expect(page.get_by_text("La sélection régionale est close.")).to_be_visible()
     shot("close")
+    page.get_by_role("button", name="Procès-verbal de délibération (PDF)").click()  # a job prepares it
+    expect(page.get_by_text("Le fichier est prêt.")).to_be_visible()
+    shot("proces-verbal")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Procès-verbal de délibération (PDF)").click()
+        page.get_by_role("link", name=re.compile(r"^Télécharger \(")).click()
 
     settle()
     region = db.session.get(Region, corse)
