@@ -187,3 +187,16 @@ def test_a_step_save_reads_the_dossier_its_edition_and_partners_in_one_statement
     reads = [re.search(r"\bFROM (\w+)", statement).group(1) for statement in statements
              if statement.lstrip().startswith("SELECT")]
     assert reads == ["users", "candidatures", "audit_chain_head"]
+
+
+def test_a_step_page_reads_the_dossier_once_and_the_thread_on_the_last_step_only(client, draft):
+    urls = [step_url(draft, number) for number in range(1, len(STEPS) + 1)]
+
+    def reads(url: str) -> list[str]:
+        with counted() as statements:
+            assert client.get(url).status_code == 200
+        return [re.search(r"\bFROM (\w+)", statement).group(1) for statement in statements
+                if statement.lstrip().startswith("SELECT")]
+
+    assert [reads(url) for url in urls] == [["users", "candidatures"]] * (len(STEPS) - 1) + [
+        ["users", "candidatures", "messages", "attachments"]]
