@@ -169,7 +169,8 @@ def bare_sequence(scratch: Path, url: str, n: int) -> dict[str, list[float]]:
 
     for number in range(n):
         client = app.test_client()
-        assert client.post("/login", data={"email": f"rush-{number}@example.org", "password": PASSWORD}).status_code == 302
+        signed_in = client.post("/login", data={"email": f"rush-{number}@example.org", "password": PASSWORD})
+        assert signed_in.status_code == 302
         meter("dossier GET", lambda: client.get("/dossier"), 200)
         for kind in ("step save", "whole save"):
             meter(kind, lambda: client.post("/save", data=DOSSIER), 302)
