@@ -32,10 +32,11 @@ Scope = Callable[[object], bool]
 MAX_ID = 2**31 - 1  # PostgreSQL's integer keys; a larger id (typed in a URL or a query) is simply not found
 
 
-def get_or_404(model: type, ident: int, scope: Scope):
-    """The ``model`` row with id ``ident`` when ``scope`` admits it, else 404."""
+def get_or_404(model: type, ident: int, scope: Scope, options=()):
+    """The ``model`` row with id ``ident`` when ``scope`` admits it, else 404. ``options``: loader options,
+    the rows the view reads next loaded in the same statement."""
     g.policy_asked = True
-    row = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
+    row = db.session.get(model, ident, options=options) if 0 < ident <= MAX_ID else None
     if row is None or not scope(row):
         abort(404)
     return row

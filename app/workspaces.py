@@ -60,7 +60,8 @@ def navigation(user: User) -> list[Link]:
     if user.is_authenticated:
         if user.has_role(Role.CANDIDATE):
             links.append(Link(_l("Mes candidatures"), url_for("candidatures.index")))
-        current = current_edition()  # once per page: every menu entry reads it
+        # Once per page, for the organisers' entries only: a candidate's or a juror's page does not read it.
+        current = current_edition() if user.has_role(Role.REGIONAL_ORGANISER, Role.NATIONAL_ORGANISER) else None
         for membership in _organised_regions(user, current):
             label = (_l("ARS %(region)s", region=membership.region.name)
                      if current is not None and membership.edition_id == current.id else

@@ -34,7 +34,8 @@ def index(candidature_id: int):
 @bp.post("/")
 @signed_in
 def upload(candidature_id: int):
-    candidature = policy.get_or_404(Candidature, candidature_id, policy.attaches)
+    # Its edition's rules are read next: in the same statement.
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.attaches, (db.joinedload(Candidature.edition),))
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)

@@ -32,7 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.i18n import language, worded
 from workflows.definition import Contest
-from workflows.dossier import FIELDS
+from workflows.dossier import FIELDS, dossier_key
 from workflows.identifiers import normalise
 
 PARTNER_ROWS = 4
@@ -83,16 +83,23 @@ class DossierBaseForm(FlaskForm):
     project_stage = RadioField(_l("État d’avancement du projet"), validate_choice=False)
     link = URLField(_l("Lien (par exemple une vidéo)"), description=_l("Facultatif. Commence par https://"))
 
+    dossier_keys: tuple[str, ...] | None = None  # the dossier keys whose fields the form has (None: every one)
 
-def dossier_form_class(contest: Contest) -> type[DossierBaseForm]:
-    """A form class with one answer field per criterion and one box per attestation."""
-    return _dossier_form_class(contest, language())
+    def holds(self, key: str) -> bool:
+        return self.dossier_keys is None or key in self.dossier_keys
 
 
-# Built once per definition and language, not on each request: WTForms binds a class's fields once,
+def dossier_form_class(contest: Contest, keys: tuple[str, ...] | None = None) -> type[DossierBaseForm]:
+    """A form class with one answer field per criterion and one box per attestation; with ``keys`` (a
+    step's dossier keys), only the fields of those keys: a step's page builds, parses and shows its own
+    fields, not the forty of the whole dossier."""
+    return _dossier_form_class(contest, language(), keys)
+
+
+# Built once per definition, language and step, not on each request: WTForms binds a class's fields once,
 # and the wordings read from the definition depend on the page's language only.
-@lru_cache(maxsize=32)
-def _dossier_form_class(contest: Contest, _language: str) -> type[DossierBaseForm]:
+@lru_cache(maxsize=64)
+def _dossier_form_class(contest: Contest, _language: str, keys: tuple[str, ...] | None) -> type[DossierBaseForm]:
     fields = {
         f"answer_{criterion.key}": TextAreaField(
             worded(criterion), description=_l("%(max)s caractères au maximum.", max=contest.limits.criterion_answer)
@@ -100,14 +107,21 @@ def _dossier_form_class(contest: Contest, _language: str) -> type[DossierBaseFor
         for criterion in contest.criteria
     }
     fields |= {f"attestation_{a.key}": BooleanField(worded(a)) for a in contest.attestations}
-    return type("DossierForm", (DossierBaseForm,), fields)
+    if keys is not None:
+        # A field set to None in a subclass is not one of its fields (WTForms): the other steps' go.
+        fields = {name: field for name, field in fields.items() if dossier_key(name) in keys}
+        fields |= {name: None for name in (*FIELDS, "partners") if dossier_key(name) not in keys}
+    return type("DossierForm", (DossierBaseForm,), {"dossier_keys": keys, **fields})
 
 
 def set_choices(form: DossierBaseForm, contest: Contest) -> None:
+    """The definition's lists and lengths on the fields the form has (a step's form has its own only)."""
     for name, choices in _choice_lists(contest, language()).items():
-        form[name].choices = choices
-    form.summary.description = _l("%(max)s caractères au maximum.", max=contest.limits.summary)
-    form.description.description = _l("%(max)s caractères au maximum.", max=contest.limits.description)
+        if name in form:
+            form[name].choices = choices
+    for name, limit in (("summary", contest.limits.summary), ("description", contest.limits.description)):
+        if name in form:
+            form[name].description = _l("%(max)s caractères au maximum.", max=limit)
 
 
 @lru_cache(maxsize=32)
@@ -126,18 +140,23 @@ def _clean(value):
 
 
 def dossier_from_form(form: DossierBaseForm, contest: Contest) -> dict:
-    """The dossier as typed: plain values, blank partner rows dropped."""
-    dossier = {field: _clean(getattr(form, field).data) for field in FIELDS}
+    """The dossier as typed, for the keys the form has (a step's form: its own): plain values, blank
+    partner rows dropped."""
+    dossier = {field: _clean(form[field].data) for field in FIELDS if form.holds(field)}
     for field in ("sectors", "modalities", "domains"):
-        dossier[field] = list(dossier[field] or [])
-    answers = {c.key: _clean(form[f"answer_{c.key}"].data) for c in contest.criteria}
-    dossier["answers"] = {key: text for key, text in answers.items() if text}
-    dossier["attestations"] = {a.key: bool(form[f"attestation_{a.key}"].data) for a in contest.attestations}
-    dossier["partners"] = [
-        {key: _clean(row.form[key].data) or "" for key in ("side", "name", "organisation", "role")}
-        for row in form.partners
-        if any(_clean(row.form[key].data) for key in ("name", "organisation", "role"))
-    ]
+        if field in dossier:
+            dossier[field] = list(dossier[field] or [])
+    if form.holds("answers"):
+        answers = {c.key: _clean(form[f"answer_{c.key}"].data) for c in contest.criteria}
+        dossier["answers"] = {key: text for key, text in answers.items() if text}
+    if form.holds("attestations"):
+        dossier["attestations"] = {a.key: bool(form[f"attestation_{a.key}"].data) for a in contest.attestations}
+    if form.holds("partners"):
+        dossier["partners"] = [
+            {key: _clean(row.form[key].data) or "" for key in ("side", "name", "organisation", "role")}
+            for row in form.partners
+            if any(_clean(row.form[key].data) for key in ("name", "organisation", "role"))
+        ]
     return dossier
 
 
@@ -163,7 +182,7 @@ def stored_differences(form: DossierBaseForm, stored: dict, contest: Contest) ->
         if mine != theirs:
             differences[name] = {"label": str(label), "value": shown or _("(vide)")}
 
-    for name in FIELDS:
+    for name in (name for name in FIELDS if name in typed):
         field, theirs = form[name], stored.get(name)
         if isinstance(field, SelectMultipleField):
             differ(name, field.label.text, sorted(typed[name]), sorted(theirs or []), _labels(field, theirs or []))
@@ -171,13 +190,15 @@ def stored_differences(form: DossierBaseForm, stored: dict, contest: Contest) ->
             differ(name, field.label.text, typed[name], _clean(theirs), _labels(field, [theirs] if theirs else []))
         else:
             differ(name, field.label.text, typed[name], _clean(theirs), _clean(theirs) or "")
-    for criterion in contest.criteria:
+    for criterion in contest.criteria if "answers" in typed else ():
         theirs = _clean((stored.get("answers") or {}).get(criterion.key))
         differ(f"answer_{criterion.key}", worded(criterion), typed["answers"].get(criterion.key), theirs, theirs or "")
-    for attestation in contest.attestations:
+    for attestation in contest.attestations if "attestations" in typed else ():
         theirs = bool((stored.get("attestations") or {}).get(attestation.key))
         differ(f"attestation_{attestation.key}", worded(attestation), typed["attestations"][attestation.key], theirs,
                _("cochée") if theirs else _("non cochée"))
+    if "partners" not in typed:
+        return differences
     partners = [{key: partner.get(key) or "" for key in ("side", "name", "organisation", "role")}
                 for partner in stored.get("partners") or ()]
     sides = {choice.value: str(choice.label) for choice in form.partners[0].form.side.choices}

@@ -29,7 +29,7 @@ from app.models import Candidature, Region
 from app.candidatures.receipt_pdf import receipt_pdf
 from app.receipts import receipt_time
 from app.transitions.candidate import submit_candidature, withdraw_candidature
-from workflows.dossier import STEPS, dossier_key, edit_blockers, missing_fields, step_of
+from workflows.dossier import STEPS, edit_blockers, missing_fields, step_of
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.machine import missing_item_reason
 from workflows.messages import Side
@@ -37,6 +37,9 @@ from workflows.states import Role, State
 
 bp = Blueprint("candidatures", __name__, url_prefix="/candidatures")
 candidate_only = roles_required(Role.CANDIDATE)
+# What a step's page and a save read besides the dossier's row, loaded in the statement that finds it.
+DOSSIER_READS = (db.joinedload(Candidature.edition), db.joinedload(Candidature.region),
+                 db.joinedload(Candidature.partners))
 
 
 @bp.get("")
@@ -91,7 +94,7 @@ def edit(candidature_id: int):
 @candidate_only
 def save_whole(candidature_id: int):
     """A tab still open on the former one-page form: its every field saved at once, as a step is."""
-    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned, DOSSIER_READS)
     return _post(candidature, None)
 
 
@@ -99,11 +102,11 @@ def save_whole(candidature_id: int):
 @candidate_only
 def step(candidature_id: int, number: int):
     """One step of the dossier: its fields, saved by each of its buttons before going on."""
-    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.owned, DOSSIER_READS)
     if not 1 <= number <= len(STEPS):
         abort(404)
     if request.method == "GET":
-        return _render(candidature, _stored_form(candidature), number)
+        return _render(candidature, _stored_form(candidature, number), number)
     return _post(candidature, number)
 
 
@@ -116,20 +119,25 @@ def review_url(candidature, **anchor) -> str:
 def _post(candidature, number):
     """Save the posted step (None: a whole form), or show it again when its CSRF token is refused."""
     contest = candidature.edition.contest
-    form = dossier_form_class(contest)()
+    form = dossier_form_class(contest, _keys(number))()
     set_choices(form, contest)
     if form.validate_on_submit():
         return _save(candidature, form, contest, number)
     return _render(candidature, form, number)
 
 
-def _stored_form(candidature):
-    """The dossier form showing the stored dossier."""
+def _stored_form(candidature, number):
+    """The form of step ``number`` showing the stored dossier."""
     contest = candidature.edition.contest
-    form = dossier_form_class(contest)(formdata=None, data=form_data(candidature.dossier(), contest,
-                                                                     candidature.version))
+    form = dossier_form_class(contest, _keys(number))(formdata=None, data=form_data(
+        candidature.dossier(), contest, candidature.version))
     set_choices(form, contest)
     return form
+
+
+def _keys(number) -> tuple[str, ...] | None:
+    """The dossier keys of step ``number`` (None: the whole form, every key)."""
+    return STEPS[number - 1].keys if number else None
 
 
 def _field_url(candidature, field: str) -> str:
@@ -144,10 +152,11 @@ def _render(candidature, form, number, reasons=(), status=200, stored=None, type
     ``typed``: the dossier a refused save held, whose missing items its reasons may name; ``lead``: the
     sentence that introduces the list of reasons (not one of them)."""
     contest = candidature.edition.contest
-    dossier = candidature.dossier()
-    missing = missing_fields(dossier, contest)
+    last = number == len(STEPS)
+    # The missing items are listed on the last step, the thread is shown there only: not read for the others.
+    missing = missing_fields(candidature.dossier(), contest) if last or reasons else []
     # A refusal names each missing item of the dossier it refused: each such reason links to its field too.
-    named = {*missing, *(missing_fields(typed, contest) if typed else ())}
+    named = {*missing, *(missing_fields(typed, contest) if typed else ())} if reasons else ()
     reason_links = {str(missing_item_reason(label)): _field_url(candidature, field) for field, label in named}
     return render_template(
         "candidatures/step.html",
@@ -163,11 +172,11 @@ def _render(candidature, form, number, reasons=(), status=200, stored=None, type
         reason_links=reason_links,
         stored=stored or {},
         read_only=bool(edit_blockers(State(candidature.state), now(), contest)),
-        missing=[(label, _field_url(candidature, field)) for field, label in missing],
+        missing=[(label, _field_url(candidature, field)) for field, label in missing] if last else [],
         state_label=state_shown_to_candidate(candidature),
-        thread=ThreadView.of(candidature, current_user, Side.CANDIDATE, now()),
-        message_form=message_form or MessageWriteForm.for_contest(contest), message_reasons=message_reasons,
-        message_action=url_for(".write_message", candidature_id=candidature.id),
+        **(dict(thread=ThreadView.of(candidature, current_user, Side.CANDIDATE, now()),
+                message_form=message_form or MessageWriteForm.for_contest(contest), message_reasons=message_reasons,
+                message_action=url_for(".write_message", candidature_id=candidature.id)) if last else {}),
         **deadline_context(contest, now()),
     ), status
 
@@ -181,15 +190,13 @@ def _refused(candidature, form, number, reasons, status, stored=None, typed=None
 def _save(candidature, form, contest, number):
     """Save what the step holds (every field: ``number`` None) over the stored dossier, then go where the
     button said: the next or previous step, the same one, or the submission."""
-    keys = STEPS[number - 1].keys if number else None
-    typed = dossier_from_form(form, contest)
-    dossier = candidature.dossier() | {key: value for key, value in typed.items() if keys is None or key in keys}
+    typed = dossier_from_form(form, contest)  # the step's keys only: its form has no other field
+    dossier = candidature.dossier() | typed
     version = int(form.version.data) if (form.version.data or "").isdigit() else 0
     with refusals() as refused:
         save_dossier(candidature, dossier, actor=current_user, now=now(), version=version)
     if refused.stale:
-        differences = {name: difference for name, difference in stored_differences(
-            form, candidature.dossier(), contest).items() if keys is None or dossier_key(name) in keys}
+        differences = stored_differences(form, candidature.dossier(), contest)
         return _refused(candidature, form, number, [_(
             "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
             "vos saisies, affichées ci-dessous, n’ont pas été enregistrées. Sous chaque champ qui diffère, "
@@ -197,8 +204,7 @@ def _save(candidature, form, contest, number):
             "« Enregistrer » : elles remplaceront la version enregistrée. Pour garder la version enregistrée, "
             "rechargez la page.")], status=409, stored=differences)
     if refused.problems:
-        shown = form if keys is None else {field.name: field for field in form if dossier_key(field.name) in keys}
-        return _refused(candidature, form, number, refused.place_on(shown), status=422,
+        return _refused(candidature, form, number, refused.place_on(form), status=422,
                         lead=_("Certaines informations ne sont pas valides : rien n’a été enregistré."))
     if refused:
         return _refused(candidature, form, number, refused.reasons, status=422, typed=dossier)
@@ -232,7 +238,8 @@ def write_message(candidature_id: int):
     return write_from_page(
         candidature, side=Side.CANDIDATE, sent=_("Votre message est envoyé ; l’ARS est prévenue par courriel."),
         thread_url=review_url(candidature, _anchor="messages"),
-        page=lambda **refused: _render(candidature, _stored_form(candidature), len(STEPS), status=422, **refused))
+        page=lambda **refused: _render(candidature, _stored_form(candidature, len(STEPS)), len(STEPS), status=422,
+                                       **refused))
 
 
 @bp.route("/<int:candidature_id>/retirer", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from app.models import AuditEntry
 from tests.app.dossier_helpers import review_url, step_url
 from tests.app.test_dossier import DEADLINE, candidate, complete_form, draft, reload  # noqa: F401  (fixtures)
 from tests.app.test_typed_input import hidden_version, post_page
+from tests.volume import counted
 from workflows.dossier import STEPS, dossier_key
 
 
@@ -158,3 +159,45 @@ def test_submitted_dossier_is_read_only_on_every_step_after_the_deadline(client,
         assert ('Étape suivante</a>' in page) == (number < len(STEPS))
     assert refused.status_code == 422
     assert reload(draft).title == "Patients traceurs de leur sortie"
+
+
+def test_a_step_form_parses_only_its_own_fields(app, draft):
+    from app.candidatures.forms import dossier_form_class
+
+    contest = draft.edition.contest
+    with app.test_request_context():
+        fields = {step.key: [field.name for field in dossier_form_class(contest, step.keys)(formdata=None)]
+                  for step in STEPS}
+        whole = [field.name for field in dossier_form_class(contest)(formdata=None)]
+
+    hidden = ["csrf_token", "version"]
+    assert sorted(fields["projet"]) == sorted([*hidden, "title", "summary", "description", "domains", "domain_other",
+                                               "project_stage", "link"])
+    assert sorted(fields["criteres"]) == sorted([*hidden, *(f"answer_{c.key}" for c in contest.criteria)])
+    assert sorted({name for names in fields.values() for name in names}) == sorted(whole)
+
+
+def test_a_step_save_reads_the_dossier_its_edition_and_partners_in_one_statement(client, draft):
+    url = step_url(draft, 3)
+    page = client.get(url).get_data(as_text=True)
+
+    with counted() as statements:
+        response = post_page(client, url, page, "next", title="Lu en une fois")
+
+    assert response.status_code == 302
+    reads = [re.search(r"\bFROM (\w+)", statement).group(1) for statement in statements
+             if statement.lstrip().startswith("SELECT")]
+    assert reads == ["users", "candidatures", "audit_chain_head"]
+
+
+def test_a_step_page_reads_the_dossier_once_and_the_thread_on_the_last_step_only(client, draft):
+    urls = [step_url(draft, number) for number in range(1, len(STEPS) + 1)]
+
+    def reads(url: str) -> list[str]:
+        with counted() as statements:
+            assert client.get(url).status_code == 200
+        return [re.search(r"\bFROM (\w+)", statement).group(1) for statement in statements
+                if statement.lstrip().startswith("SELECT")]
+
+    assert [reads(url) for url in urls] == [["users", "candidatures"]] * (len(STEPS) - 1) + [
+        ["users", "candidatures", "messages", "attachments"]]
