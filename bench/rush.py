@@ -251,11 +251,11 @@ def database_url(db: str, workdir: Path, name: str) -> str:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
-def concours_server(db: str, workdir: Path, accounts: int, smtp_port: int) -> tuple[Server, list[tuple[str, int]]]:
-    """Migrate, play the demo's « dépôt » stage, seed ``accounts`` candidates each with a draft; start."""
+def seed_candidates(app, accounts: int) -> list[tuple[str, int]]:
+    """Migrate, play the demo's « dépôt » stage, seed ``accounts`` candidates each with a draft (in
+    ``app``'s context, hashed with its profile); their emails and dossier ids."""
     from flask_migrate import upgrade
 
-    from app import create_app
     from app.accounts import create_user
     from app.candidatures.operations import create_candidature
     from app.clock import now
@@ -266,27 +266,37 @@ def concours_server(db: str, workdir: Path, accounts: int, smtp_port: int) -> tu
     from app.passwords import hash_password
     from workflows.states import Role
 
+    seeded = []
+    upgrade()
+    result = app.test_cli_runner().invoke(demo_command, ["--stage", "depot"])
+    assert result.exit_code == 0, result.output
+    edition = current_edition()
+    region = concours_db.session.scalar(sa.select(Region).filter_by(edition_id=edition.id, code="HDF"))
+    password_hash = hash_password(PASSWORD)
+    for number in range(accounts):
+        user = create_user(email=f"rush-{number}@example.org", password_hash=password_hash, role=Role.CANDIDATE,
+                           now=now(), verified=True)
+        candidature = create_candidature(owner=user, edition=edition, region=region, now=now())
+        concours_db.session.flush()
+        seeded.append((user.email, candidature.id))
+    concours_db.session.commit()
+    return seeded
+
+
+def concours_server(db: str, workdir: Path, accounts: int, smtp_port: int) -> tuple[Server, list[tuple[str, int]]]:
+    """Concours seeded (``seed_candidates``) and started."""
+    from app import create_app
+    from app.extensions import db as concours_db
+
     url, upload_dir = database_url(db, workdir, "rush_concours"), workdir / "concours-uploads"
     env = {"DATABASE_URL": url, "UPLOAD_DIR": str(upload_dir), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
            **({"REDIS_URL": REDIS} if db == "postgresql" else {})}
     app = create_app(overrides={"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(upload_dir),
                                 "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port})
-    seeded = []
+    # The production profile (app.passwords' "default"), as the real sign-ins will verify.
+    assert app.config["PASSWORD_HASH_PROFILE"] == "default"
     with app.app_context():
-        upgrade()
-        result = app.test_cli_runner().invoke(demo_command, ["--stage", "depot"])
-        assert result.exit_code == 0, result.output
-        edition = current_edition()
-        region = concours_db.session.scalar(sa.select(Region).filter_by(edition_id=edition.id, code="HDF"))
-        password_hash = hash_password(PASSWORD)  # the production profile: app.passwords' "default"
-        assert app.config["PASSWORD_HASH_PROFILE"] == "default"
-        for number in range(accounts):
-            user = create_user(email=f"rush-{number}@example.org", password_hash=password_hash, role=Role.CANDIDATE,
-                               now=now(), verified=True)
-            candidature = create_candidature(owner=user, edition=edition, region=region, now=now())
-            concours_db.session.flush()
-            seeded.append((user.email, candidature.id))
-        concours_db.session.commit()
+        seeded = seed_candidates(app, accounts)
         concours_db.engine.dispose()
     return start("Concours", "app:create_app()", env, make_engine(url), upload_dir), seeded
 

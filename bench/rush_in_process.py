@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("CONCOURS_ENV", "development")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
-from bench.rush import CSRF, DOSSIER, PASSWORD, PDF, VERSION  # noqa: E402
+from bench.rush import CSRF, DOSSIER, PASSWORD, PDF, VERSION, seed_candidates  # noqa: E402
 from tests.databases import postgresql_database, server_url  # noqa: E402
 from tests.volume import counted  # noqa: E402
 
@@ -45,37 +45,13 @@ STEP = 3  # the project: title, summary, description and their lists
 
 def seeded_app(url: str, scratch: Path, accounts: int):
     """Concours migrated, at the demo's « dépôt » stage, with ``accounts`` candidates each with a draft."""
-    import sqlalchemy as sa
-    from flask_migrate import upgrade
-
     from app import create_app
-    from app.accounts import create_user
-    from app.candidatures.operations import create_candidature
-    from app.clock import now
-    from app.demo import demo_command
-    from app.editions import current_edition
     from app.extensions import db
-    from app.models import Region
-    from app.passwords import hash_password
-    from workflows.states import Role
 
     app = create_app(overrides={"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(scratch / "uploads"),
                                 "SMTP_HOST": "127.0.0.1", "SMTP_PORT": 1, "RATELIMIT_ENABLED": False})
-    seeded = []
     with app.app_context():
-        upgrade()
-        result = app.test_cli_runner().invoke(demo_command, ["--stage", "depot"])
-        assert result.exit_code == 0, result.output
-        edition = current_edition()
-        region = db.session.scalar(sa.select(Region).filter_by(edition_id=edition.id, code="HDF"))
-        password_hash = hash_password(PASSWORD)
-        for number in range(accounts):
-            user = create_user(email=f"rush-{number}@example.org", password_hash=password_hash, role=Role.CANDIDATE,
-                               now=now(), verified=True)
-            candidature = create_candidature(owner=user, edition=edition, region=region, now=now())
-            db.session.flush()
-            seeded.append((user.email, candidature.id))
-        db.session.commit()
+        seeded = seed_candidates(app, accounts)
         db.session.remove()
     return app, seeded
 
