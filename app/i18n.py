@@ -146,6 +146,16 @@ def number(value: Fraction | int, places: int = 2) -> str:
     return display(value, places).replace(",", decimal_sign())
 
 
+def file_size(size: int) -> str:
+    """A file's size as the language writes it: « 46 ko », « 2,5 Mo » (« 46 kB », « 2.5 MB »)."""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+
+    if size < 2**20:
+        return format_unit(max(round(size / 2**10), 1), "digital-kilobyte", "short", locale=get_locale() or "fr")
+    return format_unit(size / 2**20, "digital-megabyte", "short", format="#,##0.0", locale=get_locale() or "fr")
+
+
 def list_separator() -> str:
     """Between the items of a list said in a line, items that may hold commas (a definition's
     wordings): « a ; b » in French, "a; b" in English."""

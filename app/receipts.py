@@ -20,6 +20,18 @@ from app.models import AuditEntry, Candidature
 ATTACHMENT_ACTIONS = ("attachment.add", "attachment.replace", "attachment.delete")
 
 
+def receipt_number_key(typed: str) -> str:
+    """A receipt number reduced to its capitals and digits, as a person may type it (lower case, with
+    spaces, dashes or none): compare it with ``stored_receipt_key`` of the stored number."""
+    return "".join(character for character in typed.upper() if character.isalnum())
+
+
+def stored_receipt_key():
+    """The stored receipt number reduced as ``receipt_number_key`` reduces a typed one (its
+    separators are dashes: ``app.transitions.candidate.new_receipt_number``)."""
+    return db.func.replace(db.func.upper(Candidature.receipt_number), "-", "")
+
+
 def receipt_time(candidature: Candidature) -> datetime:
     """When the current receipt was issued: the last submission, edit or attachment change."""
     last_attachment_change = db.session.scalar(

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,6 +25,7 @@ from app.access import roles_required
 from app.audit import record
 from app.clock import now
 from app.downloads import download
+from app.i18n import file_size
 from app.auth.forms import ConfirmForm
 from app.database import writes
 from app.editions import current_edition
@@ -272,8 +272,7 @@ def prepare(word: str):
 @roles_required(*ORGANISERS)
 def preparation(job_id: int):
     job = policy.get_or_404(ExportJob, job_id, policy.requested)
-    size = (format_decimal(jobs.path_of(job.stored_name).stat().st_size / 2**20, "#,##0.0")
-            if job.state == "done" else None)
+    size = file_size(jobs.path_of(job.stored_name).stat().st_size) if job.state == "done" else None
     # Starting again asks for the same file (a job from before its word was kept: a national file).
     word = job.parameters.get("word") or PREPARED[job.kind][0]
     return render_template("exports/preparation.html", job=job, word=word, title=_title(job), size=size,

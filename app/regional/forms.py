@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Regex
 
 from app.extensions import db
 from app.models import Candidature, User
+from app.receipts import receipt_number_key, stored_receipt_key
 from workflows.dossier import INADMISSIBILITY_REASONS
 
 
@@ -88,7 +89,7 @@ class RegionalConflictForm(_ConflictForm):
     candidature = StringField(
         _l("Numéro de récépissé du dossier"), validators=[DataRequired(_l("Indiquez le numéro de récépissé du dossier."))],
         description=_l("Tel qu’il figure dans la liste des dossiers déposés, par exemple K3QF-7ZLA-P2MD-X9RT."),
-        filters=[lambda typed: "".join((typed or "").split()).upper()])  # as pasted: spaces around, lower case
+        filters=[lambda typed: (typed or "").strip()])
 
     @classmethod
     def within(cls, jurors, dossiers: ColumnElement, formdata=None) -> RegionalConflictForm:
@@ -100,8 +101,8 @@ class RegionalConflictForm(_ConflictForm):
         return form
 
     def validate_candidature(self, field: StringField) -> None:
-        self.found = db.session.scalar(db.select(Candidature).where(self.dossiers,
-                                                                    Candidature.receipt_number == field.data))
+        self.found = db.session.scalar(db.select(Candidature).where(
+            self.dossiers, stored_receipt_key() == receipt_number_key(field.data)))
         if self.found is None:
             raise ValidationError(_l("Aucun dossier soumis au jury de la région ne porte le numéro « %(number)s » : "
                                      "recopiez le numéro de récépissé de la liste des dossiers déposés.",

@@ -148,8 +148,11 @@ def test_regional_minutes_asked_from_the_ranking_then_prepared_by_a_worker(clien
     assert queue.work() == 1
 
     assert f"Procès-verbal de délibération (PDF) — {hdf.name}" in waiting and PROGRESS.search(waiting)
+    ready = client.get(started.headers["Location"]).get_data(as_text=True)
     response = client.get(f"{started.headers['Location']}/fichier")
     assert_download(response, "proces-verbal-HDF.pdf", "application/pdf")
+    # A file of some tens of kilobytes says so (it read « 0,0 Mo »).
+    assert int(re.search(r"Télécharger \((\d+)\s?ko\)", ready).group(1)) == round(len(response.data) / 1024)
     assert f"Région : {hdf.name}." in pdf_text(response)
     assert audit("export.minutes") == [(hdf_organiser.id, "regional_organiser", {})]
 

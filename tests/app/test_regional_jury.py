@@ -272,10 +272,15 @@ def test_organiser_conflict_is_refused_once_the_juror_scored_the_dossier(client,
     assert declarations() == []
 
 
-def test_organiser_conflict_finds_the_dossier_as_pasted(client, organiser, make_user, dossier):
+@pytest.mark.parametrize("typed", [
+    lambda number: f"  {number.lower()} ",  # pasted with spaces around, in lower case
+    lambda number: number.replace("-", " "),  # read aloud in groups
+    lambda number: number.replace("-", "").lower(),  # typed without separators
+])
+def test_organiser_conflict_finds_the_dossier_as_typed(client, organiser, make_user, dossier, typed):
     juror, candidature = make_user(Role.REGIONAL_JUROR), dossier("regional_jury")
 
-    response = record_conflict(client, juror, candidature, number=f"  {candidature.receipt_number.lower()} ")
+    response = record_conflict(client, juror, candidature, number=typed(candidature.receipt_number))
 
     assert response.status_code == 302
     assert declarations() == [(juror.id, candidature.id, True, "Son conjoint dirige l’établissement.", "organiser")]

@@ -13,12 +13,12 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.exports.routes import PREPARED
+from app.models.exports import EXPORT_KINDS
 from app.journal.labels import LABELS, MACHINES
 
 APP = Path(__file__).resolve().parents[2] / "app"
 # Codes built from a value the scan cannot follow, with the app's own list of the values it takes.
-FOLLOWED = {"job.kind": tuple(PREPARED)}  # a prepared export job's kind: export.book, export.archive
+FOLLOWED = {"job.kind": EXPORT_KINDS}  # a prepared file's kind: export.book, export.minutes, export.notes…
 
 
 @dataclass(frozen=True)
