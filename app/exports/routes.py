@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import tempfile
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import BinaryIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -191,6 +192,9 @@ TABLE_TITLES = {"candidatures": _l("Tableau des candidatures"), "notes": _l("Tab
 MIMETYPES = {"book": "application/pdf", "archive": "application/zip", "minutes": "application/pdf",
              **{fmt: mimetype for fmt, (_writer, mimetype) in FORMATS.items()}}
 REFRESH_SECONDS = 2  # the progress page reloads itself this often while the job works
+# A job still waiting after this long has no worker taking it (none started, or all stopped): the page
+# says so rather than leaving the person in front of a bar that never moves.
+WORKER_PATIENCE = timedelta(minutes=2)
 STATE_LABELS = {"queued": _l("en attente"), "running": _l("en préparation"), "done": _l("prêt"),
                 "failed": _l("échec")}
 
@@ -278,6 +282,7 @@ def preparation(job_id: int):
     return render_template("exports/preparation.html", job=job, word=word, title=_title(job), size=size,
                            query=job.parameters.get("query", {}),
                            state=STATE_LABELS[job.state], refresh_seconds=REFRESH_SECONDS,
+                           unattended=job.state == "queued" and now() - job.requested_at > WORKER_PATIENCE,
                            form=ConfirmForm(), keep_hours=int(jobs.KEEP.total_seconds() // 3600))
 
 

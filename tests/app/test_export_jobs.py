@@ -72,6 +72,20 @@ def test_archive_prepared_by_a_worker_with_its_progress_then_downloaded(client, 
     assert audit("export.archive") == [(national.id, "national_organiser", {})]
 
 
+def test_a_job_no_worker_takes_is_said_to_wait_for_the_service(client, shortlist, national, queue, clock):
+    page_url = prepare(client, "livret")
+    notice = "le service qui prépare les fichiers semble arrêté"
+    assert notice not in client.get(page_url).get_data(as_text=True)
+
+    clock.advance(timedelta(minutes=2, seconds=1))  # no worker took it meanwhile
+    waiting = client.get(page_url).get_data(as_text=True)
+    assert notice in waiting and '<meta http-equiv="refresh" content="2">' in waiting
+
+    assert queue.work() == 1  # the service starts again: the request was kept
+    ready = client.get(page_url).get_data(as_text=True)
+    assert "Le fichier est prêt." in ready and notice not in ready
+
+
 def test_archive_prepared_by_a_running_consumer(client, shortlist, national, worker):
     page_url = prepare(client, "archive")
 
