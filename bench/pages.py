@@ -19,6 +19,7 @@ It prints; it asserts nothing (the query counts are asserted by tests/app/test_q
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -45,7 +46,8 @@ def _matches(url: str, part: str) -> bool:
     return url == part[:-1] if part.endswith("$") else part in url
 
 
-def measure(size: int, runs: int, only: list[str], analyze: bool = True) -> dict[str, tuple[float, int]]:
+def measure(size: int, runs: int, only: list[str], analyze: bool = True,
+            freeze: bool = True) -> dict[str, tuple[float, int]]:
     """Median milliseconds and statement count of each page, in a fresh database of ``size`` dossiers."""
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -70,6 +72,11 @@ def measure(size: int, runs: int, only: list[str], analyze: bool = True) -> dict
                 db.session.execute(sa.text("ANALYZE"))
                 db.session.commit()
             print(f"  seeded {size} dossiers in {time.perf_counter() - started:.1f} s", flush=True)
+            if freeze:
+                # As a server's worker does once the app is loaded (gunicorn.conf.py): the long-lived
+                # objects leave the collector's scans. Thawed below, for the next size's app.
+                gc.collect()
+                gc.freeze()
             result = {}
             for reader, urls in pages(volume).items():
                 client = app.test_client()
@@ -94,6 +101,7 @@ def measure(size: int, runs: int, only: list[str], analyze: bool = True) -> dict
                         result[f"POST {shown}"], result[f"job  {shown}"] = _ask_and_prepare(app, client, url)
             db.session.remove()
             db.engine.dispose()
+            gc.unfreeze()
         return result
 
 
@@ -123,12 +131,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-analyze", dest="analyze", action="store_false",
                         help="PostgreSQL: measure before the seeded tables have statistics")
+    parser.add_argument("--no-freeze", dest="freeze", action="store_false",
+                        help="leave the app's objects in the collector's scans (a server without gunicorn.conf.py)")
     parser.add_argument("--only", nargs="+", default=[], help="only the pages whose URL (region as /R) holds one, or is one ending with $")
     args = parser.parse_args()
-    print(f"database: {'PostgreSQL' if server_url() else 'SQLite'}; median of {args.runs} runs")
+    print(f"database: {'PostgreSQL' if server_url() else 'SQLite'}; median of {args.runs} runs"
+          + ("" if args.freeze else "; the app's objects not frozen"))
     results = {}
     for size in args.sizes:
-        results[size] = measure(size, args.runs, args.only, args.analyze)
+        results[size] = measure(size, args.runs, args.only, args.analyze, args.freeze)
     urls = list(results[args.sizes[0]])
     print(f"\n{'page':60}" + "".join(f"{size:>10} dossiers   " for size in args.sizes))
     for url in urls:

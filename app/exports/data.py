@@ -14,10 +14,10 @@ from itertools import groupby
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.jury.workload import Work, summaries, weighted_criteria
+from app.jury.workload import Work, regional_ranks, summaries, weighted_criteria
 from app.models import Candidature, Edition, Mark, Region, RegionalPick, Scoresheet
 from app.selection.ranking import column
-from scoring import Aggregate, Summary, aggregate_summaries, rank
+from scoring import Aggregate, aggregate_summaries, rank
 from workflows.definition import Choice, Contest
 
 
@@ -175,18 +175,15 @@ def shortlist_picks(edition: Edition) -> list[RegionalPick]:
     ).all()
 
 
-def _regional_marks(edition: Edition, contest: Contest) -> dict[int, JuryMarks]:
-    """Each regional jury's figures and rank of every candidature it scored (conflicted sheets left
-    out, as on the ranking page): every region in one query."""
+def _regional_marks(edition: Edition, contest: Contest, picks: list[int]) -> dict[int, JuryMarks]:
+    """Each pick's regional figures and its rank in its region's ranking (conflicted sheets left out, as on
+    the ranking page): the picks' sums, and their ranks among their regions' dossiers, one query each."""
     criteria = weighted_criteria(contest)
-    by_region: dict[int, list[Summary]] = {}
     work = Work.all_regions(edition)
-    regions = dict(db.session.execute(db.select(Candidature.id, Candidature.region_id).where(work.dossiers)).all())
-    for key, summary in summaries(work, criteria).items():
-        by_region.setdefault(regions[int(key)], []).append(summary)
-    return {int(row.candidature): _marks(row.aggregate, row.rank, contest)
-            for group in by_region.values()
-            for row in rank(aggregate_summaries(group, threshold=contest.disagreement_threshold), criteria)}
+    ranks = regional_ranks(work, criteria, picks)
+    figures = aggregate_summaries(summaries(work.within(picks), criteria).values(),
+                                  threshold=contest.disagreement_threshold)
+    return {int(key): _marks(result, ranks[int(key)], contest) for key, result in figures.items()}
 
 
 def _comments(work: Work, contest: Contest) -> dict[int, list[str]]:
@@ -225,7 +222,7 @@ def shortlist_book(edition: Edition, printed_at: datetime) -> Book:
     """The national shortlist with both juries' figures; national ones absent before the national jury."""
     contest = edition.contest
     picks = shortlist_picks(edition)
-    regional = _regional_marks(edition, contest)
+    regional = _regional_marks(edition, contest, [pick.candidature_id for pick in picks])
     national = _national_marks(edition, contest)
     return Book(
         edition_name=contest.name,

@@ -149,6 +149,8 @@ def test_book_lists_every_pick_before_the_national_stage(client, shortlist, nati
     assert shortlist.draft.title not in text
     assert OPINION in text
     assert "HDF Centre hospitalier de Lens Le livret de sortie écrit à deux Ville ; Sanitaire oui 17,50 — —" in text
+    assert "2 fiches reçues ; rang 1 dans la région." in text  # Lens, above Arras in HDF's ranking
+    assert "1 fiches reçues ; rang 2 dans la région." in text
     assert text.count("Pas encore de notes nationales.") == 3
     assert "Association « Vivre » CDU Co-animation" in text
     assert "Cérémonie de remise du prix : mardi 21 novembre 2017." in text

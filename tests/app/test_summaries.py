@@ -15,8 +15,8 @@ import pytest
 from app.extensions import db
 from app.jury.operations import store_figures
 from app.jury.workload import Work, dossier_work, juror_progress, juror_work, jury_work, progress_by, ranking, \
-    sheet_totals, summaries, totals_per, weighted_criteria
-from app.models import ConflictDeclaration, Mark, Region, RoleMembership, Scoresheet
+    regional_ranks, sheet_totals, summaries, totals_per, weighted_criteria
+from app.models import Candidature, ConflictDeclaration, Mark, Region, RoleMembership, Scoresheet
 from scoring import Progress, Scoresheet as Sheet, aggregate, completeness, mean_zscores, normalised_means, rank
 from scoring.advisory import group_totals
 from scoring.marks import summarise
@@ -85,6 +85,39 @@ def test_sums_of_the_database_equal_scoring_on_the_sheets(edition, make_user, cl
     assert [row for key in ranked.order if (row := ranked.row(key)) is not None] == exact
     assert ranked.order == [row.candidature for row in exact] + sorted(
         (str(c.id) for c in dossiers if str(c.id) not in ranked.standings), key=int)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ranks_of_a_few_dossiers_are_their_places_in_their_regions(edition, make_user, clock, seed):
+    """What the shortlist book prints of each pick: its rank among its region's dossiers, every region
+    at once, read for the picks only. Marks from 0 to 2 and sheets left out make ties, ties broken by a
+    criterion, and equal means over different numbers of sheets."""
+    draw = random.Random(seed)
+    owner = make_user(Role.CANDIDATE)
+    keys = [criterion.key for criterion in edition.contest.criteria]
+    criteria = weighted_criteria(edition.contest)
+    states = ["regional_jury", "national_shortlist", "regional_not_selected"]
+    expected: dict[int, int] = {}
+    for code in ("HDF", "IDF"):
+        jurors = [make_user(Role.REGIONAL_JUROR, region=code) for _ in range(3)]
+        dossiers = [factories.candidature(edition, owner, at=clock(), region=code, state=draw.choice(states))
+                    for _ in range(10)]
+        db.session.add_all(dossiers)
+        db.session.flush()
+        counted = []
+        for candidature in dossiers:
+            for juror in draw.sample(jurors, draw.randint(0, 3)):
+                marks = {key: draw.randint(0, 2) for key in keys}
+                _sheet(candidature, juror, "regional", "submitted", marks, clock())
+                counted.append(Sheet(str(juror.id), str(candidature.id), marks))
+        exact = rank(aggregate(counted, criteria, threshold=edition.contest.disagreement_threshold), criteria)
+        expected |= {int(row.candidature): row.rank for row in exact}
+    db.session.commit()
+    ids = db.session.scalars(db.select(Candidature.id)).all()
+
+    assert regional_ranks(Work.all_regions(edition), criteria, ids) == expected
+    few = draw.sample(sorted(expected), 3)
+    assert regional_ranks(Work.all_regions(edition), criteria, few) == {key: expected[key] for key in few}
 
 
 def test_a_removed_juror_sheets_no_longer_count(edition, make_user, clock):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 import stat
+from pathlib import Path
 
 import pytest
+from gunicorn.app.base import Application
 
 import config
 from app import create_app
@@ -228,3 +231,24 @@ def test_trusted_proxies_read_in_production(monkeypatch):
     ProductionConfig.prepare()
 
     assert ProductionConfig.TRUSTED_PROXIES == 1
+
+
+class Gunicorn(Application):
+    """Gunicorn's reading of the settings file it finds where it starts (the project's root)."""
+
+    def load_config(self):
+        self.load_config_from_file(str(Path(config.BASE_DIR) / "gunicorn.conf.py"))
+
+    def load(self):
+        raise AssertionError("the app is not loaded here")
+
+
+def test_gunicorn_worker_freezes_the_app_it_loaded():
+    """The hook is a setting gunicorn knows (it ignores a misspelt name), and it freezes what is alive."""
+    hook = Gunicorn().cfg.post_worker_init
+    try:
+        hook(None)
+
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
