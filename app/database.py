@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from flask import current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Select, bindparam, event, select
 from sqlalchemy.engine import Engine
+
+from app.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -85,13 +88,24 @@ def configure_engine_events(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def one_by_id(model: type, ident: int, options: tuple = ()):
+    """The ``model`` row with id ``ident`` (None if there is none), with the rows ``options`` load in the
+    same statement. ``options``: a tuple built once, at import, since the statement is kept per model and
+    options: a statement made anew (what ``Session.get`` does) has its cache key computed again on each
+    call, about 60–80 µs for the signed-in user's or a dossier's, on every request that reads them."""
+    return db.session.execute(_by_id(model, options), {"ident": ident}).unique().scalar_one_or_none()
+
+
+@lru_cache(maxsize=32)
+def _by_id(model: type, options: tuple) -> Select:
+    return select(model).options(*options).where(model.id == bindparam("ident"))
+
+
 def end_transaction() -> None:
     """Commit what the session holds and give its connection back, before slow work that needs no
     database (Argon2, receiving and inspecting an upload): no lock waits on it. The next query
     opens a fresh transaction. What was loaded stays loaded (the signed-in user, the edition's
     rules): the caller refreshes the rows its decision depends on."""
-    from app.extensions import db
-
     session = db.session()
     session.expire_on_commit = False
     try:

@@ -21,6 +21,7 @@ from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 
 from app.duplicates import flags_of
+from app.database import one_by_id
 from app.editions import current_edition
 from app.extensions import db
 from app.jury.independence import may_read_dossier
@@ -32,14 +33,21 @@ Scope = Callable[[object], bool]
 MAX_ID = 2**31 - 1  # PostgreSQL's integer keys; a larger id (typed in a URL or a query) is simply not found
 
 
-def get_or_404(model: type, ident: int, scope: Scope, options=()):
+def get_or_404(model: type, ident: int, scope: Scope, options: tuple = ()):
     """The ``model`` row with id ``ident`` when ``scope`` admits it, else 404. ``options``: loader options,
-    the rows the view reads next loaded in the same statement."""
+    the rows the view reads next loaded in the same statement (a tuple built at import: ``one_by_id``)."""
     g.policy_asked = True
-    row = db.session.get(model, ident, options=options) if 0 < ident <= MAX_ID else None
+    row = _find(model, ident, options) if 0 < ident <= MAX_ID else None
     if row is None or not scope(row):
         abort(404)
     return row
+
+
+def _find(model: type, ident: int, options: tuple):
+    if options:
+        return one_by_id(model, ident, options)
+    # Without options, the row the request holds already (a region its user's roles loaded) costs no statement.
+    return db.session.get(model, ident)
 
 
 def one_or_404(row):

@@ -1,8 +1,9 @@
 """Benchmark: the CPU of each request of the deadline rush, measured in process (less noisy than ``rush.py``).
 
 The rush's sequence for N seeded candidates of the demo at stage « dépôt » (Concours' development
-settings, as ``rush.py``): open the dossier (its first step), save a step (the project's), save the
-whole form (the former one-page address, what ``rush.py`` posts), upload three 1 MB PDFs, submit.
+settings, as ``rush.py``): open the dossier (its first step), save a step (the project's, its own
+fields: what ``rush.py`` posts), save the whole form (a tab still open on the former one-page
+address), upload three 1 MB PDFs, submit. The bare app receives the same bodies.
 ``time.process_time`` is read around the app's WSGI call (what a server's worker spends, not the test
 client's encoding of the request, which alone is about a millisecond for a posted dossier); statements
 are counted with an engine event. Prints the median CPU ms and statement count per request type;
@@ -35,12 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("CONCOURS_ENV", "development")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
-from bench.rush import CSRF, DOSSIER, PASSWORD, PDF, VERSION, seed_candidates  # noqa: E402
+from bench.rush import BARE_TOKEN, CSRF, DOSSIER, PASSWORD, PDF, STEP, VERSION, seed_candidates, step_body  # noqa: E402
 from tests.databases import postgresql_database, server_url  # noqa: E402
 from tests.volume import counted  # noqa: E402
 
 KINDS = ("dossier GET", "step save", "whole save", "upload", "submit")
-STEP = 3  # the project: title, summary, description and their lists
 
 
 def seeded_app(url: str, scratch: Path, accounts: int):
@@ -100,6 +100,11 @@ class Meter:
         return response
 
 
+def whole_body(token: str, version: int, action: str) -> dict[str, str]:
+    """The whole form's body, as the former one-page address receives it."""
+    return {"csrf_token": token, "version": str(version), "action": action, **DOSSIER}
+
+
 def candidate_sequence(app, meter: Meter, email: str, dossier_id: int) -> None:
     client = app.test_client()
     token = CSRF.search(client.get("/connexion").get_data(as_text=True)).group(1)
@@ -108,15 +113,12 @@ def candidate_sequence(app, meter: Meter, email: str, dossier_id: int) -> None:
     url = f"/candidatures/{dossier_id}"
     page = meter("dossier GET", lambda: client.get(f"{url}/etape/1"), 200).get_data(as_text=True)
     token, version = CSRF.search(page).group(1), int(VERSION.search(page).group(1))
-    meter("step save", lambda: client.post(f"{url}/etape/{STEP}", data={
-        "csrf_token": token, "version": str(version), "action": "next", **DOSSIER}), 302)
-    meter("whole save", lambda: client.post(url, data={
-        "csrf_token": token, "version": str(version + 1), "action": "save", **DOSSIER}), 302)
+    meter("step save", lambda: client.post(f"{url}/etape/{STEP}", data=step_body(token, version)), 302)
+    meter("whole save", lambda: client.post(url, data=whole_body(token, version + 1, "save")), 302)
     for number in range(3):
         meter("upload", lambda: client.post(f"{url}/pieces-jointes/", data={
             "csrf_token": token, "file": (io.BytesIO(PDF), f"annexe-{number + 1}.pdf", "application/pdf")}), 302)
-    meter("submit", lambda: client.post(url, data={
-        "csrf_token": token, "version": str(version + 2), "action": "submit", **DOSSIER}), 302)
+    meter("submit", lambda: client.post(url, data=whole_body(token, version + 2, "submit")), 302)
 
 
 def bare_sequence(scratch: Path, url: str, n: int) -> dict[str, list[float]]:
@@ -148,8 +150,8 @@ def bare_sequence(scratch: Path, url: str, n: int) -> dict[str, list[float]]:
         signed_in = client.post("/login", data={"email": f"rush-{number}@example.org", "password": PASSWORD})
         assert signed_in.status_code == 302
         meter("dossier GET", lambda: client.get("/dossier"), 200)
-        for kind in ("step save", "whole save"):
-            meter(kind, lambda: client.post("/save", data=DOSSIER), 302)
+        meter("step save", lambda: client.post("/save", data=step_body(BARE_TOKEN, 1)), 302)
+        meter("whole save", lambda: client.post("/save", data=whole_body(BARE_TOKEN, 2, "save")), 302)
         for index in range(3):
             meter("upload", lambda: client.post("/upload", data={
                 "file": (io.BytesIO(PDF), f"annexe-{index + 1}.pdf", "application/pdf")}), 302)

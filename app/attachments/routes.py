@@ -22,6 +22,8 @@ from app.uploads.names import DOWNLOAD_HEADERS, content_disposition
 from workflows.states import Role
 
 bp = Blueprint("attachments", __name__, url_prefix="/candidatures/<int:candidature_id>/pieces-jointes")
+# An upload reads its edition's rules next: in the same statement.
+UPLOAD_READS = (db.joinedload(Candidature.edition),)
 
 
 
@@ -34,8 +36,7 @@ def index(candidature_id: int):
 @bp.post("/")
 @signed_in
 def upload(candidature_id: int):
-    # Its edition's rules are read next: in the same statement.
-    candidature = policy.get_or_404(Candidature, candidature_id, policy.attaches, (db.joinedload(Candidature.edition),))
+    candidature = policy.get_or_404(Candidature, candidature_id, policy.attaches, UPLOAD_READS)
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)

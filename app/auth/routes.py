@@ -17,7 +17,7 @@ from app.auth.operations import (
 from app.auth.throttle import throttled
 from app.auth.tokens import Purpose, find_token
 from app.clock import now
-from app.database import end_transaction
+from app.database import end_transaction, one_by_id
 from app.endings import refusals
 from app.extensions import db, login_manager
 from app.headers import keep_url_out_of_referer
@@ -39,14 +39,17 @@ def invalid_link_page(template: str):
     return render_template(template, form=None), 404
 
 
+# Its roles in the same statement: every request asks them (app.access).
+USER_READS = (db.joinedload(User.memberships),)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Find the user of a session cookie; a cookie from before a logout no longer matches."""
     identifier, _sep, token = user_id.partition(":")
     if not identifier.isdigit():
         return None
-    # Its roles in the same statement: every request asks them (app.access).
-    user = db.session.get(User, int(identifier), options=[db.joinedload(User.memberships)])
+    user = one_by_id(User, int(identifier), USER_READS)
     return user if user and token and user.session_token == token else None
 
 
