@@ -37,7 +37,8 @@ def get_or_404(model: type, ident: int, scope: Scope, options: tuple = ()):
     """The ``model`` row with id ``ident`` when ``scope`` admits it, else 404. ``options``: loader options,
     the rows the view reads next loaded in the same statement (a tuple built at import: ``one_by_id``)."""
     g.policy_asked = True
-    row = _find(model, ident, options) if 0 < ident <= MAX_ID else None
+    # No id (a missing or non-numeric query argument read with ``type=int``) is not found either.
+    row = _find(model, ident, options) if isinstance(ident, int) and 0 < ident <= MAX_ID else None
     if row is None or not scope(row):
         abort(404)
     return row

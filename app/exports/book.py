@@ -39,6 +39,11 @@ def _mean(marks: JuryMarks | None) -> str:
     return display(marks.total) if marks else NONE
 
 
+def received(sheets: int) -> str:
+    """« 1 fiche reçue », « 3 fiches reçues » (the book is in French: 0 and 1 take the singular)."""
+    return f"{sheets} fiche reçue" if sheets <= 1 else f"{sheets} fiches reçues"
+
+
 def cover(book: Book, styles: Styles) -> list[Flowable]:
     return [
         Spacer(1, 50 * mm),
@@ -163,7 +168,7 @@ def marks_section(book: Book, pick: Pick, styles: Styles) -> list[Flowable]:
             for c, regional, national in zip(book.criteria, means(pick.regional), means(pick.national), strict=True)]
     rows.append(["Total (moyenne des totaux pondérés)", _mean(pick.regional), _mean(pick.national)])
     story += [
-        Paragraph(markup(f"{pick.regional.sheets} fiches reçues ; rang {pick.regional.rank} dans la région."),
+        Paragraph(markup(f"{received(pick.regional.sheets)} ; rang {pick.regional.rank} dans la région."),
                   styles["BodyText"]),
         grid([["Critère", "Moyenne régionale", "Moyenne nationale"], *rows], [124, 25, 25], styles),
         chart(book, pick),
@@ -175,7 +180,7 @@ def national_section(pick: Pick, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("Jury national", styles["Heading2"])]
     if pick.national is None:
         return [*story, Paragraph("Pas encore de notes nationales.", styles["BodyText"])]
-    story.append(Paragraph(markup(f"{pick.national.sheets} fiches reçues ; moyenne {_mean(pick.national)} ; "
+    story.append(Paragraph(markup(f"{received(pick.national.sheets)} ; moyenne {_mean(pick.national)} ; "
                                   f"rang national {pick.national.rank}."), styles["BodyText"]))
     for comment in pick.national.comments:
         story += prose(comment, styles["BodyText"])

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.extensions import db
+from app.i18n import number
 from app.jury.workload import (
     REGIONAL, REGIONAL_JURY_STATES, REGIONAL_RANKED_STATES, Work, jury_work, missing_among, ranking, sheet_totals,
     totals_per, weighted_criteria,
 )
 from app.listing import ListPage, page_of
 from app.models import Candidature, ConflictDeclaration, Region, RegionalPick, User
-from scoring import Progress, RankedRow, display, mean_zscores
+from scoring import Progress, RankedRow, mean_zscores
 from workflows.definition import Contest, Criterion
 from workflows.texts import _l
 
@@ -94,7 +95,7 @@ def line_flags(line: RankingLine, contest: Contest) -> list[str]:
         criterion = column(contest, line.row.tie_broken_by)
         flags.append(_l("Même total que le rang précédent, départagée par le critère %(criterion)s", criterion=criterion))
     if line.row.aggregate.disagreement:
-        flags.append(_l("Désaccord du jury (écart de %(spread)s points)", spread=display(line.row.aggregate.spread_range)))
+        flags.append(_l("Désaccord du jury (écart de %(spread)s points)", spread=number(line.row.aggregate.spread_range)))
     return flags
 
 

@@ -214,3 +214,10 @@ def test_regional_file_only_for_the_organiser_who_asked_within_their_region(
     assert asked == {"other region": 404, "juror": 403}
     assert client.get(file_url).status_code == 200
     assert db.session.scalar(db.select(db.func.count(ExportJob.id))) == 1
+
+
+def test_minutes_asked_without_a_region_are_not_found(client, shortlist, hdf_organiser):
+    """The region comes from the query: missing or not a number, nothing is found (it was a 500)."""
+    statuses = [client.get(f"/exports/preparer/proces-verbal{query}").status_code
+                for query in ("", "?region=abc", "?region=")]
+    assert statuses == [404, 404, 404]

@@ -150,7 +150,7 @@ def test_book_lists_every_pick_before_the_national_stage(client, shortlist, nati
     assert OPINION in text
     assert "HDF Centre hospitalier de Lens Le livret de sortie écrit à deux Ville ; Sanitaire oui 17,50 — —" in text
     assert "2 fiches reçues ; rang 1 dans la région." in text  # Lens, above Arras in HDF's ranking
-    assert "1 fiches reçues ; rang 2 dans la région." in text
+    assert "1 fiche reçue ; rang 2 dans la région." in text
     assert text.count("Pas encore de notes nationales.") == 3
     assert "Association « Vivre » CDU Co-animation" in text
     assert "Cérémonie de remise du prix : mardi 21 novembre 2017." in text
@@ -165,7 +165,7 @@ def test_book_shows_national_means_rank_and_comments(client, shortlist, national
     text = pdf_text(client.get("/exports/livret.pdf"))
 
     assert "IDF AP-HP / Hôpital Necker Patients traceurs Sanitaire non — 17,00 1" in text
-    assert "1 fiches reçues ; moyenne 17,00 ; rang national 1." in text
+    assert "1 fiche reçue ; moyenne 17,00 ; rang national 1." in text
     assert "Très reproductible, « bravo »." in text
     assert text.count("Pas encore de notes nationales.") == 1  # Arras has no national sheet
 

@@ -114,6 +114,9 @@ def test_ranking_flags_disagreement_and_counts_missing_sheets(
     assert "— Pas noté Structure de Pas noté — — — — — 0 / 2" in text
     assert "Toutes les grilles d’évaluation attendues ne sont pas reçues" in text
 
+    client.get("/langue/en")  # the spread as English writes a number
+    assert "Jury disagreement (spread of 16.00 points)" in page_text(client.get(ranking_url(hdf)))
+
 
 def test_ranking_offers_no_pick_while_sheets_are_missing_and_says_why(
         client, as_organiser, hdf, make_candidature, score, jurors):
