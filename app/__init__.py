@@ -48,7 +48,9 @@ def create_app(config_class: type[Config] | None = None, overrides: dict[str, An
 
     from app import cli, endings, errors, headers, i18n, policy, tasks, workspaces
     from app.access import enforce_access, public
+    from app.request import ConcoursRequest
 
+    app.request_class = ConcoursRequest
     app.before_request(enforce_access)
     # Templates compare states and stages with the enums, never with their stored strings.
     app.jinja_env.globals.update(State=State, RegionStage=RegionStage, NationalStage=NationalStage, Shared=Shared)

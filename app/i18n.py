@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import support
-from flask import Blueprint, Flask, Request, current_app, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -181,18 +181,8 @@ def in_french(text: str):
     return text if language() == "fr" else Markup('<span lang="fr">%s</span>') % text
 
 
-class ConcoursRequest(Request):
-    @cached_property
-    def wtforms_translations(self):
-        """WTForms' own messages in the page's language, which Flask-WTF looks for under this name on the
-        request and would otherwise read and parse from their catalogue file again in each request."""
-        from flask_babel import get_locale
-
-        return _wtforms_catalogue(str(get_locale()))
-
-
 @lru_cache(maxsize=8)
-def _wtforms_catalogue(locale: str) -> support.Translations:
+def wtforms_catalogue(locale: str) -> support.Translations:
     from wtforms.i18n import messages_path
 
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
@@ -202,7 +192,6 @@ def register(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
     texts.translator = translated
-    app.request_class = ConcoursRequest
     app.register_blueprint(bp)
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime, day=day, period=period,
                                  when=when, display=number, worded=worded, in_french=in_french, translated=translated,

@@ -1,36 +1,18 @@
 """Numbered slots (attachments, regional picks: 1..the edition's limit) whose limit the database enforces.
 
-A unique (owner, slot) constraint settles races: a failed insert means a concurrent
-transaction took that slot. Under read committed the next look sees it, so ``capacity``
-attempts are enough to either fill a slot or find them all taken.
+The caller locks the slots' owner (the dossier, the region: ``app.transitions.engine.lock``) before it
+reads the taken slots: two inserts for one owner take turns, and under read committed the second reads
+the slots after the first committed (SQLite serialises writers), so the slot found free is still free
+at its insert, with no savepoint to retry in. The unique (owner, slot) constraint and the edition's
+ceiling (triggers) remain the database's guarantee: an insert that forgot the lock and met a
+concurrent one fails, and the request is refused as changed meanwhile (``app.endings``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from sqlalchemy.exc import IntegrityError
-
-from app.extensions import db
-
-Row = TypeVar("Row")
+from collections.abc import Collection
 
 
-def insert_in_free_slot(make_row: Callable[[int], Row], taken: Callable[[], set[int]], capacity: int,
-                        seen: set[int] | None = None) -> Row | None:
-    """Insert ``make_row(slot)`` in the first free slot of 1..capacity; None when all are taken.
-    ``seen``: the taken slots the caller has just read in this transaction, for the first attempt."""
-    for _attempt in range(capacity):
-        free = sorted(set(range(1, capacity + 1)) - (taken() if seen is None else seen))
-        seen = None
-        if not free:
-            return None
-        row = make_row(free[0])
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except IntegrityError:
-            continue
-        return row
-    return None
+def first_free_slot(taken: Collection[int], capacity: int) -> int | None:
+    """The lowest of 1..capacity not in ``taken``; None when all are taken."""
+    return next((slot for slot in range(1, capacity + 1) if slot not in taken), None)

@@ -21,9 +21,18 @@ def _as_root(*command: str) -> subprocess.CompletedProcess:
 def small_disk(tmp_path) -> Iterator[Path]:
     """A directory on a file system of ``SIZE`` bytes, mounted for the test (root, or sudo without a
     password: CI runs as root) and unmounted after it. No mount is a failure, never a skip."""
-    mount_point = tmp_path / "small-disk"
+    yield from _tmpfs(tmp_path / "small-disk", f"size={SIZE}")
+
+
+@pytest.fixture
+def disk_without_inodes(tmp_path) -> Iterator[Path]:
+    """A directory on a file system where no file can be created at all (its one inode is its root)."""
+    yield from _tmpfs(tmp_path / "no-inodes", f"size={SIZE},nr_inodes=1")
+
+
+def _tmpfs(mount_point: Path, options: str) -> Iterator[Path]:
     mount_point.mkdir()
-    mounted = _as_root("mount", "-t", "tmpfs", "-o", f"size={SIZE},mode=0777", "tmpfs", str(mount_point))
+    mounted = _as_root("mount", "-t", "tmpfs", "-o", f"{options},mode=0777", "tmpfs", str(mount_point))
     if mounted.returncode != 0:
         pytest.fail(f"a full disk is tested on a tmpfs, which needs root or sudo -n: {mounted.stderr.strip()}")
     try:

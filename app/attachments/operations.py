@@ -1,9 +1,10 @@
 """Adding, replacing and deleting attachments: each checks the deadline, stores, writes the audit log.
 
-A file is first copied, hashed and inspected by ``receive_upload`` with no transaction open (on
-SQLite no write lock waits on a 10 MB body); the operations then only place it. Operations flush
-but never commit. A file placed on disk is removed if the transaction rolls back (see
-``app.uploads.storage``); a file no longer referenced is removed after the commit.
+A file is written to disk and hashed as the request's body is parsed, then synced and inspected by
+``receive_upload``, all with no transaction open (on SQLite no write lock waits on a 10 MB body); the
+operations then only place it. Operations flush but never commit. A file placed on disk is removed if
+the transaction rolls back (see ``app.uploads.storage``); a file no longer referenced is removed after
+the commit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from app.audit import record
 from app.receipts import queue_receipt_email
 from app.emailed.operations import entered_attachment_blockers
 from app.extensions import db
-from app.slots import insert_in_free_slot
+from app.slots import first_free_slot
 from app.models import Attachment, Candidature, User
 from app.transitions.engine import lock
 from app.uploads import storage
@@ -60,37 +61,36 @@ class Upload:
     """A file received complete, measured and inspected: ready to be placed."""
 
     display_name: str
-    received: storage.Received
+    received: storage.IncomingFile
     mime_type: str
 
 
 @contextmanager
 def receive_upload(file: FileStorage, rules: AttachmentRules) -> Iterator[Upload]:
-    """Copy, hash and inspect ``file`` (Refused when too large or of a refused type); on leaving,
+    """Receive (sync) and inspect ``file`` (Refused when too large or of a refused type); on leaving,
     its temporary file is gone unless an operation placed it."""
     display_name = clean_display_name(file.filename)
     received = storage.receive(file.stream, rules.max_bytes)
     if received is None:
         raise Refused([too_large(rules.max_bytes)])
-    try:
-        with received.path.open("rb") as stream:
-            mime_type = inspect_upload(stream, display_name, rules)
-        yield Upload(display_name, received, mime_type)
-    finally:
-        received.path.unlink(missing_ok=True)
+    with received:
+        yield Upload(display_name, received, inspect_upload(received, display_name, rules))
 
 
 def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now: datetime,
                    role: Role = Role.CANDIDATE) -> Attachment:
-    """Store a file in the first free slot; the unique (candidature, slot) settles races."""
+    """Store a file in the first free slot. The dossier's row is locked (and read again) first: two adds to
+    one dossier take turns, so the slot found free is still free at the insert (``app.slots``)."""
     if role != Role.CANDIDATE:  # an ARS attaching to the dossier it entered: a take-over waits (``take_over``)
-        lock(candidature.region, candidature)
+        lock(candidature.region)
+    lock(candidature)
     check_editable(candidature, now, role)
-    taken = _taken_slots(candidature)
-    if len(taken) >= candidature.edition.contest.attachments.max_count:
+    slot = first_free_slot(_taken_slots(candidature), candidature.edition.contest.attachments.max_count)
+    if slot is None:
         raise Refused([full_message(candidature)])
-    fields = _place(upload, now=now, actor=actor)
-    attachment = _insert_in_free_slot(candidature, fields, taken)
+    attachment = Attachment(candidature_id=candidature.id, slot=slot, **_place(upload, now=now, actor=actor))
+    db.session.add(attachment)
+    db.session.flush()  # its row, and its locks, before the audit chain's head (``app.models.audit``)
     record("attachment.add", actor=actor, role=role.value, at=now, candidature=candidature,
            data=_summary(attachment))
     _reissue_receipt(candidature, now)
@@ -140,19 +140,6 @@ def _place(upload: Upload, *, now: datetime, actor: User) -> dict:
 
 def _taken_slots(candidature: Candidature) -> set[int]:
     return set(db.session.scalars(db.select(Attachment.slot).filter_by(candidature_id=candidature.id)))
-
-
-def _insert_in_free_slot(candidature: Candidature, fields: dict, taken: set[int]) -> Attachment:
-    attachment = insert_in_free_slot(
-        lambda slot: Attachment(candidature_id=candidature.id, slot=slot, **fields),
-        lambda: _taken_slots(candidature),
-        candidature.edition.contest.attachments.max_count,
-        seen=taken,
-    )
-    if attachment is None:
-        storage.discard(fields["stored_name"])
-        raise Refused([full_message(candidature)])
-    return attachment
 
 
 def _summary(attachment: Attachment) -> dict:

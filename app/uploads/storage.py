@@ -3,6 +3,9 @@
 Invariants:
 - a file reaches its final name only complete: written to a temporary file in the same
   directory, fsynced, then renamed with ``os.replace`` (atomic on one file system);
+- a file part of a request body is written once: the form parser writes it into its temporary
+  file as it arrives, hashed and measured on the way (``IncomingFile``, ``app.request``), and
+  the request removes that file when it ends unless it was placed;
 - the name on disk is 32 random hex characters, never anything the user sent;
 - a file placed during a transaction is removed if that transaction rolls back (or the session
   closes without committing), and a file the transaction stops referencing is removed only
@@ -15,11 +18,11 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -44,13 +47,48 @@ DISK_FULL = _l("Espace disque insuffisant sur le serveur : la pièce jointe n’
                "Réessayez plus tard ; le reste de votre dossier est conservé.")
 
 
-@dataclass(frozen=True)
-class Received:
-    """A complete temporary file, with what was measured while writing it."""
+class IncomingFile(io.FileIO):
+    """A temporary file of the upload directory that hashes and counts what is written to it.
 
-    path: Path
-    size: int
-    sha256: str
+    A full disk does not fail the write (the form parser would answer with an error page): the file
+    is emptied, the rest of the body goes nowhere, and ``receive`` refuses it with the reason."""
+
+    def __init__(self) -> None:
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=upload_dir())
+        super().__init__(fd, "r+b")
+        self.path: Path | None = Path(name)  # None once placed under its stored name
+        self.size, self.digest = 0, hashlib.sha256()
+        self.full: OSError | None = None
+
+    def write(self, data) -> int:
+        if self.full is None:
+            try:
+                view = memoryview(data)
+                while view:  # a raw write may write less than asked
+                    view = view[super().write(view):]
+            except OSError as error:
+                if error.errno not in NO_SPACE:
+                    raise
+                self.full = error
+                self.truncate(0)  # the space goes back to the other uploads at once
+            self.digest.update(data)
+            self.size += len(data)
+        return len(data)
+
+    @property
+    def sha256(self) -> str:
+        return self.digest.hexdigest()
+
+    def move_to(self, path: Path) -> None:
+        os.replace(self.path, path)
+        self.path = None
+
+    def close(self) -> None:
+        """Close it and remove the temporary file unless it was placed."""
+        super().close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None  # a name another upload may take next: never removed twice
 
 
 def upload_dir() -> Path:
@@ -64,10 +102,10 @@ def path_of(stored_name: str) -> Path:
     return upload_dir() / stored_name
 
 
-def receive(stream: BinaryIO, limit: int) -> Received | None:
-    """Copy ``stream`` to a synced temporary file; None (and nothing left) when it exceeds ``limit`` bytes.
-
-    Refused when the disk is full: nothing is left either."""
+def receive(stream: BinaryIO, limit: int) -> IncomingFile | None:
+    """The file of ``stream`` complete and synced in a temporary file, positioned at its start: the one the
+    form parser wrote, or a copy of any other stream; None (and nothing left) when it exceeds ``limit``
+    bytes. Refused when the disk is full: nothing is left either. The caller closes it."""
     try:
         return _receive(stream, limit)
     except OSError as error:
@@ -77,31 +115,38 @@ def receive(stream: BinaryIO, limit: int) -> Received | None:
         raise Refused([DISK_FULL]) from error
 
 
-def _receive(stream: BinaryIO, limit: int) -> Received | None:
-    digest, size = hashlib.sha256(), 0
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=upload_dir())
-    path = Path(name)
+def _receive(stream: BinaryIO, limit: int) -> IncomingFile | None:
+    incoming = stream if isinstance(stream, IncomingFile) else _copy(stream, limit)
     try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    path.unlink()
-                    return None
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        if incoming.full is not None:
+            raise incoming.full
+        if incoming.size > limit:
+            incoming.close()
+            return None
+        os.fsync(incoming.fileno())
     except BaseException:
-        path.unlink(missing_ok=True)
+        incoming.close()
         raise
-    return Received(path, size, digest.hexdigest())
+    incoming.seek(0)
+    return incoming
 
 
-def place(received: Received) -> str:
+def _copy(stream: BinaryIO, limit: int) -> IncomingFile:
+    """``stream`` written to an ``IncomingFile``, stopping once past ``limit`` bytes."""
+    incoming = IncomingFile()
+    try:
+        while incoming.full is None and incoming.size <= limit and (chunk := stream.read(CHUNK)):
+            incoming.write(chunk)
+    except BaseException:
+        incoming.close()
+        raise
+    return incoming
+
+
+def place(received: IncomingFile) -> str:
     """Move a received file to a new server-generated name, removed again if the transaction rolls back."""
     stored_name = secrets.token_hex(16)
-    os.replace(received.path, path_of(stored_name))
+    received.move_to(path_of(stored_name))
     _sync_directory()
     _pending(ON_ROLLBACK).append(stored_name)
     return stored_name
@@ -110,12 +155,6 @@ def place(received: Received) -> str:
 def remove_after_commit(stored_name: str) -> None:
     """Delete the file once the transaction that dropped its row has committed."""
     _pending(AFTER_COMMIT).append(stored_name)
-
-
-def discard(stored_name: str) -> None:
-    """Remove a file placed in this transaction now, without waiting for the rollback."""
-    _pending(ON_ROLLBACK).remove(stored_name)
-    remove(stored_name)
 
 
 def remove(stored_name: str) -> None:

@@ -327,8 +327,8 @@ class ObservedBody(io.BytesIO):
         return super().readinto(buffer)
 
 
-def test_upload_is_received_copied_and_inspected_with_no_transaction_open(client, login, owner, candidature,
-                                                                           monkeypatch):
+def test_upload_is_written_hashed_synced_and_inspected_with_no_transaction_open(client, login, owner, candidature,
+                                                                                monkeypatch):
     seen: list[tuple[str, bool]] = []
 
     def observed(name, function):
@@ -337,7 +337,8 @@ def test_upload_is_received_copied_and_inspected_with_no_transaction_open(client
             return function(*args, **kwargs)
         return call
 
-    monkeypatch.setattr(storage, "receive", observed("copy and hash", storage.receive))
+    monkeypatch.setattr(storage.IncomingFile, "write", observed("write and hash", storage.IncomingFile.write))
+    monkeypatch.setattr(storage, "receive", observed("sync", storage.receive))
     monkeypatch.setattr(operations, "inspect_upload", observed("inspect", operations.inspect_upload))
     login(owner)
     token = csrf_token(client.get(upload_url(candidature)).get_data(as_text=True))
@@ -348,8 +349,50 @@ def test_upload_is_received_copied_and_inspected_with_no_transaction_open(client
     response = client.open(environ)
 
     assert response.status_code == 302
-    assert set(seen) == {("body", False), ("copy and hash", False), ("inspect", False)}
+    assert set(seen) == {("body", False), ("write and hash", False), ("sync", False), ("inspect", False)}
     assert [attachment.display_name for attachment in rows()] == ["a.pdf"]
+
+
+def test_a_large_upload_is_stored_with_the_size_and_hash_of_its_bytes(app, client, login, owner, candidature):
+    content = PDF + os.urandom(3 * 1024 * 1024 + 12345)  # many chunks of the body, the last one partial
+    login(owner)
+
+    assert upload(client, candidature, "gros.pdf", content).status_code == 302
+
+    [attachment] = rows()
+    stored = (Path(app.config["UPLOAD_DIR"]) / attachment.stored_name).read_bytes()
+    assert stored == content
+    assert (attachment.size, attachment.sha256) == (len(stored), hashlib.sha256(stored).hexdigest())
+    assert files_on_disk(app) == [attachment.stored_name]
+
+
+def test_uploads_refused_before_the_view_leave_nothing_on_disk(app, client, login, make_user, owner, candidature):
+    # The body's file reaches the upload directory as it arrives, before the CSRF check and the access rule.
+    login(owner)
+    forged = client.post(upload_url(candidature), data={"csrf_token": "forged", "file": (io.BytesIO(PDF), "a.pdf")})
+    client.form("/deconnexion", page=upload_url(candidature))
+    signed_out = client.form(upload_url(candidature), {"file": (io.BytesIO(PDF), "a.pdf")}, page="/connexion",
+                             content_type="multipart/form-data")
+    login(make_user(Role.CANDIDATE))
+    stranger = upload(client, candidature, "a.pdf", PDF)
+
+    assert (forged.status_code, signed_out.status_code, stranger.status_code) == (400, 302, 404)
+    assert (rows(), files_on_disk(app)) == ([], [])
+
+
+def test_a_body_cut_short_in_its_file_leaves_nothing_on_disk(app, client, login, owner, candidature):
+    login(owner)
+    token = csrf_token(client.get(upload_url(candidature)).get_data(as_text=True))
+    environ = EnvironBuilder(upload_url(candidature), method="POST",
+                             data={"csrf_token": token, "file": (io.BytesIO(PDF * 10_000), "a.pdf")}).get_environ()
+    body = environ["wsgi.input"].read()
+    cut = body[:len(body) // 2]  # the connection dropped in the middle of the file
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(cut), str(len(cut))
+
+    response = client.open(environ)
+
+    assert response.status_code == 400  # a broken body yields no field at all: the CSRF check refuses it
+    assert (rows(), files_on_disk(app)) == ([], [])
 
 
 def test_the_definitions_french_examples_are_marked_french_on_the_english_page(client, login, owner, candidature):

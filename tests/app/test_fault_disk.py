@@ -16,7 +16,7 @@ from tests.app.attachment_helpers import (  # noqa: F401  (fixtures)
 )
 from tests.app.test_export_jobs import job_state, prepare
 from tests.app.test_exports import hdf, jurors, national, score, shortlist  # noqa: F401  (fixtures)
-from tests.disk import small_disk  # noqa: F401  (fixture)
+from tests.disk import disk_without_inodes, small_disk  # noqa: F401  (fixtures)
 
 DISK_FULL = ("Espace disque insuffisant sur le serveur : la pièce jointe n’a pas été enregistrée. "
              "Réessayez plus tard ; le reste de votre dossier est conservé.")
@@ -38,6 +38,18 @@ def test_upload_on_a_full_disk_says_so_and_leaves_no_row_nor_file(app, client, l
     assert small.status_code == 302
     assert [(a.display_name, a.slot) for a in rows()] == [("court.pdf", 1)]
     assert files_on_disk(app) == [rows()[0].stored_name]
+
+
+def test_upload_where_no_file_can_be_created_says_the_disk_is_full(app, client, login, owner, candidature,
+                                                                  disk_without_inodes):
+    # The body's file cannot go to the upload directory: it is spooled elsewhere, and refused when copied.
+    app.config["UPLOAD_DIR"] = str(disk_without_inodes)
+    login(owner)
+
+    response = upload(client, candidature, "programme.pdf", PDF)
+
+    assert DISK_FULL in page_text(response)
+    assert (rows(), files_on_disk(app), audit_of("attachment.add")) == ([], [], [])
 
 
 def test_replace_on_a_full_disk_keeps_the_old_file(app, client, login, owner, candidature, small_disk):
