@@ -101,6 +101,13 @@ def _by_id(model: type, options: tuple) -> Select:
     return select(model).options(*options).where(model.id == bindparam("ident"))
 
 
+def insert(table):
+    """An ``INSERT`` of the engine's own dialect, which can say ``ON CONFLICT … DO NOTHING`` (PostgreSQL, SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert(table)
+
+
 def end_transaction() -> None:
     """Commit what the session holds and give its connection back, before slow work that needs no
     database (Argon2, receiving and inspecting an upload): no lock waits on it. The next query

@@ -32,10 +32,10 @@ import click
 from flask import current_app, has_request_context
 from flask.cli import AppGroup
 from huey import crontab
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app import clock, tasks
+from app.database import insert
 from app.extensions import db
 from app.models import Candidature, OutboxEmail, User
 
@@ -73,7 +73,6 @@ def queue_email(key: str, recipient: str, subject: str, body: str, now: datetime
                 candidature: Candidature | None = None) -> int | None:
     """Add an email to the outbox in the caller's transaction; its id, or None when ``key`` is already
     queued. One statement: the unique key settles a double click and two racing transactions alike."""
-    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
     email_id = db.session.scalar(
         insert(OutboxEmail).values(key=key, recipient=recipient, subject=subject, body=body, created_at=now,
                                    candidature_id=candidature.id if candidature else None, attempts=0)

@@ -1,18 +1,34 @@
 """Numbered slots (attachments, regional picks: 1..the edition's limit) whose limit the database enforces.
 
-The caller locks the slots' owner (the dossier, the region: ``app.transitions.engine.lock``) before it
-reads the taken slots: two inserts for one owner take turns, and under read committed the second reads
-the slots after the first committed (SQLite serialises writers), so the slot found free is still free
-at its insert, with no savepoint to retry in. The unique (owner, slot) constraint and the edition's
-ceiling (triggers) remain the database's guarantee: an insert that forgot the lock and met a
-concurrent one fails, and the request is refused as changed meanwhile (``app.endings``).
+A row goes to the first slot that looks free with ``INSERT … ON CONFLICT (owner, slot) DO NOTHING``. When a
+concurrent transaction took that slot meanwhile, the insert waits for it to commit and inserts nothing; the
+next look (under read committed, a new snapshot) sees the slot taken, so ``capacity`` attempts either fill
+a slot or find them all taken. A conflict is no error: no savepoint to roll back to, and no lock on the
+owner (which would have to come before the audit chain's head, see ``app.models.audit``). The unique
+(owner, slot) constraint and the edition's ceiling (triggers) are the database's guarantee.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable
+from typing import Any
+
+from app.database import insert
+from app.extensions import db
 
 
-def first_free_slot(taken: Collection[int], capacity: int) -> int | None:
-    """The lowest of 1..capacity not in ``taken``; None when all are taken."""
-    return next((slot for slot in range(1, capacity + 1) if slot not in taken), None)
+def insert_in_free_slot(model: type, values: dict[str, Any], owner: str, taken: Callable[[], set[int]],
+                        capacity: int, seen: set[int] | None = None):
+    """Insert a ``model`` row of ``values`` in the first free slot of 1..capacity among the rows with the same
+    ``owner`` column; the row, or None when all slots are taken. ``seen``: the taken slots the caller has
+    just read in this transaction, for the first attempt."""
+    for _attempt in range(capacity):
+        slot = next((s for s in range(1, capacity + 1) if s not in (taken() if seen is None else seen)), None)
+        seen = None
+        if slot is None:
+            return None
+        row = db.session.scalar(insert(model).values(**values, slot=slot)
+                                .on_conflict_do_nothing(index_elements=[owner, "slot"]).returning(model))
+        if row is not None:
+            return row
+    return None

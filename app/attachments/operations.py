@@ -20,7 +20,7 @@ from app.audit import record
 from app.receipts import queue_receipt_email
 from app.emailed.operations import entered_attachment_blockers
 from app.extensions import db
-from app.slots import first_free_slot
+from app.slots import insert_in_free_slot
 from app.models import Attachment, Candidature, User
 from app.transitions.engine import lock
 from app.uploads import storage
@@ -79,18 +79,20 @@ def receive_upload(file: FileStorage, rules: AttachmentRules) -> Iterator[Upload
 
 def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now: datetime,
                    role: Role = Role.CANDIDATE) -> Attachment:
-    """Store a file in the first free slot. The dossier's row is locked (and read again) first: two adds to
-    one dossier take turns, so the slot found free is still free at the insert (``app.slots``)."""
+    """Store a file in the first free slot; the unique (candidature, slot) settles races (``app.slots``)."""
     if role != Role.CANDIDATE:  # an ARS attaching to the dossier it entered: a take-over waits (``take_over``)
-        lock(candidature.region)
-    lock(candidature)
+        lock(candidature.region, candidature)
     check_editable(candidature, now, role)
-    slot = first_free_slot(_taken_slots(candidature), candidature.edition.contest.attachments.max_count)
-    if slot is None:
+    taken = _taken_slots(candidature)
+    if len(taken) >= candidature.edition.contest.attachments.max_count:
         raise Refused([full_message(candidature)])
-    attachment = Attachment(candidature_id=candidature.id, slot=slot, **_place(upload, now=now, actor=actor))
-    db.session.add(attachment)
-    db.session.flush()  # its row, and its locks, before the audit chain's head (``app.models.audit``)
+    fields = _place(upload, now=now, actor=actor)
+    attachment = insert_in_free_slot(Attachment, {"candidature_id": candidature.id, **fields}, "candidature_id",
+                                     lambda: _taken_slots(candidature),
+                                     candidature.edition.contest.attachments.max_count, seen=taken)
+    if attachment is None:  # taken meanwhile by concurrent uploads
+        storage.discard(fields["stored_name"])
+        raise Refused([full_message(candidature)])
     record("attachment.add", actor=actor, role=role.value, at=now, candidature=candidature,
            data=_summary(attachment))
     _reissue_receipt(candidature, now)

@@ -40,8 +40,8 @@ def upload(candidature_id: int):
     form = AttachmentUploadForm()
     if not form.validate_on_submit():
         return _render(candidature, form)
-    # Held here, the edition stays in the session (whose map holds rows weakly) when the operation's lock
-    # reads the dossier again and forgets its link to it: it is not read again.
+    # Held here, the edition stays in the session (whose map holds rows weakly) when the refresh below
+    # forgets the dossier's link to it: it is not read again.
     edition = candidature.edition
     rules = edition.contest.attachments
     # The body was written to disk and hashed as it arrived (the CSRF check parsed it, before the view);
@@ -49,6 +49,7 @@ def upload(candidature_id: int):
     # dossier as it is now.
     end_transaction()
     with refusals() as refused, receive_upload(form.file.data, rules) as upload:
+        db.session.refresh(candidature)
         add_attachment(candidature, upload, actor=current_user, now=now(), role=_adding_role(candidature))
     if refused:
         form.file.errors = refused.reasons

@@ -27,7 +27,7 @@ from workflows.states import NationalStage, RegionStage, Role, State
 SETTLED_STAGES = (RegionStage.CLOSED.value, RegionStage.EXCUSED.value)
 
 
-def lock(row: Region | Edition | Candidature, *read_again) -> None:
+def lock(row: Region | Edition, *read_again) -> None:
     """Lock the row, then re-read it and ``read_again``: what a concurrent action committed is seen."""
     db.session.scalars(
         db.select(type(row)).filter_by(id=row.id).with_for_update().execution_options(populate_existing=True)

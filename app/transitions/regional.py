@@ -15,7 +15,7 @@ from app.jury.emails import queue_jury_open_email
 from app.jury.juries import Jury
 from app.jury.workload import REGIONAL_RANKED_STATES, Work, ranking_record, regional_jurors
 from app.models import Candidature, Region, RegionalPick, User
-from app.slots import first_free_slot
+from app.slots import insert_in_free_slot
 from app.transitions.assignment import cover_dossier
 from app.transitions.emails import queue_inadmissible_email, queue_requalified_email
 from app.transitions.engine import fire_candidature, fire_region, lock, shared_facts
@@ -105,16 +105,15 @@ def select_for_nation(candidature: Candidature, *, actor: User, now: datetime, o
     refuse_long(opinion, contest)
     lock(candidature.region, candidature)
     fire_candidature(candidature, "select_for_nation", actor=actor, role=ORGANISER, now=now, reason=opinion)
-    # The region is locked: its picks stay as read until the commit (``app.slots``).
-    taken = set(db.session.scalars(db.select(RegionalPick.slot).filter_by(region_id=candidature.region_id)))
-    slot = first_free_slot(taken, contest.quota.max)
-    if slot is None:
+    pick = insert_in_free_slot(
+        RegionalPick, {"region_id": candidature.region_id, "candidature_id": candidature.id,
+                       "opinion": opinion.strip(), "decided_by_id": actor.id, "decided_at": now}, "region_id",
+        lambda: set(db.session.scalars(db.select(RegionalPick.slot).filter_by(region_id=candidature.region_id))),
+        contest.quota.max,
+    )
+    if pick is None:
         full = Facts(state=State.REGIONAL_JURY, now=now, region_picks=contest.quota.max)
         raise Refused([quota_not_reached(full, contest)])
-    pick = RegionalPick(region_id=candidature.region_id, slot=slot, candidature_id=candidature.id,
-                        opinion=opinion.strip(), decided_by_id=actor.id, decided_at=now)
-    db.session.add(pick)
-    db.session.flush()
     return pick
 
 

@@ -157,6 +157,12 @@ def remove_after_commit(stored_name: str) -> None:
     _pending(AFTER_COMMIT).append(stored_name)
 
 
+def discard(stored_name: str) -> None:
+    """Remove a file placed in this transaction now, without waiting for the rollback."""
+    _pending(ON_ROLLBACK).remove(stored_name)
+    remove(stored_name)
+
+
 def remove(stored_name: str) -> None:
     path_of(stored_name).unlink(missing_ok=True)
 
