@@ -3,9 +3,11 @@
 A row goes to the first slot that looks free with ``INSERT … ON CONFLICT (owner, slot) DO NOTHING``. When a
 concurrent transaction took that slot meanwhile, the insert waits for it to commit and inserts nothing; the
 next look (under read committed, a new snapshot) sees the slot taken, so ``capacity`` attempts either fill
-a slot or find them all taken. A conflict is no error: no savepoint to roll back to, and no lock on the
-owner (which would have to come before the audit chain's head, see ``app.models.audit``). The unique
-(owner, slot) constraint and the edition's ceiling (triggers) are the database's guarantee.
+a slot or find them all taken. A conflict is no error: no savepoint to roll back to, and no lock needed
+on the owner. (An attachment's dossier is not locked for it: a transition of the dossier takes the audit
+chain's head in its flush before it updates the dossier's row, so an upload holding that row's lock while
+it waits for the head could deadlock with it.) The unique (owner, slot) constraint and the edition's
+ceiling (triggers) are the database's guarantee.
 """
 
 from __future__ import annotations

@@ -66,13 +66,13 @@ class IncomingFile(io.FileIO):
                 view = memoryview(data)
                 while view:  # a raw write may write less than asked
                     view = view[super().write(view):]
+                self.digest.update(data)
+                self.size += len(data)
             except OSError as error:
                 if error.errno not in NO_SPACE:
                     raise
                 self.full = error
                 self.truncate(0)  # the space goes back to the other uploads at once
-            self.digest.update(data)
-            self.size += len(data)
         return len(data)
 
     @property
