@@ -3,7 +3,8 @@ candidature, a region and the edition.
 
 - A region's or the edition's row is locked first (``FOR UPDATE`` on PostgreSQL; SQLite serialises
   every writing transaction), so two organisers acting at once are judged one after the other on
-  what the first committed; a candidature is held by its version (``version_id_col``).
+  what the first committed; a candidature is held by its version (``version_id_col``), and a single
+  candidature's row is locked before the audit chain's head, the last lock (``app.models.audit``).
 - The facts are read once, with what the machine's guards and ``workflows.lifecycle`` need; a bulk
   operation reads them once for all its candidatures (``base``).
 - The machine checks (raising ``Refused`` with every reason), then the row changes and one audit
@@ -27,7 +28,7 @@ from workflows.states import NationalStage, RegionStage, Role, State
 SETTLED_STAGES = (RegionStage.CLOSED.value, RegionStage.EXCUSED.value)
 
 
-def lock(row: Region | Edition, *read_again) -> None:
+def lock(row: Region | Edition | Candidature, *read_again) -> None:
     """Lock the row, then re-read it and ``read_again``: what a concurrent action committed is seen."""
     db.session.scalars(
         db.select(type(row)).filter_by(id=row.id).with_for_update().execution_options(populate_existing=True)
@@ -110,6 +111,12 @@ def national_facts(edition: Edition, now: datetime, reason: str = "") -> Nationa
 def fire_candidature(candidature: Candidature, name: str, *, actor: User | None, role: Role, now: datetime,
                      reason: str = "", data: dict | None = None, base: Facts | None = None) -> State:
     """Check ``name`` against the machine, move the candidature and log it (raises Refused)."""
+    if base is None:
+        # The dossier's row before the audit chain's head (locked when the log row is flushed), as a save
+        # takes them (its UPDATE, then its log row): otherwise a save and a transition of the same dossier
+        # at once each hold the lock the other waits for (a deadlock on PostgreSQL). A bulk transition
+        # (``base``) runs on dossiers no candidate can save any more.
+        lock(candidature)
     facts = candidature_facts(candidature, now, reason, base=base, counts=CANDIDATURE.reads_counts(name))
     target = CANDIDATURE.check(name, facts, role, candidature.edition.contest)
     # Logged before the state changes: reading the actor may autoflush, and a half-made change

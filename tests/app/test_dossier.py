@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
 
 from app.extensions import db
-from app.models import AuditEntry, Candidature, OutboxEmail, Region
+from app.models import AuditChainHead, AuditEntry, Candidature, OutboxEmail, Region
 from tests.app.attachment_helpers import page_text
 from tests.app.dossier_helpers import review_url, step_url
 from tests.conftest import PARIS
@@ -162,6 +164,46 @@ def test_submit_complete_dossier_issues_receipt_and_queues_one_email(client, dra
         (draft.owner.email, f"Récépissé de dépôt — {draft.receipt_number}")
     ]
     assert draft.receipt_number in emails[0].body
+
+
+def test_a_save_and_a_submission_of_the_same_dossier_at_once_wait_for_each_other(app, client, draft):
+    """A save writes the dossier's row, then takes the audit chain's head for its log row. A submission
+    arriving between the two waits for the row before it takes the head: it took the head first, so each
+    held what the other waited for and PostgreSQL aborted one of them."""
+    post_dossier(client, draft, complete_form(), action="save")
+    dossier_id = draft.id
+    db.session.commit()  # the test's own session holds no lock (nor SQLite's) during the race
+    saving = db.engine.connect()
+    transaction = saving.begin()
+    saving.execute(db.update(Candidature).where(Candidature.id == dossier_id)  # the save's UPDATE, then...
+                   .values(updated_at=Candidature.updated_at))
+    submitted = {}
+
+    def submit():  # by the dossier's id: reading ``draft`` would open a transaction of the test's session
+        with app.app_context():
+            submitted["response"] = post_dossier(client, SimpleNamespace(id=dossier_id), complete_form(),
+                                                 action="submit")
+
+    submitter = threading.Thread(target=submit)
+    submitter.start()
+    if db.engine.dialect.name == "postgresql":  # SQLite serialises writers: the submission waits to begin
+        _wait_until_a_statement_waits_for_a_lock()
+    saving.execute(db.select(AuditChainHead).with_for_update())  # ...the head, for its log row
+    transaction.commit()
+    saving.close()
+    submitter.join(30)
+
+    assert submitted["response"].status_code == 302
+    assert reload(draft).state == "submitted"
+
+
+def _wait_until_a_statement_waits_for_a_lock() -> None:
+    deadline = time.monotonic() + 30
+    with db.engine.connect() as probe:
+        while not probe.scalar(db.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND datname = current_database()")):
+            assert time.monotonic() < deadline, "the submission never waited for the save"
+            probe.rollback()
 
 
 def test_double_clicked_submit_yields_one_submission_and_one_email(client, draft):
