@@ -45,6 +45,18 @@ def attachment_blockers(candidature: Candidature, now: datetime, role: Role = Ro
     return edit_blockers(State(candidature.state), now, candidature.edition.contest)
 
 
+CHANGED_MEANWHILE = _l("Cette pièce jointe a changé entre-temps (dans un autre onglet ou par une autre personne) : "
+                       "rien n’a été modifié. Voici la liste à jour.")
+
+
+def check_seen(attachment: Attachment, seen: str | None) -> None:
+    """The page the person acted from showed this file (its SHA-256): a tab left open on a file that was
+    replaced meanwhile, or deleted and its id given to the next one (SQLite reuses the highest id),
+    must not replace or delete the file that took its place."""
+    if seen != attachment.sha256:
+        raise Refused([CHANGED_MEANWHILE])
+
+
 def check_editable(candidature: Candidature, now: datetime, role: Role = Role.CANDIDATE) -> None:
     if reasons := attachment_blockers(candidature, now, role):
         raise Refused(reasons)
@@ -99,10 +111,12 @@ def add_attachment(candidature: Candidature, upload: Upload, *, actor: User, now
     return attachment
 
 
-def replace_attachment(attachment: Attachment, upload: Upload, *, actor: User, now: datetime) -> None:
-    """Put a new file in the attachment's slot; the old file goes once the commit succeeds."""
+def replace_attachment(attachment: Attachment, upload: Upload, *, seen: str | None, actor: User, now: datetime) -> None:
+    """Put a new file in the attachment's slot (``seen``: ``check_seen``); the old file goes once the commit
+    succeeds."""
     candidature = attachment.candidature
     check_editable(candidature, now)
+    check_seen(attachment, seen)
     previous = _summary(attachment)
     old_name = attachment.stored_name
     for name, value in _place(upload, now=now, actor=actor).items():
@@ -114,10 +128,11 @@ def replace_attachment(attachment: Attachment, upload: Upload, *, actor: User, n
     _reissue_receipt(candidature, now)
 
 
-def delete_attachment(attachment: Attachment, *, actor: User, now: datetime) -> None:
-    """Free the attachment's slot; its file goes once the commit succeeds."""
+def delete_attachment(attachment: Attachment, *, seen: str | None, actor: User, now: datetime) -> None:
+    """Free the attachment's slot (``seen``: ``check_seen``); its file goes once the commit succeeds."""
     candidature = attachment.candidature
     check_editable(candidature, now)
+    check_seen(attachment, seen)
     summary = _summary(attachment)
     db.session.delete(attachment)
     db.session.flush()

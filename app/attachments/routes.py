@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -74,7 +74,7 @@ def replace(candidature_id: int, attachment_id: int):
         with receive_upload(form.file.data, rules) as upload:
             db.session.refresh(candidature)
             attachment = _attachment(candidature, attachment_id, for_update=True)
-            replace_attachment(attachment, upload, actor=current_user, now=now())
+            replace_attachment(attachment, upload, seen=request.form.get("sha256"), actor=current_user, now=now())
 
     return _change(candidature, replace_in_slot, _("La pièce jointe est remplacée."))
 
@@ -85,7 +85,8 @@ def delete(candidature_id: int, attachment_id: int):
     candidature = policy.get_or_404(Candidature, candidature_id, policy.owned)
     attachment = _attachment(candidature, attachment_id, for_update=True)
     # The ConfirmForm's CSRF token is checked by CSRFProtect before the view runs.
-    return _change(candidature, lambda: delete_attachment(attachment, actor=current_user, now=now()),
+    return _change(candidature, lambda: delete_attachment(attachment, seen=request.form.get("sha256"),
+                                                          actor=current_user, now=now()),
                    _("La pièce jointe est supprimée."))
 
 

@@ -151,7 +151,7 @@ def test_replace_keeps_the_slot_and_removes_the_old_file(app, client, login, own
     [old] = rows()
     old_name, old_sha = old.stored_name, old.sha256
 
-    response = client.form(f"{upload_url(candidature)}remplacer/{old.id}", {"file": (io.BytesIO(PNG), "v2.png")},
+    response = client.form(f"{upload_url(candidature)}remplacer/{old.id}", {"file": (io.BytesIO(PNG), "v2.png"), "sha256": old_sha},
                            page=upload_url(candidature), content_type="multipart/form-data")
 
     assert response.status_code == 302
@@ -170,7 +170,7 @@ def test_replace_with_hostile_file_keeps_the_old_one(app, client, login, owner, 
     [old] = rows()
 
     response = client.form(f"{upload_url(candidature)}remplacer/{old.id}",
-                           {"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "v2.pdf")},
+                           {"file": (io.BytesIO(b"<html><script>alert(1)</script>"), "v2.pdf"), "sha256": old.sha256},
                            page=upload_url(candidature), content_type="multipart/form-data")
 
     assert "Ce type de fichier n’est pas accepté." in page_text(client.get(response.location))
@@ -184,7 +184,8 @@ def test_delete_frees_the_slot_and_removes_the_file(app, client, login, owner, c
     upload(client, candidature, "b.pdf", PDF)
     first = rows()[0]
 
-    response = client.form(f"{upload_url(candidature)}supprimer/{first.id}", page=upload_url(candidature))
+    response = client.form(f"{upload_url(candidature)}supprimer/{first.id}", {"sha256": first.sha256},
+                           page=upload_url(candidature))
     upload(client, candidature, "c.pdf", PDF)
 
     assert response.status_code == 302
@@ -200,11 +201,34 @@ def test_delete_after_deadline_is_refused_and_keeps_the_file(app, client, login,
     [attachment] = rows()
     clock.set(datetime(2017, 10, 16, 0, 0, 0, tzinfo=PARIS))
 
-    response = client.form(f"{upload_url(candidature)}supprimer/{attachment.id}", page=upload_url(candidature))
+    response = client.form(f"{upload_url(candidature)}supprimer/{attachment.id}", {"sha256": attachment.sha256},
+                           page=upload_url(candidature))
 
     assert DEADLINE_MESSAGE in page_text(client.get(response.location))
     assert [a.stored_name for a in rows()] == [attachment.stored_name]
     assert files_on_disk(app) == [attachment.stored_name]
+
+
+def test_a_tab_left_open_does_not_replace_or_delete_the_file_that_took_its_place(
+        app, client, login, owner, candidature):
+    """Tab A shows c.pdf; tab B deletes it and adds d.png, which may take its id (SQLite reuses the highest),
+    then replaces d.png. Tab A's « Supprimer » and « Remplacer » on c.pdf change nothing."""
+    login(owner)
+    upload(client, candidature, "c.pdf", PDF)
+    [seen] = rows()
+    seen_id, seen_sha = seen.id, seen.sha256
+    client.form(f"{upload_url(candidature)}supprimer/{seen_id}", {"sha256": seen_sha}, page=upload_url(candidature))
+    upload(client, candidature, "d.png", PNG)
+    [taken] = rows()
+    d = (taken.id, taken.display_name, taken.stored_name)
+
+    for action, data in (("supprimer", {}), ("remplacer", {"file": (io.BytesIO(PDF), "e.pdf")})):
+        response = client.form(f"{upload_url(candidature)}{action}/{taken.id}", {"sha256": seen_sha, **data},
+                               page=upload_url(candidature), content_type="multipart/form-data")
+        assert "Cette pièce jointe a changé entre-temps" in page_text(client.get(response.location))
+    assert [(a.id, a.display_name, a.stored_name) for a in rows()] == [d]
+    assert files_on_disk(app) == [d[2]]
+    assert audit_of("attachment.replace") == [] and len(audit_of("attachment.delete")) == 1
 
 
 def test_rollback_after_upload_removes_the_placed_file(app, owner, candidature, clock):

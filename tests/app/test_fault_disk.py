@@ -59,7 +59,8 @@ def test_replace_on_a_full_disk_keeps_the_old_file(app, client, login, owner, ca
     [attachment] = rows()
     url = f"{upload_url(candidature)}remplacer/{attachment.id}"
 
-    response = client.form(url, {"file": (io.BytesIO(LARGE_PDF), "nouveau.pdf")}, page=upload_url(candidature),
+    response = client.form(url, {"file": (io.BytesIO(LARGE_PDF), "nouveau.pdf"), "sha256": attachment.sha256},
+                           page=upload_url(candidature),
                            content_type="multipart/form-data")
 
     assert response.headers["Location"] == upload_url(candidature)
