@@ -23,7 +23,7 @@ from app.access import public
 from app.database import writes
 from scoring.arithmetic import display
 from workflows import texts
-from workflows.texts import Instant, Text, french_date, french_moment
+from workflows.texts import Instant, Text, Wording, french_date, french_moment
 
 bp = Blueprint("i18n", __name__)
 
@@ -94,6 +94,8 @@ def translated(value):
 
     if isinstance(value, Instant):
         return instant(value.moment)
+    if isinstance(value, Wording):
+        return value.english if language() != "fr" and value.english else str(value)
     if not isinstance(value, Text):
         return value
     params = {name: translated(param) for name, param in value.params.items()}

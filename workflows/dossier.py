@@ -20,7 +20,7 @@ from workflows.definition import Choice, Contest
 from workflows.identifiers import identifier_problem
 from workflows.lifecycle import Act, Moment, refusal
 from workflows.states import State
-from workflows.texts import Text, _l
+from workflows.texts import Text, Wording, _l
 
 # The dossier's plain fields, then the per-criterion answers and the attestations (mappings).
 FIELDS = (
@@ -69,13 +69,15 @@ def missing_fields(dossier: Mapping, rules: Contest) -> tuple[tuple[str, Text], 
         missing.append(("domain_other", _l("la précision du domaine « autre »")))
     answers = dossier.get("answers") or {}
     missing += [
-        (f"answer_{criterion.key}", _l("la réponse au critère « %(criterion)s »", criterion=criterion.label))
+        (f"answer_{criterion.key}", _l("la réponse au critère « %(criterion)s »",
+                                          criterion=Wording(criterion.label, criterion.label_en)))
         for criterion in rules.criteria
         if _blank(answers.get(criterion.key))
     ]
     attestations = dossier.get("attestations") or {}
     missing += [
-        (f"attestation_{attestation.key}", _l("l’attestation « %(attestation)s »", attestation=attestation.label))
+        (f"attestation_{attestation.key}", _l("l’attestation « %(attestation)s »",
+                                                  attestation=Wording(attestation.label, attestation.label_en)))
         for attestation in rules.attestations
         if attestation.required and not attestations.get(attestation.key)
     ]

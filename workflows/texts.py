@@ -53,6 +53,21 @@ class Text(str):
         return (_rebuild, (self.msgid, self.params, self.plural, self.num, self.capital))
 
 
+class Wording(str):
+    """A contest definition's own wording (a criterion's label, an attestation's statement) given to a text as
+    a parameter: French, and said in English on an English page when the definition has an English one."""
+
+    english: str
+
+    def __new__(cls, french: str, english: str = ""):
+        wording = super().__new__(cls, french)
+        wording.english = english
+        return wording
+
+    def __reduce__(self):
+        return (Wording, (str(self), self.english))
+
+
 def _rebuild(msgid, params, plural, num, capital) -> Text:
     return Text(msgid, params, plural=plural, num=num, capital=capital)
 

@@ -115,6 +115,15 @@ def test_missing_items_link_to_their_step_and_field(client, draft):
         assert f'id="{field}"' in client.get(url).get_data(as_text=True)
 
 
+def test_missing_items_name_criteria_and_statements_in_the_pages_language(client, draft):
+    client.get("/langue/en")
+    page = client.get(review_url(draft)).get_data(as_text=True)
+
+    assert "the statement “I certify that the project is not commercial in nature.”" in page
+    assert "the answer to the criterion “A real partnership between patients and carers" in page
+    assert "Effectivité du partenariat" not in page
+
+
 def test_refused_submission_links_each_missing_item_to_its_field(client, draft):
     step(client, draft, 3, title="Mon projet")
 
