@@ -117,8 +117,17 @@ def inspect_upload(stream: BinaryIO, name: str, rules: AttachmentRules) -> str:
         if zipfile.is_zipfile(stream):
             raise Refused([MIXED])
     if mime != expected:
-        raise Refused([type_refused(rules)])
+        accepted = {t.mime for t in rules.file_types}
+        # An accepted file under another type's extension (a PNG named .pdf): « not accepted, formats accepted:
+        # PDF, PNG… » would puzzle; say what it is.
+        raise Refused([misnamed(mime, extension) if mime in accepted else type_refused(rules)])
     return mime
+
+
+def misnamed(mime: str, extension: str) -> str:
+    return _("Ce fichier est au format %(format)s, mais son nom se termine par « .%(extension)s » : renommez-le "
+             "avec l’extension de son format, ou choisissez le bon fichier.",
+             format=FORMAT_NAMES.get(mime, mime), extension=extension)
 
 
 def _plain_type(head: bytes) -> str | None:

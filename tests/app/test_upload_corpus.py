@@ -16,6 +16,8 @@ from tests.app.attachment_helpers import (  # noqa: F401  (fixtures)
 
 TYPE = ("Ce type de fichier n’est pas accepté. Formats acceptés : "
         "PDF, PNG, JPEG, ODT, ODS, ODP, DOCX, XLSX, PPTX.")
+MISNAMED = ("Ce fichier est au format {format}, mais son nom se termine par « .{extension} » : renommez-le avec "
+            "l’extension de son format, ou choisissez le bon fichier.")
 TEN_MB = 10 * 1024 * 1024
 STORED_NAME_LENGTH = 32
 
@@ -29,8 +31,8 @@ REFUSED = {
     "shell script renamed pdf": ("dossier.pdf", b"#!/bin/sh\nrm -rf ~\n", TYPE),
     "empty file": ("vide.pdf", b"", EMPTY),
     "text file": ("notes.txt", b"Bonjour", TYPE),
-    "pdf content with a png name": ("image.png", PDF, TYPE),
-    "docx content with a pdf name": ("rapport.pdf", docx(), TYPE),
+    "pdf content with a png name": ("image.png", PDF, MISNAMED.format(format="PDF", extension="png")),
+    "docx content with a pdf name": ("rapport.pdf", docx(), MISNAMED.format(format="DOCX", extension="pdf")),
     "plain zip renamed docx": ("archive.docx", zip_of({"a.txt": b"a"}), TYPE),
     "docm": ("macro.docm", docx({"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}), MACROS),
     "docx holding vbaProject.bin": ("macro.docx", docx({"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}), MACROS),
