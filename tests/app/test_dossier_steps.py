@@ -100,6 +100,16 @@ def test_refused_step_keeps_what_was_typed_with_the_reason_beside_its_field(clie
         "Centre hospitalier de Lens", "jeanne.martin@example.org")
 
 
+def test_a_step_saved_without_moving_on_stays_on_its_page(client, draft):
+    url = step_url(draft, 3)
+    assert 'name="action" value="save">Enregistrer</button>' in client.get(url).get_data(as_text=True)
+
+    response = step(client, draft, 3, "save", title="Mon projet")
+
+    assert (response.status_code, response.location) == (302, url)
+    assert reload(draft).dossier()["title"] == "Mon projet"
+
+
 def test_missing_items_link_to_their_step_and_field(client, draft):
     step(client, draft, 2, **{"partners-0-side": "usager", "partners-0-name": "Association des patients"})
 
