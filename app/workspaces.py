@@ -25,9 +25,9 @@ def _national_url(user: User, current: Edition | None) -> str | None:
 
 
 def _organised_regions(user: User, current: Edition | None) -> list:
-    """The user's regional organiser memberships: the ``current`` edition's first, then by region name."""
+    """The user's regional organiser memberships: the ``current`` edition's first, then in the regions' order."""
     memberships = [m for m in user.memberships if m.role == Role.REGIONAL_ORGANISER]
-    return sorted(memberships, key=lambda m: (current is None or m.edition_id != current.id, m.region.name))
+    return sorted(memberships, key=lambda m: (current is None or m.edition_id != current.id, m.region_id))
 
 
 def workspace_url(user: User) -> str:

@@ -165,13 +165,13 @@ def _marks(result: Aggregate, position: int, contest: Contest, comments: tuple[s
 
 
 def shortlist_picks(edition: Edition) -> list[RegionalPick]:
-    """Every regional pick of the edition, by region name then slot, dossiers loaded."""
+    """Every regional pick of the edition, in the regions' order (the definition's) then by slot, dossiers loaded."""
     return db.session.scalars(
         db.select(RegionalPick).join(Region, Region.id == RegionalPick.region_id)
         .where(Region.edition_id == edition.id)
         .options(selectinload(RegionalPick.candidature).selectinload(Candidature.partners),
                  selectinload(RegionalPick.candidature).selectinload(Candidature.attachments))
-        .order_by(Region.name, RegionalPick.slot)
+        .order_by(Region.id, RegionalPick.slot)
     ).all()
 
 

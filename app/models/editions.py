@@ -42,8 +42,10 @@ class Edition(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    # In the definition's order (the ARS list: metropolitan regions A to Z, then overseas), which every page,
+    # export and the book follow: by name, « Île-de-France » came after « Provence » (accents sort after Z).
     regions: Mapped[list[Region]] = relationship(
-        back_populates="edition", order_by="Region.name", cascade="all, delete-orphan"
+        back_populates="edition", order_by="Region.id", cascade="all, delete-orphan"
     )
 
     __table_args__ = (

@@ -66,7 +66,7 @@ def national_ranking(edition: Edition) -> NationalRanking:
         for pick in picks for key in [str(pick.candidature_id)]
     ]
     unranked = len(lines) + 1
-    lines.sort(key=lambda line: (line.national.rank if line.national else unranked, line.candidature.region.name))
+    lines.sort(key=lambda line: (line.national.rank if line.national else unranked, line.candidature.region_id))
     return NationalRanking(tuple(contest.criterion(key) for key in contest.tie_break), lines,
                            [biases[name] for name in sorted(biases)],
                            all(p.received == p.expected for p in progress.values()))

@@ -92,10 +92,10 @@ def candidature_facts(candidature: Candidature, now: datetime, reason: str = "",
 
 
 def open_regions(edition: Edition) -> list[Region]:
-    """The regions that have neither closed their selection nor been excused, by name."""
+    """The regions that have neither closed their selection nor been excused, in the definition's order."""
     return db.session.scalars(
         db.select(Region).where(Region.edition_id == edition.id, Region.stage.not_in(SETTLED_STAGES))
-        .order_by(Region.name)
+        .order_by(Region.id)
     ).all()
 
 
