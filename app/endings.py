@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -19,6 +19,7 @@ from typing import TypeVar
 from flask import Flask, Response, flash
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import FieldList, FormField
 
 from app.extensions import db
 from app.i18n import translated
@@ -39,11 +40,13 @@ class Outcome:
         return bool(self.reasons)
 
     def place_on(self, form) -> list[str]:
-        """Show each problem beside its field; return the reasons with no field of their own."""
+        """Show each problem beside its field (a row's too: ``partners-1-side``); return the reasons with no
+        field of their own."""
         unplaced = [reason for reason in self.reasons if reason not in self.problems.values()]
+        fields = {item.name: item for item in _every_field(form)}
         for name, message in self.problems.items():
-            if name in form:
-                form[name].errors = [*form[name].errors, message]
+            if name in fields:
+                fields[name].errors = [*fields[name].errors, message]
             else:
                 unplaced.append(message)
         return unplaced
@@ -51,6 +54,16 @@ class Outcome:
     def flash(self) -> None:
         for reason in self.reasons:
             flash(translated(reason), "error")  # the session keeps plain strings: said now, in this request's language
+
+
+def _every_field(fields: Iterable) -> Iterator:
+    """A form's fields and those of its lists' rows (WTForms' ``FieldList`` of ``FormField``)."""
+    for item in fields:
+        yield item
+        if isinstance(item, FieldList):
+            yield from _every_field(item.entries)
+        elif isinstance(item, FormField):
+            yield from _every_field(item.form)
 
 
 @contextmanager

@@ -189,11 +189,17 @@ def dossier_problems(dossier: Mapping, rules: Contest) -> dict[str, Text]:
     check("contact_phone", bool(phone) and not PHONE.fullmatch(phone), _l("Numéro de téléphone invalide."))
     check("link", bool(link) and (not re.fullmatch(r"https?://\S+", link) or len(link) > 500),
           _l("Le lien doit commencer par https:// (500 caractères au maximum)."))
+    # Each partner's problem on its own field (``partners-1-side``), named by the partner's number: the
+    # candidate sees which row to fix, beside the field.
     for index, partner in enumerate(dossier.get("partners") or ()):
-        check(f"partners-{index}", partner.get("side") not in {"usager", "soignant"} or not partner.get("name")
-              or any(len(partner.get(k) or "") > SHORT_TEXT for k in ("name", "organisation", "role")),
-              _l("Indiquez le côté (usagers ou professionnels) et le nom de chaque partenaire "
-                 "(300 caractères au maximum)."))
+        check(f"partners-{index}-side", partner.get("side") not in {"usager", "soignant"},
+              _l("Partenaire %(number)s : indiquez son côté (usagers ou professionnels).", number=index + 1))
+        check(f"partners-{index}-name", not partner.get("name"),
+              _l("Partenaire %(number)s : indiquez son nom.", number=index + 1))
+        for key in ("name", "organisation", "role"):
+            typed = len(partner.get(key) or "")
+            check(f"partners-{index}-{key}", typed > SHORT_TEXT,
+                  _l("%(limit)s caractères au maximum (%(typed)s saisis).", limit=SHORT_TEXT, typed=typed))
     return problems
 
 

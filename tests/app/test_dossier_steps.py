@@ -110,6 +110,18 @@ def test_a_step_saved_without_moving_on_stays_on_its_page(client, draft):
     assert reload(draft).dossier()["title"] == "Mon projet"
 
 
+def test_a_partner_row_refused_says_which_partner_beside_its_field(client, draft):
+    refused = step(client, draft, 2, **{"partners-0-side": "usager", "partners-0-name": "Association des patients",
+                                        "partners-1-name": "Dr Claire Petit"})
+    page = refused.get_data(as_text=True)
+
+    assert refused.status_code == 422
+    assert ('<p id="partners-1-side-error" class="fr-error-text">'
+            "Partenaire 2 : indiquez son côté (usagers ou professionnels).</p>") in page
+    assert 'id="partners-0-side-error"' not in page and 'value="Dr Claire Petit"' in page  # what was typed stays
+    assert reload(draft).dossier().get("partners", []) == []  # nothing of the step was saved
+
+
 def test_missing_items_link_to_their_step_and_field(client, draft):
     step(client, draft, 2, **{"partners-0-side": "usager", "partners-0-name": "Association des patients"})
 
