@@ -163,7 +163,7 @@ def _prepare(job_id: int) -> None:
     if job is None:
         db.session.rollback()
         return
-    job.state = "running"
+    job.state, job.progressed_at = "running", clock.now()
     db.session.commit()
     try:
         with reading_only():
@@ -186,7 +186,7 @@ def _reporter(job_id: int) -> Progress:
         percent = min(99, int(fraction * 100))
         if percent > reported[0]:
             reported[0] = percent
-            _update(job_id, progress=percent)
+            _update(job_id, progress=percent, progressed_at=clock.now())
 
     return report
 

@@ -195,6 +195,9 @@ REFRESH_SECONDS = 2  # the progress page reloads itself this often while the job
 # A job still waiting after this long has no worker taking it (none started, or all stopped): the page
 # says so rather than leaving the person in front of a bar that never moves.
 WORKER_PATIENCE = timedelta(minutes=2)
+# A running job reports each percent; silent this long, its worker has died (a restart, a crash, memory):
+# the page says so and offers to start again, rather than « en préparation » forever.
+SILENCE = timedelta(minutes=10)
 STATE_LABELS = {"queued": _l("en attente"), "running": _l("en préparation"), "done": _l("prêt"),
                 "failed": _l("échec")}
 
@@ -283,6 +286,7 @@ def preparation(job_id: int):
                            query=job.parameters.get("query", {}),
                            state=STATE_LABELS[job.state], refresh_seconds=REFRESH_SECONDS,
                            unattended=job.state == "queued" and now() - job.requested_at > WORKER_PATIENCE,
+                           stalled=job.state == "running" and now() - (job.progressed_at or job.requested_at) > SILENCE,
                            form=ConfirmForm(), keep_hours=int(jobs.KEEP.total_seconds() // 3600))
 
 

@@ -30,6 +30,8 @@ class ExportJob(db.Model):
     state: Mapped[str] = mapped_column(String(16), default="queued")
     # Percent done, written by the job as it goes; the page that follows it reads it from here.
     progress: Mapped[int] = mapped_column(default=0)
+    # When the running job last reported (its start, then each percent): a worker that died stops it.
+    progressed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The server-made name of the file under EXPORT_DIR, once it is complete.
     stored_name: Mapped[str | None] = mapped_column(String(64))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

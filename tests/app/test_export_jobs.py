@@ -86,6 +86,24 @@ def test_a_job_no_worker_takes_is_said_to_wait_for_the_service(client, shortlist
     assert "Le fichier est prêt." in ready and notice not in ready
 
 
+def test_a_job_whose_worker_died_is_said_interrupted_and_can_be_asked_again(client, shortlist, national, queue,
+                                                                          clock):
+    page_url = prepare(client, "livret")
+    job = db.session.scalar(db.select(ExportJob))
+    job.state, job.progressed_at = "running", clock()  # taken by a worker that then died
+    db.session.commit()
+    notice = "La préparation s’est interrompue"
+
+    clock.advance(timedelta(minutes=10))
+    assert notice not in client.get(page_url).get_data(as_text=True)  # a long step, not yet silent enough
+
+    clock.advance(timedelta(seconds=1))
+    stalled = client.get(page_url).get_data(as_text=True)
+    assert notice in stalled and "http-equiv" not in stalled  # the page stops reloading itself
+    again = client.form(re.search(r'action="(/exports/preparer/livret[^"]*)"', stalled).group(1), page=page_url)
+    assert again.status_code == 303 and again.headers["Location"] != page_url
+
+
 def test_archive_prepared_by_a_running_consumer(client, shortlist, national, worker):
     page_url = prepare(client, "archive")
 
