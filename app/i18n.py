@@ -95,7 +95,7 @@ def translated(value):
     if isinstance(value, Instant):
         return instant(value.moment)
     if isinstance(value, Wording):
-        return value.english if language() != "fr" and value.english else str(value)
+        return worded(value.item, markup=False)
     if not isinstance(value, Text):
         return value
     params = {name: translated(param) for name, param in value.params.items()}

@@ -70,14 +70,14 @@ def missing_fields(dossier: Mapping, rules: Contest) -> tuple[tuple[str, Text], 
     answers = dossier.get("answers") or {}
     missing += [
         (f"answer_{criterion.key}", _l("la réponse au critère « %(criterion)s »",
-                                          criterion=Wording(criterion.label, criterion.label_en)))
+                                          criterion=Wording(criterion)))
         for criterion in rules.criteria
         if _blank(answers.get(criterion.key))
     ]
     attestations = dossier.get("attestations") or {}
     missing += [
         (f"attestation_{attestation.key}", _l("l’attestation « %(attestation)s »",
-                                                  attestation=Wording(attestation.label, attestation.label_en)))
+                                                  attestation=Wording(attestation)))
         for attestation in rules.attestations
         if attestation.required and not attestations.get(attestation.key)
     ]

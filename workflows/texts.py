@@ -54,18 +54,18 @@ class Text(str):
 
 
 class Wording(str):
-    """A contest definition's own wording (a criterion's label, an attestation's statement) given to a text as
-    a parameter: French, and said in English on an English page when the definition has an English one."""
+    """A contest definition's item's label (a criterion's, an attestation's) given to a text as a parameter:
+    French here, said where the text is shown as the page's language words the item (``app.i18n.worded``)."""
 
-    english: str
+    item: object
 
-    def __new__(cls, french: str, english: str = ""):
-        wording = super().__new__(cls, french)
-        wording.english = english
+    def __new__(cls, item):
+        wording = super().__new__(cls, item.label)
+        wording.item = item
         return wording
 
     def __reduce__(self):
-        return (Wording, (str(self), self.english))
+        return (Wording, (self.item,))
 
 
 def _rebuild(msgid, params, plural, num, capital) -> Text:

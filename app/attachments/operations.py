@@ -29,7 +29,7 @@ from app.uploads.names import clean_display_name
 from workflows.definition import AttachmentRules
 from workflows.dossier import edit_blockers
 from workflows.texts import Text, _l
-from workflows.refusals import Refused
+from workflows.refusals import Refused, Stale
 from workflows.states import Role, State
 
 
@@ -45,8 +45,8 @@ def attachment_blockers(candidature: Candidature, now: datetime, role: Role = Ro
     return edit_blockers(State(candidature.state), now, candidature.edition.contest)
 
 
-CHANGED_MEANWHILE = _l("Cette pièce jointe a changé entre-temps (dans un autre onglet ou par une autre personne) : "
-                       "rien n’a été modifié. Voici la liste à jour.")
+ATTACHMENT_CHANGED = _l("Cette pièce jointe a changé entre-temps (dans un autre onglet ou par une autre personne) : "
+                        "rien n’a été modifié. Voici la liste à jour.")
 
 
 def check_seen(attachment: Attachment, seen: str | None) -> None:
@@ -54,7 +54,7 @@ def check_seen(attachment: Attachment, seen: str | None) -> None:
     replaced meanwhile, or deleted and its id given to the next one (SQLite reuses the highest id),
     must not replace or delete the file that took its place."""
     if seen != attachment.sha256:
-        raise Refused([CHANGED_MEANWHILE])
+        raise Stale([ATTACHMENT_CHANGED])
 
 
 def check_editable(candidature: Candidature, now: datetime, role: Role = Role.CANDIDATE) -> None:
